@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { parseDuration } from "./clock.ts";
+import { faultPlanSchema } from "./faults.ts";
+import type { SimHost } from "./host.ts";
+import { json } from "./types.ts";
+
+const clockBody = z.union([
+  z.object({ advance: z.union([z.string(), z.number()]) }).strict(),
+  z.object({ set: z.string() }).strict(),
+]);
+
+/**
+ * The admin API under `/_sim/`: state, reset, journal, faults and clock. Shared by every
+ * transport because it is served by the host itself.
+ */
+export function installAdminApi(host: SimHost): void {
+  host.admin("GET", "/_sim/state", () =>
+    json({
+      clock: host.clock.iso(),
+      faults: host.faults.spec,
+      services: Object.fromEntries(host.services.map((s) => [s.name, s.snapshot?.() ?? null])),
+    }),
+  );
+  host.admin("POST", "/_sim/reset", () => {
+    host.reset();
+    return json({ reset: true, clock: host.clock.iso() });
+  });
+  host.admin("GET", "/_sim/requests", ({ query }) => {
+    const num = (k: string) => (query.has(k) ? Number(query.get(k)) : undefined);
+    const entries = host.journal.entries({
+      service: query.get("service") ?? undefined,
+      operationId: query.get("operationId") ?? undefined,
+      status: num("status"),
+      sinceSeq: num("sinceSeq"),
+      limit: num("limit"),
+    });
+    return json({ count: entries.length, entries });
+  });
+  host.admin("GET", "/_sim/faults", () => json(host.faults.spec));
+  host.admin("PUT", "/_sim/faults", async ({ request }) => {
+    const parsed = faultPlanSchema.safeParse(await readJson(request));
+    if (!parsed.success) return json({ error: "invalid fault plan", issues: parsed.error.issues }, 400);
+    host.faults.set(parsed.data);
+    return json(host.faults.spec);
+  });
+  host.admin("DELETE", "/_sim/faults", () => {
+    host.faults.clear();
+    return json(host.faults.spec);
+  });
+  host.admin("GET", "/_sim/clock", () => json({ now: host.clock.iso() }));
+  host.admin("POST", "/_sim/clock", async ({ request }) => {
+    const parsed = clockBody.safeParse(await readJson(request));
+    if (!parsed.success) {
+      return json({ error: 'body must be {"advance": "1h"} or {"set": "2026-01-01T00:00:00Z"}' }, 400);
+    }
+    try {
+      if ("advance" in parsed.data) host.clock.advance(parseDuration(parsed.data.advance));
+      else host.clock.set(parsed.data.set);
+    } catch (error) {
+      return json({ error: (error as Error).message }, 400);
+    }
+    return json({ now: host.clock.iso() });
+  });
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,212 @@
+import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
+import { SimClock } from "./clock.ts";
+import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
+import { globToRegExp } from "./glob.ts";
+import { type JournalEntry, RequestJournal } from "./journal.ts";
+import { type Route, type RouteContext, type Service, json } from "./types.ts";
+
+export interface SimHostOptions {
+  services: Service[];
+  clock?: SimClock;
+  faults?: FaultPlanSpec;
+  journalCapacity?: number;
+}
+
+/** What a transport does with a request: send this response (maybe cut short) or drop the connection. */
+export type DispatchResult =
+  | { kind: "response"; response: Response; truncateAt?: number; latencyMs?: number }
+  | { kind: "drop"; latencyMs?: number };
+
+interface RouteEntry {
+  service: Service;
+  route: Route;
+}
+
+const ANY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * The host: one radix router over every service's route table, with the request journal, the
+ * fault plan and the clock around it. Transports (direct fetch, msw, express) call `dispatch`.
+ */
+export class SimHost {
+  readonly clock: SimClock;
+  readonly journal: RequestJournal;
+  readonly faults = new FaultPlan();
+  readonly services: Service[] = [];
+  #router: RouterContext<RouteEntry> = createRouter<RouteEntry>();
+  #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
+  #hostPatterns: RegExp[] = [];
+
+  constructor(options: SimHostOptions) {
+    this.clock = options.clock ?? new SimClock();
+    this.journal = new RequestJournal(options.journalCapacity);
+    if (options.faults) this.faults.set(options.faults);
+    for (const service of options.services) this.addService(service);
+  }
+
+  addService(service: Service): void {
+    if (this.services.some((s) => s.name === service.name)) throw new Error(`service ${service.name} added twice`);
+    this.services.push(service);
+    for (const route of service.routes) {
+      addRoute(this.#router, route.method === "*" ? "" : route.method, route.path, { service, route });
+    }
+    this.#hostPatterns.push(...service.hosts.map((h) => globToRegExp(h, ".")));
+  }
+
+  service<T extends Service = Service>(name: string): T {
+    const found = this.services.find((s) => s.name === name);
+    if (!found) throw new Error(`no service named ${name}`);
+    return found as T;
+  }
+
+  /** Registers an admin endpoint under `/_sim/` (never journaled, never faulted). */
+  admin(method: string, path: string, handler: (ctx: RouteContext) => Response | Promise<Response>): void {
+    this.#adminHandlers.set(`${method} ${path}`, handler);
+  }
+
+  /** True when `hostname` is one the simulated services answer on (or loopback). */
+  servesHost(hostname: string): boolean {
+    if (hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]") return true;
+    return this.#hostPatterns.some((re) => re.test(hostname));
+  }
+
+  reset(): void {
+    for (const s of this.services) s.reset?.();
+    this.journal.clear();
+    this.faults.clear();
+  }
+
+  async dispatch(request: Request): Promise<DispatchResult> {
+    const started = performance.now();
+    const url = new URL(request.url);
+    const notes: string[] = [];
+    const ctx: RouteContext = {
+      request,
+      url,
+      params: {},
+      query: url.searchParams,
+      clock: this.clock,
+      note: (text) => notes.push(text),
+    };
+
+    const admin = this.#adminHandlers.get(`${request.method} ${url.pathname}`);
+    if (admin) return { kind: "response", response: await admin(ctx) };
+
+    const method = request.method.toUpperCase();
+    const match = findRoute(this.#router, method, url.pathname);
+    const service = match?.data.service ?? this.#serviceForPath(url.pathname);
+    const entry: JournalEntry = {
+      seq: this.journal.nextSeq(),
+      at: this.clock.iso(),
+      method,
+      url: request.url,
+      host: url.host,
+      path: url.pathname,
+      service: service?.name ?? null,
+      operationId: match?.data.route.operationId ?? null,
+      status: 0,
+      durationMs: 0,
+    };
+
+    const fault = this.faults.decide({
+      method,
+      host: url.hostname,
+      path: url.pathname,
+      service: service?.name ?? null,
+      serviceHosts: service?.hosts ?? [],
+    });
+
+    let result: DispatchResult;
+    if (fault?.drop) {
+      result = { kind: "drop", latencyMs: fault.latencyMs };
+      entry.fault = describeFault(fault);
+    } else if (fault?.status) {
+      entry.fault = describeFault(fault);
+      const response = service?.faultResponse
+        ? service.faultResponse(fault.status, fault.retryAfter, ctx)
+        : defaultFaultResponse(fault.status, fault.retryAfter);
+      result = { kind: "response", response, latencyMs: fault.latencyMs };
+    } else {
+      if (fault) entry.fault = describeFault(fault);
+      const response = await this.#run(ctx, match?.data, match?.params, service);
+      result = { kind: "response", response, latencyMs: fault?.latencyMs };
+      if (fault?.truncate !== undefined && fault.truncate !== false) {
+        result.truncateAt = typeof fault.truncate === "number" ? fault.truncate : -1;
+      }
+    }
+
+    entry.status = result.kind === "response" ? result.response.status : 0;
+    const retryAfter = result.kind === "response" ? result.response.headers.get("retry-after") : null;
+    if (retryAfter !== null && /^\d+$/.test(retryAfter)) entry.retryAfter = Number(retryAfter);
+    entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    if (notes.length > 0) entry.notes = notes;
+    this.journal.record(entry);
+    return result;
+  }
+
+  async #run(
+    ctx: RouteContext,
+    entry: RouteEntry | undefined,
+    params: Record<string, string> | undefined,
+    service: Service | undefined,
+  ): Promise<Response> {
+    if (!entry) {
+      if (!service) return json({ error: "no simulated service serves this path", path: ctx.url.pathname }, 404);
+      if (service.methodNotAllowed && this.#pathExistsForOtherMethod(ctx.url.pathname, ctx.request.method)) {
+        return service.methodNotAllowed(ctx);
+      }
+      return service.notFound(ctx);
+    }
+    if (params) {
+      for (const [k, v] of Object.entries(params)) ctx.params[k] = safeDecode(v);
+    }
+    try {
+      return await entry.route.handler(ctx);
+    } catch (error) {
+      ctx.note(`handler ${entry.route.operationId} threw: ${error instanceof Error ? error.message : String(error)}`);
+      return entry.service.internalError(ctx, error);
+    }
+  }
+
+  #pathExistsForOtherMethod(path: string, method: string): boolean {
+    return ANY_METHODS.some((m) => m !== method.toUpperCase() && findRoute(this.#router, m, path) !== undefined);
+  }
+
+  #serviceForPath(path: string): Service | undefined {
+    let best: Service | undefined;
+    let bestLength = -1;
+    for (const s of this.services) {
+      for (const prefix of s.prefixes) {
+        if (path.startsWith(prefix) && prefix.length > bestLength) {
+          best = s;
+          bestLength = prefix.length;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+function describeFault(f: FaultDecision): string {
+  const parts = [`rule ${f.rule}`];
+  if (f.status) parts.push(`status ${f.status}`);
+  if (f.retryAfter !== undefined) parts.push(`retryAfter ${f.retryAfter}s`);
+  if (f.latencyMs) parts.push(`latency ${f.latencyMs}ms`);
+  if (f.drop) parts.push("drop");
+  if (f.truncate) parts.push("truncate");
+  return parts.join(", ");
+}
+
+function defaultFaultResponse(status: number, retryAfter: number | undefined): Response {
+  const headers: Record<string, string> = {};
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  return json({ error: { status, message: "Injected fault" } }, status, headers);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,64 @@
+/** One request as the host saw it. `at` is simulated time; `durationMs` is real time spent. */
+export interface JournalEntry {
+  seq: number;
+  at: string;
+  method: string;
+  url: string;
+  host: string;
+  path: string;
+  service: string | null;
+  operationId: string | null;
+  status: number;
+  durationMs: number;
+  /** Set when the fault plan changed the outcome. */
+  fault?: string;
+  /** Seconds announced in Retry-After, when the response carried one. */
+  retryAfter?: number;
+  notes?: string[];
+}
+
+export interface JournalQuery {
+  service?: string;
+  operationId?: string;
+  status?: number;
+  sinceSeq?: number;
+  limit?: number;
+}
+
+/** Request journal: bounded, newest last, readable from tests and over `GET /_sim/requests`. */
+export class RequestJournal {
+  #entries: JournalEntry[] = [];
+  #seq = 0;
+
+  constructor(private readonly capacity = 200_000) {}
+
+  nextSeq(): number {
+    this.#seq += 1;
+    return this.#seq;
+  }
+
+  record(entry: JournalEntry): void {
+    this.#entries.push(entry);
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+  }
+
+  entries(query: JournalQuery = {}): JournalEntry[] {
+    let out = this.#entries.filter(
+      (e) =>
+        (query.service === undefined || e.service === query.service) &&
+        (query.operationId === undefined || e.operationId === query.operationId) &&
+        (query.status === undefined || e.status === query.status) &&
+        (query.sinceSeq === undefined || e.seq > query.sinceSeq),
+    );
+    if (query.limit !== undefined) out = out.slice(-query.limit);
+    return out;
+  }
+
+  count(query: JournalQuery = {}): number {
+    return this.entries(query).length;
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}

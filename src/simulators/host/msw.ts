@@ -1,0 +1,31 @@
+import { HttpResponse, http, type RequestHandler } from "msw";
+import { type SetupServer, setupServer } from "msw/node";
+import { toClientResponse } from "./direct.ts";
+import { globToRegExp } from "./glob.ts";
+import type { SimHost } from "./host.ts";
+
+/**
+ * The msw transport: one catch-all handler per real host (`*.atlassian.net`, `graph.microsoft.com`…)
+ * that hands the intercepted request to the same host dispatch as the other transports. Meant for
+ * clients we cannot give a fetch (they use global fetch or node:http); it costs ~1 ms a request.
+ */
+export function createMswHandlers(host: SimHost): RequestHandler[] {
+  const patterns = [...new Set(host.services.flatMap((s) => s.hosts))];
+  return patterns.map((pattern) => {
+    const hostRe = globToRegExp(pattern, ".").source.slice(1, -1);
+    const urlRe = new RegExp(`^https?://${hostRe}(:\\d+)?/.*`, "i");
+    return http.all(urlRe, async ({ request }) => {
+      const result = await host.dispatch(request);
+      if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
+      if (result.kind === "drop") return HttpResponse.error();
+      return toClientResponse(result);
+    });
+  });
+}
+
+/** Starts intercepting every simulated host in this process; call `close()` when done. */
+export function interceptWithMsw(host: SimHost): SetupServer {
+  const server = setupServer(...createMswHandlers(host));
+  server.listen({ onUnhandledRequest: "bypass" });
+  return server;
+}

@@ -1,0 +1,64 @@
+import type { SimClock } from "./clock.ts";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+
+/** What a route handler receives. Handlers see Fetch API objects only: no express, no msw. */
+export interface RouteContext {
+  request: Request;
+  url: URL;
+  /** Path parameters from the route pattern (`/pages/:id` → `{ id }`). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  clock: SimClock;
+  /** Attach a debugging note to this request's journal entry (e.g. why a CQL query was rejected). */
+  note(text: string): void;
+}
+
+export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
+
+/** One operation of a real service, named after its documented operation id. */
+export interface Route {
+  method: HttpMethod | "*";
+  /** rou3 pattern, path only so it matches any origin: `/wiki/api/v2/pages/:id`, `/wiki/rest/api/**`. */
+  path: string;
+  operationId: string;
+  handler: Handler;
+}
+
+/**
+ * A simulated service: a route table plus how it renders the errors the host produces for it.
+ * Adding a service means writing one of these (see src/simulators/confluence/service.ts).
+ */
+export interface Service {
+  /** Short name used in the journal, fault rules and the admin API: "confluence", "graph", … */
+  name: string;
+  /** The real hosts this service answers on (`*.atlassian.net`); msw intercepts exactly these. */
+  hosts: string[];
+  /** Path prefixes owned by this service, used to pick who renders a 404/405 for unmatched paths. */
+  prefixes: string[];
+  routes: Route[];
+  /** Body for a path under one of `prefixes` that no route matches. */
+  notFound(ctx: RouteContext): Response;
+  /** Body for a known path called with the wrong method. */
+  methodNotAllowed?(ctx: RouteContext): Response;
+  /** Body for a handler that threw: the service's own 500 shape, never a stack trace. */
+  internalError(ctx: RouteContext, error: unknown): Response;
+  /** Body the host sends when the fault plan injects `status` for this service. */
+  faultResponse?(status: number, retryAfterSeconds: number | undefined, ctx: RouteContext): Response;
+  /** State for `GET /_sim/state`. */
+  snapshot?(): unknown;
+  /** Back to the initial state for `POST /_sim/reset`. */
+  reset?(): void;
+}
+
+/** JSON response with the content type every real API uses. */
+export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set("content-type", "application/json; charset=utf-8");
+  return new Response(JSON.stringify(body), { status, headers: h });
+}
+
+/** A body-less answer (204, 202 …). */
+export function empty(status = 204, headers: HeadersInit = {}): Response {
+  return new Response(null, { status, headers });
+}

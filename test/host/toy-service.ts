@@ -1,0 +1,44 @@
+import { json, type Service } from "../../src/simulators/host/index.ts";
+
+/** A tiny service used to test the host layer on its own. */
+export function toyService(): Service & { hits: number } {
+  const service = {
+    name: "toy",
+    hosts: ["*.toy.test", "api.toy.test"],
+    prefixes: ["/toy/"],
+    hits: 0,
+    routes: [
+      {
+        method: "GET" as const,
+        path: "/toy/items/:id",
+        operationId: "getItem",
+        handler: ({ params, query, clock }) => {
+          service.hits++;
+          return json({ id: params.id, q: query.get("q"), now: clock.iso(), pad: "x".repeat(200) });
+        },
+      },
+      {
+        method: "POST" as const,
+        path: "/toy/items",
+        operationId: "createItem",
+        handler: async ({ request }) => json({ created: await request.json() }, 201, { location: "/toy/items/1" }),
+      },
+      {
+        method: "GET" as const,
+        path: "/toy/boom",
+        operationId: "boom",
+        handler: () => {
+          throw new Error("kaboom");
+        },
+      },
+    ],
+    notFound: () => json({ toyError: "not found" }, 404),
+    methodNotAllowed: () => json({ toyError: "method not allowed" }, 405),
+    internalError: () => json({ toyError: "internal" }, 500),
+    snapshot: () => ({ hits: service.hits }),
+    reset: () => {
+      service.hits = 0;
+    },
+  } satisfies Service & { hits: number };
+  return service;
+}
