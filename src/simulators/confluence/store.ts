@@ -1,0 +1,421 @@
+import type { SimClock } from "../host/clock.ts";
+import type {
+  Content,
+  ContentStatus,
+  ContentType,
+  Group,
+  Label,
+  PrincipalRef,
+  Restriction,
+  RestrictionOperation,
+  Site,
+  Space,
+  SpacePermission,
+  User,
+} from "./model.ts";
+
+/** A domain rule broken by a mutation (unknown id, duplicate title …): a value, not a crash. */
+export class ConfluenceDomainError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "CONFLICT" | "INVALID",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface NewContent {
+  id?: string;
+  type: ContentType;
+  spaceId: string;
+  title: string;
+  parentId?: string | null;
+  body?: string;
+  authorId?: string;
+  status?: ContentStatus;
+  labels?: string[];
+  createdAt?: number;
+  lastModified?: number;
+}
+
+/**
+ * All Confluence state for one site, with the indexes every reader needs. Mutations go through
+ * methods so timestamps follow the SimClock and `revision` tells caches (CQL indexes) to rebuild.
+ */
+export class ConfluenceStore {
+  readonly users = new Map<string, User>();
+  readonly groups = new Map<string, Group>();
+  readonly spaces = new Map<string, Space>();
+  readonly content = new Map<string, Content>();
+  /** Bumped by every mutation. */
+  revision = 0;
+  #spacesByKey = new Map<string, Space>();
+  #usersByEmail = new Map<string, User>();
+  #childrenOf = new Map<string, string[]>();
+  #contentInSpace = new Map<string, string[]>();
+  #nextContentId = 65_537;
+  #nextSpaceId = 98_305;
+  #nextLabelId = 1;
+  #labelsByName = new Map<string, Label>();
+  #nextPermissionId = 1;
+
+  constructor(
+    public site: Site,
+    readonly clock: SimClock,
+  ) {}
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  spaceByKey(key: string): Space | undefined {
+    return this.#spacesByKey.get(key.toLowerCase());
+  }
+
+  userByEmail(email: string): User | undefined {
+    return this.#usersByEmail.get(email.trim().toLowerCase());
+  }
+
+  groupByName(name: string): Group | undefined {
+    for (const g of this.groups.values()) if (g.name.toLowerCase() === name.toLowerCase()) return g;
+    return undefined;
+  }
+
+  groupsOf(accountId: string): Group[] {
+    return [...this.groups.values()].filter((g) => g.members.has(accountId));
+  }
+
+  /** Child pages in position order (any status; callers filter). */
+  childrenOf(id: string): Content[] {
+    return (this.#childrenOf.get(id) ?? []).map((c) => this.content.get(c)!).filter(Boolean);
+  }
+
+  /** Content of a space in creation order (any status; callers filter). */
+  contentInSpace(spaceId: string): Content[] {
+    return (this.#contentInSpace.get(spaceId) ?? []).map((c) => this.content.get(c)!).filter(Boolean);
+  }
+
+  /** Ancestors of a page, highest first (the order `/pages/{id}/ancestors` uses). */
+  ancestorsOf(content: Content): Content[] {
+    const out: Content[] = [];
+    let parentId = content.parentId;
+    const seen = new Set<string>();
+    while (parentId && !seen.has(parentId)) {
+      seen.add(parentId);
+      const parent = this.content.get(parentId);
+      if (!parent) break;
+      out.unshift(parent);
+      parentId = parent.parentId;
+    }
+    return out;
+  }
+
+  requireContent(id: string): Content {
+    const c = this.content.get(id);
+    if (!c) throw new ConfluenceDomainError("NOT_FOUND", `Cannot find content with id [${id}]`);
+    return c;
+  }
+
+  requireSpace(idOrKey: string): Space {
+    const s = this.spaces.get(idOrKey) ?? this.spaceByKey(idOrKey);
+    if (!s) throw new ConfluenceDomainError("NOT_FOUND", `No space with key or id : ${idOrKey}`);
+    return s;
+  }
+
+  requireUser(accountId: string): User {
+    const u = this.users.get(accountId);
+    if (!u) throw new ConfluenceDomainError("NOT_FOUND", `No user with accountId ${accountId}`);
+    return u;
+  }
+
+  requireGroup(idOrName: string): Group {
+    const g = this.groups.get(idOrName) ?? this.groupByName(idOrName);
+    if (!g) throw new ConfluenceDomainError("NOT_FOUND", `No group ${idOrName}`);
+    return g;
+  }
+
+  // ---- users and groups ------------------------------------------------------------------------
+
+  addUser(user: User): User {
+    if (this.users.has(user.accountId)) throw new ConfluenceDomainError("CONFLICT", `user ${user.accountId} exists`);
+    this.users.set(user.accountId, user);
+    if (user.email) this.#usersByEmail.set(user.email.toLowerCase(), user);
+    this.#touch();
+    return user;
+  }
+
+  setEmailVisible(accountId: string, visible: boolean): void {
+    this.requireUser(accountId).emailVisible = visible;
+    this.#touch();
+  }
+
+  setUserActive(accountId: string, active: boolean): void {
+    this.requireUser(accountId).active = active;
+    this.#touch();
+  }
+
+  addGroup(group: Group): Group {
+    if (this.groups.has(group.id)) throw new ConfluenceDomainError("CONFLICT", `group ${group.id} exists`);
+    this.groups.set(group.id, group);
+    this.#touch();
+    return group;
+  }
+
+  addGroupMember(groupId: string, accountId: string): void {
+    this.requireUser(accountId);
+    this.requireGroup(groupId).members.add(accountId);
+    this.#touch();
+  }
+
+  removeGroupMember(groupId: string, accountId: string): void {
+    this.requireGroup(groupId).members.delete(accountId);
+    this.#touch();
+  }
+
+  // ---- site and spaces -------------------------------------------------------------------------
+
+  setAnonymousAccess(enabled: boolean): void {
+    this.site.anonymousAccess = enabled;
+    this.#touch();
+  }
+
+  addSpace(input: Omit<Space, "id" | "createdAt" | "homepageId" | "permissions"> & Partial<Space>): Space {
+    if (this.spaceByKey(input.key)) throw new ConfluenceDomainError("CONFLICT", `A space with key ${input.key} exists`);
+    const id = input.id ?? String(this.#nextSpaceId++);
+    const space: Space = {
+      homepageId: null,
+      permissions: [],
+      ...input,
+      id,
+      createdAt: input.createdAt ?? this.clock.now(),
+    };
+    this.spaces.set(id, space);
+    this.#spacesByKey.set(space.key.toLowerCase(), space);
+    this.#contentInSpace.set(id, []);
+    this.#touch();
+    return space;
+  }
+
+  setSpaceStatus(spaceId: string, status: Space["status"]): void {
+    this.requireSpace(spaceId).status = status;
+    this.#touch();
+  }
+
+  grantSpacePermission(spaceId: string, principal: PrincipalRef, key = "read", targetType = "space"): SpacePermission {
+    const space = this.requireSpace(spaceId);
+    const existing = space.permissions.find(
+      (p) => samePrincipal(p.principal, principal) && p.operation.key === key && p.operation.targetType === targetType,
+    );
+    if (existing) return existing;
+    const permission: SpacePermission = {
+      id: String(this.#nextPermissionId++),
+      principal,
+      operation: { key, targetType },
+    };
+    space.permissions.push(permission);
+    this.#touch();
+    return permission;
+  }
+
+  revokeSpacePermission(spaceId: string, principal: PrincipalRef, key = "read", targetType = "space"): void {
+    const space = this.requireSpace(spaceId);
+    space.permissions = space.permissions.filter(
+      (p) => !(samePrincipal(p.principal, principal) && p.operation.key === key && p.operation.targetType === targetType),
+    );
+    this.#touch();
+  }
+
+  // ---- content -----------------------------------------------------------------------------------
+
+  addContent(input: NewContent): Content {
+    const space = this.requireSpace(input.spaceId);
+    const id = input.id ?? String(this.#nextContentId++);
+    if (this.content.has(id)) throw new ConfluenceDomainError("CONFLICT", `content ${id} exists`);
+    if (Number(id) >= this.#nextContentId) this.#nextContentId = Number(id) + 1;
+    const parentId = input.type === "page" ? (input.parentId ?? null) : null;
+    if (parentId) {
+      const parent = this.requireContent(parentId);
+      if (parent.spaceId !== space.id) throw new ConfluenceDomainError("INVALID", "parent is in another space");
+    }
+    const status = input.status ?? "current";
+    this.#assertTitleFree(space.id, input.type, input.title, status, id);
+    const createdAt = input.createdAt ?? this.clock.now();
+    const authorId = input.authorId ?? "";
+    const version = {
+      number: 1,
+      createdAt: input.lastModified ?? createdAt,
+      authorId,
+      message: "",
+      minorEdit: false,
+    };
+    const content: Content = {
+      id,
+      type: input.type,
+      status,
+      title: input.title,
+      spaceId: space.id,
+      parentId,
+      position: null,
+      authorId,
+      ownerId: authorId,
+      createdAt,
+      version,
+      history: [version],
+      body: input.body ?? "",
+      labels: (input.labels ?? []).map((name) => this.#label(name)),
+      restrictions: { read: null, update: null },
+    };
+    this.content.set(id, content);
+    this.#contentInSpace.get(space.id)!.push(id);
+    if (parentId) this.#attach(content, parentId);
+    else if (content.type === "page") content.position = this.#nextRootPosition(space.id);
+    if (content.type === "page" && !space.homepageId && !parentId) space.homepageId = id;
+    this.#touch();
+    return content;
+  }
+
+  /** A new version: title and/or body change, lastModified = now. */
+  updateContent(id: string, change: { title?: string; body?: string; authorId?: string; message?: string }): Content {
+    const content = this.requireContent(id);
+    if (change.title !== undefined && change.title !== content.title) {
+      this.#assertTitleFree(content.spaceId, content.type, change.title, content.status, id);
+      content.title = change.title;
+    }
+    if (change.body !== undefined) content.body = change.body;
+    this.#newVersion(content, change.authorId, change.message);
+    return content;
+  }
+
+  moveContent(id: string, newParentId: string | null, newSpaceId?: string): Content {
+    const content = this.requireContent(id);
+    if (content.type !== "page") throw new ConfluenceDomainError("INVALID", "only pages can be moved under a parent");
+    if (newParentId === id) throw new ConfluenceDomainError("INVALID", "Can not set page as its own parent");
+    const spaceId = newSpaceId ?? (newParentId ? this.requireContent(newParentId).spaceId : content.spaceId);
+    if (newParentId && this.ancestorsOf(this.requireContent(newParentId)).some((a) => a.id === id)) {
+      throw new ConfluenceDomainError("INVALID", "Can not move a page under its own descendant");
+    }
+    this.#detach(content);
+    if (spaceId !== content.spaceId) this.#moveSubtreeToSpace(content, spaceId);
+    content.parentId = newParentId;
+    if (newParentId) this.#attach(content, newParentId);
+    else content.position = this.#nextRootPosition(spaceId);
+    this.#newVersion(content);
+    return content;
+  }
+
+  /** trash / archive / restore (current) / draft. */
+  setStatus(id: string, status: ContentStatus): Content {
+    const content = this.requireContent(id);
+    if (status === "current") this.#assertTitleFree(content.spaceId, content.type, content.title, status, id);
+    content.status = status;
+    this.#newVersion(content);
+    return content;
+  }
+
+  /** Removes content for good (purge from trash). Children keep existing, without a parent. */
+  purge(id: string): void {
+    const content = this.requireContent(id);
+    this.#detach(content);
+    for (const child of this.childrenOf(id)) child.parentId = null;
+    this.#childrenOf.delete(id);
+    const list = this.#contentInSpace.get(content.spaceId)!;
+    list.splice(list.indexOf(id), 1);
+    this.content.delete(id);
+    this.#touch();
+  }
+
+  /** Replaces the direct restriction for one operation; null or empty lists remove it. */
+  setRestriction(id: string, operation: RestrictionOperation, restriction: Restriction | null): void {
+    const content = this.requireContent(id);
+    for (const accountId of restriction?.users ?? []) this.requireUser(accountId);
+    for (const groupId of restriction?.groups ?? []) this.requireGroup(groupId);
+    const empty = !restriction || (restriction.users.length === 0 && restriction.groups.length === 0);
+    content.restrictions[operation] = empty ? null : { users: [...restriction.users], groups: [...restriction.groups] };
+    this.#touch();
+  }
+
+  addLabel(id: string, name: string): void {
+    const content = this.requireContent(id);
+    if (!content.labels.some((l) => l.name === name)) content.labels.push(this.#label(name));
+    this.#touch();
+  }
+
+  removeLabel(id: string, name: string): void {
+    const content = this.requireContent(id);
+    content.labels = content.labels.filter((l) => l.name !== name);
+    this.#touch();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #touch(): void {
+    this.revision++;
+  }
+
+  #newVersion(content: Content, authorId?: string, message = ""): void {
+    const version = {
+      number: content.version.number + 1,
+      createdAt: this.clock.now(),
+      authorId: authorId ?? content.version.authorId,
+      message,
+      minorEdit: false,
+    };
+    content.version = version;
+    content.history.push(version);
+    this.#touch();
+  }
+
+  /** Labels are site-wide: the same name keeps the same id everywhere. */
+  #label(name: string): Label {
+    let label = this.#labelsByName.get(name);
+    if (!label) {
+      label = { id: String(this.#nextLabelId++), name, prefix: "global" };
+      this.#labelsByName.set(name, label);
+    }
+    return label;
+  }
+
+  /** Current and archived content reserve their title per space and type; trashed content does not. */
+  #assertTitleFree(spaceId: string, type: ContentType, title: string, status: ContentStatus, selfId: string): void {
+    if (type !== "page" || (status !== "current" && status !== "archived")) return;
+    for (const c of this.contentInSpace(spaceId)) {
+      if (c.id !== selfId && c.type === "page" && c.title === title && (c.status === "current" || c.status === "archived")) {
+        throw new ConfluenceDomainError("INVALID", "A page already exists with the same TITLE in this space");
+      }
+    }
+  }
+
+  #attach(content: Content, parentId: string): void {
+    const siblings = this.#childrenOf.get(parentId) ?? [];
+    const last = siblings.length ? this.content.get(siblings[siblings.length - 1])?.position ?? 0 : 0;
+    content.position = (last ?? 0) + 1;
+    siblings.push(content.id);
+    this.#childrenOf.set(parentId, siblings);
+  }
+
+  #detach(content: Content): void {
+    if (!content.parentId) return;
+    const siblings = this.#childrenOf.get(content.parentId);
+    if (siblings) siblings.splice(siblings.indexOf(content.id), 1);
+  }
+
+  #nextRootPosition(spaceId: string): number {
+    return this.contentInSpace(spaceId).filter((c) => c.type === "page" && !c.parentId).length;
+  }
+
+  #moveSubtreeToSpace(root: Content, spaceId: string): void {
+    this.requireSpace(spaceId);
+    const stack = [root];
+    while (stack.length) {
+      const c = stack.pop()!;
+      const from = this.#contentInSpace.get(c.spaceId)!;
+      from.splice(from.indexOf(c.id), 1);
+      this.#contentInSpace.get(spaceId)!.push(c.id);
+      c.spaceId = spaceId;
+      stack.push(...this.childrenOf(c.id));
+    }
+  }
+}
+
+export function samePrincipal(a: PrincipalRef, b: PrincipalRef): boolean {
+  if (a.type === "anonymous" || b.type === "anonymous") return a.type === b.type;
+  return a.type === b.type && a.id === b.id;
+}
