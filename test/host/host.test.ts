@@ -48,7 +48,13 @@ describe("host routing through the direct transport", () => {
     host.journal.clear();
     await fetch("https://acme.toy.test/toy/items/7");
     const [entry] = host.journal.entries();
-    expect(entry).toMatchObject({ method: "GET", service: "toy", operationId: "getItem", status: 200, host: "acme.toy.test" });
+    expect(entry).toMatchObject({
+      method: "GET",
+      service: "toy",
+      operationId: "getItem",
+      status: 200,
+      host: "acme.toy.test",
+    });
     expect(entry.at).toBe(host.clock.iso());
   });
 });
@@ -83,7 +89,12 @@ describe("fault plan", () => {
   it("drops connections and truncates bodies in-process", async () => {
     const host = makeHost();
     const fetch = createDirectFetch(host);
-    host.faults.set({ rules: [{ method: "GET", drop: true, times: 1 }, { method: "GET", truncate: 10, times: 1 }] });
+    host.faults.set({
+      rules: [
+        { method: "GET", drop: true, times: 1 },
+        { method: "GET", truncate: 10, times: 1 },
+      ],
+    });
     await expect(fetch("https://a.toy.test/toy/items/1")).rejects.toThrow("fetch failed");
     const cut = await fetch("https://a.toy.test/toy/items/1");
     await expect(cut.json()).rejects.toThrow();
@@ -96,9 +107,15 @@ describe("admin API", () => {
   const fetch = createDirectFetch(host);
 
   it("advances and sets the clock", async () => {
-    const res = await fetch("http://127.0.0.1/_sim/clock", { method: "POST", body: JSON.stringify({ advance: "1h30m" }) });
+    const res = await fetch("http://127.0.0.1/_sim/clock", {
+      method: "POST",
+      body: JSON.stringify({ advance: "1h30m" }),
+    });
     expect(await res.json()).toEqual({ now: "2026-03-01T01:30:00.000Z" });
-    const bad = await fetch("http://127.0.0.1/_sim/clock", { method: "POST", body: JSON.stringify({ advance: "soon" }) });
+    const bad = await fetch("http://127.0.0.1/_sim/clock", {
+      method: "POST",
+      body: JSON.stringify({ advance: "soon" }),
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -110,13 +127,20 @@ describe("admin API", () => {
     expect(put.status).toBe(200);
     expect((await fetch("https://a.toy.test/toy/items/1")).status).toBe(500);
     expect((await fetch("https://a.toy.test/toy/items/1")).status).toBe(200);
-    const log = (await (await fetch("http://127.0.0.1/_sim/requests?service=toy")).json()) as { count: number };
+    const log = (await (await fetch("http://127.0.0.1/_sim/requests?service=toy")).json()) as {
+      count: number;
+    };
     expect(log.count).toBe(2);
-    const state = (await (await fetch("http://127.0.0.1/_sim/state")).json()) as { services: { toy: { hits: number } } };
+    const state = (await (await fetch("http://127.0.0.1/_sim/state")).json()) as {
+      services: { toy: { hits: number } };
+    };
     expect(state.services.toy.hits).toBe(1);
     await fetch("http://127.0.0.1/_sim/reset", { method: "POST" });
     expect(host.journal.count()).toBe(0);
-    const bad = await fetch("http://127.0.0.1/_sim/faults", { method: "PUT", body: JSON.stringify({ rules: [{}] }) });
+    const bad = await fetch("http://127.0.0.1/_sim/faults", {
+      method: "PUT",
+      body: JSON.stringify({ rules: [{}] }),
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -142,7 +166,10 @@ describe("the three transports give the same answers", () => {
     const direct = createDirectFetch(host);
     const viaDirect = [];
     for (const r of requests) {
-      const res = await direct(`https://a.toy.test${r.path}`, { method: r.method, body: r.body ? JSON.stringify(r.body) : undefined });
+      const res = await direct(`https://a.toy.test${r.path}`, {
+        method: r.method,
+        body: r.body ? JSON.stringify(r.body) : undefined,
+      });
       viaDirect.push({ status: res.status, body: await res.json(), location: res.headers.get("location") });
     }
     const msw = interceptWithMsw(host);
@@ -160,7 +187,10 @@ describe("the three transports give the same answers", () => {
     }
     const viaHttp = [];
     for (const r of requests) {
-      const res = await globalThis.fetch(`${server.url}${r.path}`, { method: r.method, body: r.body ? JSON.stringify(r.body) : undefined });
+      const res = await globalThis.fetch(`${server.url}${r.path}`, {
+        method: r.method,
+        body: r.body ? JSON.stringify(r.body) : undefined,
+      });
       viaHttp.push({ status: res.status, body: await res.json(), location: res.headers.get("location") });
     }
     expect(viaMsw).toEqual(viaDirect);

@@ -2,14 +2,14 @@ import { json, type Service } from "../../src/simulators/host/index.ts";
 
 /** A tiny service used to test the host layer on its own. */
 export function toyService(): Service & { hits: number } {
-  const service = {
+  const service: Service & { hits: number } = {
     name: "toy",
     hosts: ["*.toy.test", "api.toy.test"],
     prefixes: ["/toy/"],
     hits: 0,
     routes: [
       {
-        method: "GET" as const,
+        method: "GET",
         path: "/toy/items/:id",
         operationId: "getItem",
         handler: ({ params, query, clock }) => {
@@ -18,13 +18,14 @@ export function toyService(): Service & { hits: number } {
         },
       },
       {
-        method: "POST" as const,
+        method: "POST",
         path: "/toy/items",
         operationId: "createItem",
-        handler: async ({ request }) => json({ created: await request.json() }, 201, { location: "/toy/items/1" }),
+        handler: async ({ request }) =>
+          json({ created: await request.json() }, 201, { location: "/toy/items/1" }),
       },
       {
-        method: "GET" as const,
+        method: "GET",
         path: "/toy/boom",
         operationId: "boom",
         handler: () => {
@@ -39,6 +40,6 @@ export function toyService(): Service & { hits: number } {
     reset: () => {
       service.hits = 0;
     },
-  } satisfies Service & { hits: number };
+  };
   return service;
 }

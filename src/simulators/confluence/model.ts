@@ -33,7 +33,10 @@ export interface Group {
 export type SpaceType = "global" | "personal" | "collaboration" | "knowledge_base";
 export type SpaceStatus = "current" | "archived";
 
-export type PrincipalRef = { type: "user"; id: string } | { type: "group"; id: string } | { type: "anonymous" };
+export type PrincipalRef =
+  | { type: "user"; id: string }
+  | { type: "group"; id: string }
+  | { type: "anonymous" };
 
 export interface SpacePermission {
   id: string;

@@ -6,7 +6,10 @@ import type { ConfluenceStore } from "./store.ts";
  * Who is asking. Every list, get, search, `/operations` and `permission/check` goes through the one
  * evaluator below, so they always agree.
  */
-export type Subject = { type: "user"; accountId: string } | { type: "group"; groupId: string } | { type: "anonymous" };
+export type Subject =
+  | { type: "user"; accountId: string }
+  | { type: "group"; groupId: string }
+  | { type: "anonymous" };
 
 /** One step of the reasoning, in words a QA engineer can read (`cgsim explain` prints these). */
 export interface Reason {
@@ -59,11 +62,19 @@ export class AccessEvaluator {
     }
     if (subject.type === "user") {
       if (!this.user || !this.user.active) {
-        reasons?.push({ check: "site", ok: false, detail: "User is not allowed to use Confluence (unknown or deactivated account)" });
+        reasons?.push({
+          check: "site",
+          ok: false,
+          detail: "User is not allowed to use Confluence (unknown or deactivated account)",
+        });
         return false;
       }
       if (this.user.guest) {
-        reasons?.push({ check: "site", ok: true, detail: `${this.user.displayName} is a guest (access only where granted directly)` });
+        reasons?.push({
+          check: "site",
+          ok: true,
+          detail: `${this.user.displayName} is a guest (access only where granted directly)`,
+        });
         return true;
       }
     }
@@ -93,7 +104,8 @@ export class AccessEvaluator {
       if (pr.type === "anonymous") {
         if (subject.type === "anonymous") via = "anonymous access";
         // Licensed users can always see what anonymous users can, when the site allows anonymous use.
-        else if (store.site.anonymousAccess && (subject.type !== "user" || !this.user?.guest)) via = "anonymous access";
+        else if (store.site.anonymousAccess && (subject.type !== "user" || !this.user?.guest))
+          via = "anonymous access";
       } else if (pr.type === "user" && subject.type === "user" && pr.id === subject.accountId) {
         via = `user ${this.user?.displayName ?? pr.id}`;
       } else if (pr.type === "group" && this.groupIds.has(pr.id)) {
@@ -105,7 +117,11 @@ export class AccessEvaluator {
       }
     }
     const who = subject.type === "anonymous" ? "Anonymous user" : subject.type === "group" ? "Group" : "User";
-    reasons?.push({ check: "space", ok: false, detail: `${who} does not have permission to the space ${space.key}` });
+    reasons?.push({
+      check: "space",
+      ok: false,
+      detail: `${who} does not have permission to the space ${space.key}`,
+    });
     return false;
   }
 
@@ -186,7 +202,10 @@ export function canEdit(evaluator: AccessEvaluator, content: Content): boolean {
   const update = content.restrictions.update;
   if (!isRestricted(update)) return true;
   const s = evaluator.subject;
-  return (s.type === "user" && update.users.includes(s.accountId)) || update.groups.some((g) => evaluator.groupIds.has(g));
+  return (
+    (s.type === "user" && update.users.includes(s.accountId)) ||
+    update.groups.some((g) => evaluator.groupIds.has(g))
+  );
 }
 
 function groupName(store: ConfluenceStore, id: string): string {

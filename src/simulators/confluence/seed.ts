@@ -136,7 +136,11 @@ export function buildSite(spec: SiteSpec, clock: SimClock): ConfluenceStore {
   const groupSpecs = [...(spec.groups ?? [])];
   for (const name of productGroups) if (!groupSpecs.some((g) => g.name === name)) groupSpecs.push({ name });
   for (const g of groupSpecs) {
-    store.addGroup({ id: g.id ?? stableUuid("group", g.name), name: g.name, members: new Set((g.members ?? []).map(userRef)) });
+    store.addGroup({
+      id: g.id ?? stableUuid("group", g.name),
+      name: g.name,
+      members: new Set((g.members ?? []).map(userRef)),
+    });
   }
   store.site.productAccessGroupIds = productGroups.map((n) => store.requireGroup(n).id);
   for (const u of spec.users ?? []) {

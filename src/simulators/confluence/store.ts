@@ -135,7 +135,8 @@ export class ConfluenceStore {
   // ---- users and groups ------------------------------------------------------------------------
 
   addUser(user: User): User {
-    if (this.users.has(user.accountId)) throw new ConfluenceDomainError("CONFLICT", `user ${user.accountId} exists`);
+    if (this.users.has(user.accountId))
+      throw new ConfluenceDomainError("CONFLICT", `user ${user.accountId} exists`);
     this.users.set(user.accountId, user);
     if (user.email) this.#usersByEmail.set(user.email.toLowerCase(), user);
     this.#touch();
@@ -178,7 +179,8 @@ export class ConfluenceStore {
   }
 
   addSpace(input: Omit<Space, "id" | "createdAt" | "homepageId" | "permissions"> & Partial<Space>): Space {
-    if (this.spaceByKey(input.key)) throw new ConfluenceDomainError("CONFLICT", `A space with key ${input.key} exists`);
+    if (this.spaceByKey(input.key))
+      throw new ConfluenceDomainError("CONFLICT", `A space with key ${input.key} exists`);
     const id = input.id ?? String(this.#nextSpaceId++);
     const space: Space = {
       homepageId: null,
@@ -199,10 +201,18 @@ export class ConfluenceStore {
     this.#touch();
   }
 
-  grantSpacePermission(spaceId: string, principal: PrincipalRef, key = "read", targetType = "space"): SpacePermission {
+  grantSpacePermission(
+    spaceId: string,
+    principal: PrincipalRef,
+    key = "read",
+    targetType = "space",
+  ): SpacePermission {
     const space = this.requireSpace(spaceId);
     const existing = space.permissions.find(
-      (p) => samePrincipal(p.principal, principal) && p.operation.key === key && p.operation.targetType === targetType,
+      (p) =>
+        samePrincipal(p.principal, principal) &&
+        p.operation.key === key &&
+        p.operation.targetType === targetType,
     );
     if (existing) return existing;
     const permission: SpacePermission = {
@@ -218,7 +228,12 @@ export class ConfluenceStore {
   revokeSpacePermission(spaceId: string, principal: PrincipalRef, key = "read", targetType = "space"): void {
     const space = this.requireSpace(spaceId);
     space.permissions = space.permissions.filter(
-      (p) => !(samePrincipal(p.principal, principal) && p.operation.key === key && p.operation.targetType === targetType),
+      (p) =>
+        !(
+          samePrincipal(p.principal, principal) &&
+          p.operation.key === key &&
+          p.operation.targetType === targetType
+        ),
     );
     this.#touch();
   }
@@ -233,7 +248,8 @@ export class ConfluenceStore {
     const parentId = input.type === "page" ? (input.parentId ?? null) : null;
     if (parentId) {
       const parent = this.requireContent(parentId);
-      if (parent.spaceId !== space.id) throw new ConfluenceDomainError("INVALID", "parent is in another space");
+      if (parent.spaceId !== space.id)
+        throw new ConfluenceDomainError("INVALID", "parent is in another space");
     }
     const status = input.status ?? "current";
     this.#assertTitleFree(space.id, input.type, input.title, status, id);
@@ -273,7 +289,10 @@ export class ConfluenceStore {
   }
 
   /** A new version: title and/or body change, lastModified = now. */
-  updateContent(id: string, change: { title?: string; body?: string; authorId?: string; message?: string }): Content {
+  updateContent(
+    id: string,
+    change: { title?: string; body?: string; authorId?: string; message?: string },
+  ): Content {
     const content = this.requireContent(id);
     if (change.title !== undefined && change.title !== content.title) {
       this.#assertTitleFree(content.spaceId, content.type, change.title, content.status, id);
@@ -286,7 +305,8 @@ export class ConfluenceStore {
 
   moveContent(id: string, newParentId: string | null, newSpaceId?: string): Content {
     const content = this.requireContent(id);
-    if (content.type !== "page") throw new ConfluenceDomainError("INVALID", "only pages can be moved under a parent");
+    if (content.type !== "page")
+      throw new ConfluenceDomainError("INVALID", "only pages can be moved under a parent");
     if (newParentId === id) throw new ConfluenceDomainError("INVALID", "Can not set page as its own parent");
     const spaceId = newSpaceId ?? (newParentId ? this.requireContent(newParentId).spaceId : content.spaceId);
     if (newParentId && this.ancestorsOf(this.requireContent(newParentId)).some((a) => a.id === id)) {
@@ -328,7 +348,9 @@ export class ConfluenceStore {
     for (const accountId of restriction?.users ?? []) this.requireUser(accountId);
     for (const groupId of restriction?.groups ?? []) this.requireGroup(groupId);
     const empty = !restriction || (restriction.users.length === 0 && restriction.groups.length === 0);
-    content.restrictions[operation] = empty ? null : { users: [...restriction.users], groups: [...restriction.groups] };
+    content.restrictions[operation] = empty
+      ? null
+      : { users: [...restriction.users], groups: [...restriction.groups] };
     this.#touch();
   }
 
@@ -374,10 +396,21 @@ export class ConfluenceStore {
   }
 
   /** Current and archived content reserve their title per space and type; trashed content does not. */
-  #assertTitleFree(spaceId: string, type: ContentType, title: string, status: ContentStatus, selfId: string): void {
+  #assertTitleFree(
+    spaceId: string,
+    type: ContentType,
+    title: string,
+    status: ContentStatus,
+    selfId: string,
+  ): void {
     if (type !== "page" || (status !== "current" && status !== "archived")) return;
     for (const c of this.contentInSpace(spaceId)) {
-      if (c.id !== selfId && c.type === "page" && c.title === title && (c.status === "current" || c.status === "archived")) {
+      if (
+        c.id !== selfId &&
+        c.type === "page" &&
+        c.title === title &&
+        (c.status === "current" || c.status === "archived")
+      ) {
         throw new ConfluenceDomainError("INVALID", "A page already exists with the same TITLE in this space");
       }
     }
@@ -385,7 +418,7 @@ export class ConfluenceStore {
 
   #attach(content: Content, parentId: string): void {
     const siblings = this.#childrenOf.get(parentId) ?? [];
-    const last = siblings.length ? this.content.get(siblings[siblings.length - 1])?.position ?? 0 : 0;
+    const last = siblings.length ? (this.content.get(siblings[siblings.length - 1])?.position ?? 0) : 0;
     content.position = (last ?? 0) + 1;
     siblings.push(content.id);
     this.#childrenOf.set(parentId, siblings);

@@ -41,7 +41,14 @@ export class SimClock {
   };
 }
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const units: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** Parses "90s", "5m", "1h30m", "2d" or a number of milliseconds. */
 export function parseDuration(text: string | number): number {

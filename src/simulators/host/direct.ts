@@ -29,10 +29,16 @@ export async function toClientResponse(result: DispatchResult): Promise<Response
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes.subarray(0, cut));
-      controller.error(new TypeError("terminated", { cause: networkError("other side closed", "UND_ERR_SOCKET") }));
+      controller.error(
+        new TypeError("terminated", { cause: networkError("other side closed", "UND_ERR_SOCKET") }),
+      );
     },
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 function networkError(message: string, code: string): TypeError {

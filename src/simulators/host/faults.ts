@@ -16,7 +16,9 @@ export const faultRuleSchema = z
     /** Path glob: `/wiki/api/v2/pages/*`, `/v1.0/external/**`. */
     path: z.string().optional(),
     /** Answer with this status instead of running the route. */
-    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+    status: z
+      .union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])
+      .optional(),
     /** Retry-After seconds for 429/503; omit to send none (a 429 always sends X-RateLimit-* headers). */
     retryAfter: z.number().int().min(0).optional(),
     /** Added real latency in milliseconds (the route still runs unless another effect is set). */
@@ -130,8 +132,13 @@ export class FaultPlan {
 function matches(rule: CompiledRule, t: FaultTarget): boolean {
   const { spec } = rule;
   if (spec.service !== undefined && spec.service !== t.service) return false;
-  if (spec.method !== undefined && spec.method !== "*" && spec.method.toUpperCase() !== t.method) return false;
-  if (rule.host && !rule.host.test(t.host) && !t.serviceHosts.some((h) => h.toLowerCase() === spec.host?.toLowerCase()))
+  if (spec.method !== undefined && spec.method !== "*" && spec.method.toUpperCase() !== t.method)
+    return false;
+  if (
+    rule.host &&
+    !rule.host.test(t.host) &&
+    !t.serviceHosts.some((h) => h.toLowerCase() === spec.host?.toLowerCase())
+  )
     return false;
   if (rule.path && !rule.path.test(t.path)) return false;
   return true;

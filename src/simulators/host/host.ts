@@ -3,7 +3,7 @@ import { SimClock } from "./clock.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, RequestJournal } from "./journal.ts";
-import { type Route, type RouteContext, type Service, json } from "./types.ts";
+import { json, type Route, type RouteContext, type Service } from "./types.ts";
 
 export interface SimHostOptions {
   services: Service[];
@@ -45,7 +45,8 @@ export class SimHost {
   }
 
   addService(service: Service): void {
-    if (this.services.some((s) => s.name === service.name)) throw new Error(`service ${service.name} added twice`);
+    if (this.services.some((s) => s.name === service.name))
+      throw new Error(`service ${service.name} added twice`);
     this.services.push(service);
     for (const route of service.routes) {
       addRoute(this.#router, route.method === "*" ? "" : route.method, route.path, { service, route });
@@ -151,7 +152,8 @@ export class SimHost {
     service: Service | undefined,
   ): Promise<Response> {
     if (!entry) {
-      if (!service) return json({ error: "no simulated service serves this path", path: ctx.url.pathname }, 404);
+      if (!service)
+        return json({ error: "no simulated service serves this path", path: ctx.url.pathname }, 404);
       if (service.methodNotAllowed && this.#pathExistsForOtherMethod(ctx.url.pathname, ctx.request.method)) {
         return service.methodNotAllowed(ctx);
       }
@@ -163,13 +165,17 @@ export class SimHost {
     try {
       return await entry.route.handler(ctx);
     } catch (error) {
-      ctx.note(`handler ${entry.route.operationId} threw: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.note(
+        `handler ${entry.route.operationId} threw: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return entry.service.internalError(ctx, error);
     }
   }
 
   #pathExistsForOtherMethod(path: string, method: string): boolean {
-    return ANY_METHODS.some((m) => m !== method.toUpperCase() && findRoute(this.#router, m, path) !== undefined);
+    return ANY_METHODS.some(
+      (m) => m !== method.toUpperCase() && findRoute(this.#router, m, path) !== undefined,
+    );
   }
 
   #serviceForPath(path: string): Service | undefined {

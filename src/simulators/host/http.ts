@@ -1,5 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -87,7 +92,10 @@ export interface RunningServer {
 }
 
 /** Starts the express app on 127.0.0.1 (port 0 picks a free port). */
-export async function startHttpServer(host: SimHost, options: HttpServerOptions = {}): Promise<RunningServer> {
+export async function startHttpServer(
+  host: SimHost,
+  options: HttpServerOptions = {},
+): Promise<RunningServer> {
   const app = createExpressApp(host);
   const hostname = options.hostname ?? "127.0.0.1";
   let server: Server;

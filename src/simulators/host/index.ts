@@ -1,10 +1,18 @@
 export { installAdminApi } from "./admin.ts";
 export { parseDuration, SimClock } from "./clock.ts";
 export { createDirectFetch } from "./direct.ts";
-export { type FaultPlanSpec, type FaultRule, faultPlanSchema, FaultPlan } from "./faults.ts";
+export { FaultPlan, type FaultPlanSpec, type FaultRule, faultPlanSchema } from "./faults.ts";
 export { type DispatchResult, SimHost, type SimHostOptions } from "./host.ts";
 export { createExpressApp, type RunningServer, startHttpServer } from "./http.ts";
 export { type JournalEntry, RequestJournal } from "./journal.ts";
 export { createMswHandlers, interceptWithMsw } from "./msw.ts";
 export { createRandom } from "./random.ts";
-export { empty, type Handler, type HttpMethod, json, type Route, type RouteContext, type Service } from "./types.ts";
+export {
+  empty,
+  type Handler,
+  type HttpMethod,
+  json,
+  type Route,
+  type RouteContext,
+  type Service,
+} from "./types.ts";
