@@ -14,7 +14,12 @@ export class CqlSyntaxError extends Error {
   readonly expected: readonly string[];
   readonly stage: CqlErrorStage;
 
-  constructor(message: string, position: number, expected: readonly string[] = [], stage: CqlErrorStage = "parse") {
+  constructor(
+    message: string,
+    position: number,
+    expected: readonly string[] = [],
+    stage: CqlErrorStage = "parse",
+  ) {
     super(message);
     this.position = position;
     this.expected = expected;

@@ -56,7 +56,12 @@ export function tokenize(text: string): Token[] {
     }
     const start = i;
     if (ch === "(" || ch === ")" || ch === ",") {
-      tokens.push({ kind: ch === "(" ? "lparen" : ch === ")" ? "rparen" : "comma", text: ch, pos: i, length: 1 });
+      tokens.push({
+        kind: ch === "(" ? "lparen" : ch === ")" ? "rparen" : "comma",
+        text: ch,
+        pos: i,
+        length: 1,
+      });
       i++;
       continue;
     }

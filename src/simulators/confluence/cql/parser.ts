@@ -141,7 +141,10 @@ class Parser {
     if (token.kind === "word") {
       if (this.#peek(1).kind === "lparen") return this.#parseFunction();
       if (isReservedWord(token.text)) {
-        throw this.#error(["a value"], `${showToken(token.text)} is a reserved word; quote it to use it as a value`);
+        throw this.#error(
+          ["a value"],
+          `${showToken(token.text)} is a reserved word; quote it to use it as a value`,
+        );
       }
       this.#next();
       return { kind: "string", value: token.text, pos: token.pos };
@@ -152,7 +155,9 @@ class Parser {
   #parseFunction(): FunctionOperand {
     const nameToken = this.#next();
     if (isReservedWord(nameToken.text)) {
-      throw new CqlSyntaxError(`${showToken(nameToken.text)} is a reserved word`, nameToken.pos, ["a function"]);
+      throw new CqlSyntaxError(`${showToken(nameToken.text)} is a reserved word`, nameToken.pos, [
+        "a function",
+      ]);
     }
     this.#next(); // "("
     const args: string[] = [];
@@ -176,7 +181,8 @@ class Parser {
     if (token.kind !== "word" || isReservedWord(token.text)) throw this.#error(["a field name"]);
     this.#next();
     let direction: "asc" | "desc" = "asc";
-    if (this.#isKeyword("asc") || this.#isKeyword("desc")) direction = this.#next().text.toLowerCase() as "asc" | "desc";
+    if (this.#isKeyword("asc") || this.#isKeyword("desc"))
+      direction = this.#next().text.toLowerCase() as "asc" | "desc";
     return { field: token.text.toLowerCase(), direction, pos: token.pos };
   }
 
@@ -209,7 +215,11 @@ class Parser {
   #error(expected: readonly string[], message?: string): CqlSyntaxError {
     const token = this.#peek();
     const found = token.kind === "eof" ? undefined : this.#source(token);
-    return new CqlSyntaxError(message ?? `expected ${expected.join(", ")} but found ${showToken(found)}`, token.pos, expected);
+    return new CqlSyntaxError(
+      message ?? `expected ${expected.join(", ")} but found ${showToken(found)}`,
+      token.pos,
+      expected,
+    );
   }
 
   #source(token: Token): string {
