@@ -114,6 +114,9 @@ export function methodNotAllowed(method: string): Response {
 /** Gateway scope failure for OAuth tokens that lack a route's scope. */
 export const scopeMismatch = () => json({ code: 401, message: "Unauthorized; scope does not match" }, 401);
 
+/** Unknown or expired Bearer token at the gateway (confluence.js refreshes once on this 401). */
+export const gatewayUnauthorized = () => json({ code: 401, message: "Unauthorized" }, 401);
+
 /** Unparseable Basic header: Tomcat's HTML page. */
 export function tomcatUnauthorized(): Response {
   return new Response(

@@ -1,8 +1,12 @@
 import type { Route, RouteContext, Service } from "../host/types.ts";
 import { checkBasic } from "./auth/basic.ts";
+import { atlassianApiService, atlassianAuthService } from "./auth/oauth-service.ts";
+import { requiredScopes, scopesAllow } from "./auth/scopes.ts";
 import type { Caller, ConfluenceContext, ConfluenceRoute } from "./context.ts";
 import {
+  gatewayUnauthorized,
   methodNotAllowed,
+  scopeMismatch,
   tomcatUnauthorized,
   v1CallerRejected,
   v1Error,
@@ -18,6 +22,17 @@ import { stableUuid } from "./seed.ts";
 import type { ConfluenceTwin } from "./twin.ts";
 
 const GATEWAY = "/ex/confluence/:cloudId";
+
+/** CHANGE-864 headers on deprecated v1 endpoints that still answer (research §3.1). */
+export const DEPRECATION_HEADERS = {
+  deprecation: "Wed, 1 Mar 2023 00:00:00 GMT",
+  link: '<https://developer.atlassian.com/cloud/confluence/changelog/#CHANGE-864>; rel="deprecation"',
+} as const;
+
+/** Every Confluence-side service of one twin: the site + gateway, auth.atlassian.com, api.atlassian.com. */
+export function confluenceServices(twin: ConfluenceTwin, routes?: ConfluenceRoute[]): Service[] {
+  return [createConfluenceService(twin, routes), atlassianAuthService(twin), atlassianApiService(twin)];
+}
 
 /** Headers real Confluence sends on every answer (confluence-api.md §7). */
 function edgeHeaders(seq: number): Record<string, string> {
@@ -90,14 +105,43 @@ async function serveRoute(
 ): Promise<Response> {
   const { store } = twin;
   if (gateway && ctx.params.cloudId !== store.site.cloudId) return new Response(null, { status: 404 });
-  const caller = authenticate(twin, ctx.request, gateway, route);
-  if (caller instanceof Response) return caller;
-  const access = new AccessEvaluator(store, caller.subject);
-  if (!access.siteAccess()) return rejected(route);
-  const full: ConfluenceContext = { ...ctx, twin, store, caller, access, base: `${store.site.baseUrl}/wiki` };
-  return route.handler(full);
+  // Burst limits sit at the edge, ahead of authentication.
+  const rate = twin.rateLimits.take(store.site.cloudId, route.operationId, route.method);
+  if (rate && !rate.allowed) return rateLimited(route, twin.rateLimits.headers(rate));
+  const response = await authorizeAndRun(twin, route, ctx, gateway);
+  if (rate) for (const [k, v] of Object.entries(twin.rateLimits.headers(rate))) response.headers.set(k, v);
+  return response;
 }
 
+async function authorizeAndRun(
+  twin: ConfluenceTwin,
+  route: ConfluenceRoute,
+  ctx: RouteContext,
+  gateway: boolean,
+): Promise<Response> {
+  const { store } = twin;
+  const caller = authenticate(twin, ctx.request, gateway, route);
+  if (caller instanceof Response) return caller;
+  if (caller.scopes) {
+    const needed = requiredScopes(route);
+    if (!needed) ctx.note(`no scope table entry for ${route.operationId}: token let through`);
+    else if (!scopesAllow(caller.scopes, needed)) return scopeMismatch();
+  }
+  const access = new AccessEvaluator(store, caller.subject);
+  if (!access.siteAccess()) return rejected(route);
+  if (route.deprecated && twin.v1Removed(route.operationId, caller.mode)) {
+    return v1Error(410, "This deprecated endpoint has been removed.");
+  }
+  const full: ConfluenceContext = { ...ctx, twin, store, caller, access, base: `${store.site.baseUrl}/wiki` };
+  const response = await route.handler(full);
+  if (route.deprecated) for (const [k, v] of Object.entries(DEPRECATION_HEADERS)) response.headers.set(k, v);
+  return response;
+}
+
+/**
+ * Basic works on the site and the gateway; OAuth Bearer tokens only through the gateway (on the
+ * site domain they are treated like bad credentials). No header: anonymous.
+ */
 function authenticate(
   twin: ConfluenceTwin,
   request: Request,
@@ -111,6 +155,17 @@ function authenticate(
     if (result.kind === "malformed") return tomcatUnauthorized();
     if (result.kind === "rejected") return rejected(route);
     return { mode: "basic", subject: { type: "user", accountId: result.accountId }, gateway };
+  }
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer && gateway) {
+    const grant = twin.oauth.accessToken(bearer[1]);
+    if (!grant) return gatewayUnauthorized();
+    return {
+      mode: "oauth",
+      subject: { type: "user", accountId: grant.accountId },
+      scopes: new Set(grant.scopes),
+      gateway,
+    };
   }
   return rejected(route);
 }
@@ -134,10 +189,20 @@ function rateLimitOrFault(
     headers["x-ratelimit-remaining"] = "0";
     headers["x-ratelimit-reset"] = new Date(ctx.clock.now() + (retryAfter ?? 1) * 1000).toISOString();
     headers["ratelimit-reason"] = "confluence-quota-tenant-based";
+    return tooManyRequests(v1, headers);
   }
-  const title = status === 429 ? "Rate limit exceeded" : "Service error";
+  const title = "Service error";
   if (v1) return v1Error(status, title, { headers });
-  const code =
-    status === 429 ? "TOO_MANY_REQUESTS" : status === 500 ? "INTERNAL_SERVER_ERROR" : "SERVICE_UNAVAILABLE";
+  const code = status === 500 ? "INTERNAL_SERVER_ERROR" : "SERVICE_UNAVAILABLE";
   return v2Error(status, code, title, null, headers);
+}
+
+function rateLimited(route: ConfluenceRoute, headers: Record<string, string>): Response {
+  return tooManyRequests(route.api === "v1", headers);
+}
+
+/** The 429 body in the API's own envelope (no measured body exists; shape follows §2.5 / §3.9). */
+function tooManyRequests(v1: boolean, headers: Record<string, string>): Response {
+  if (v1) return v1Error(429, "Rate limit exceeded", { headers });
+  return v2Error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded", null, headers);
 }

@@ -1,22 +1,42 @@
 import type { SimClock } from "../host/clock.ts";
+import { type OAuthOptions, OAuthRegistry } from "./auth/oauth.ts";
+import { RateLimiter, type RateLimitOptions } from "./rate-limit.ts";
 import { buildSite, type SiteSpec } from "./seed.ts";
 import type { ConfluenceStore } from "./store.ts";
+
+export type V1RemovalMode = "removed" | "deprecated";
+
+/** Removal state of deprecated v1 endpoints per auth mode (anonymous calls count as basic). */
+export interface V1RemovalSwitch {
+  basic?: V1RemovalMode;
+  oauth?: V1RemovalMode;
+}
 
 export interface ConfluenceOptions {
   /**
    * Deprecated v1 endpoints (CHANGE-864) per auth mode: "removed" answers 410 GoneException,
    * "deprecated" serves them with Deprecation/Link headers. Measured default: removed for OAuth,
-   * deprecated for Basic.
+   * deprecated for Basic. `endpoints` overrides per operationId (getContent, getContentById, getSpace).
    */
-  v1Removal?: { basic?: "removed" | "deprecated"; oauth?: "removed" | "deprecated" };
+  v1Removal?: V1RemovalSwitch & { endpoints?: Record<string, V1RemovalSwitch> };
+  /** OAuth 2.0 (3LO) apps and token lifetimes. */
+  oauth?: OAuthOptions;
+  /** Burst rate limits (off by default). */
+  rateLimit?: RateLimitOptions;
 }
 
 /** The Confluence Cloud twin: one site's state plus the switches that shape its API. */
 export class ConfluenceTwin {
+  readonly oauth: OAuthRegistry;
+  readonly rateLimits: RateLimiter;
+
   constructor(
     readonly store: ConfluenceStore,
     readonly options: ConfluenceOptions = {},
-  ) {}
+  ) {
+    this.oauth = new OAuthRegistry(store.clock, store.site.cloudId, options.oauth);
+    this.rateLimits = new RateLimiter(store.clock, options.rateLimit);
+  }
 
   static fromSpec(spec: SiteSpec, clock: SimClock, options?: ConfluenceOptions): ConfluenceTwin {
     return new ConfluenceTwin(buildSite(spec, clock), options);
@@ -24,5 +44,14 @@ export class ConfluenceTwin {
 
   get clock(): SimClock {
     return this.store.clock;
+  }
+
+  /** Whether a deprecated v1 operation is removed (410) for callers using this auth mode. */
+  v1Removed(operationId: string, mode: "basic" | "oauth" | "anonymous"): boolean {
+    const key = mode === "oauth" ? "oauth" : "basic";
+    const sw = this.options.v1Removal;
+    const chosen =
+      sw?.endpoints?.[operationId]?.[key] ?? sw?.[key] ?? (key === "oauth" ? "removed" : "deprecated");
+    return chosen === "removed";
   }
 }
