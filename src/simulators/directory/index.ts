@@ -1,0 +1,22 @@
+export { directoryRoutes, parseUserFilter } from "./graph-routes.ts";
+export { aadError, createLoginService } from "./login-service.ts";
+export {
+  type AppRegistration,
+  DEFAULT_DELEGATED_SCOPES,
+  DEFAULT_USER_PASSWORD,
+  Directory,
+  DirectoryError,
+  type DirectoryGroup,
+  type DirectorySpec,
+  type DirectoryUser,
+  deterministicGuid,
+  isGuid,
+} from "./model.ts";
+export {
+  type Caller,
+  GRAPH_AUDIENCE,
+  type GraphTokenClaims,
+  isTokenFailure,
+  TokenIssuer,
+  type TokenIssuerOptions,
+} from "./tokens.ts";

@@ -1,0 +1,328 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Entra ID (Azure AD) directory twin: tenant, users, groups (nested) and app registrations.
+ * Pure state and rules; no HTTP. Graph routes, the token endpoint and search trimming read it.
+ */
+
+export interface DirectoryUser {
+  /** Entra object id (GUID). */
+  id: string;
+  userPrincipalName: string;
+  mail: string | null;
+  displayName: string;
+  /** "Member" or "Guest" as Graph spells `userType`. */
+  userType: "Member" | "Guest";
+  accountEnabled: boolean;
+  /** Password for the ROPC grant (`grant_type=password`). */
+  password: string;
+}
+
+export type GroupMemberRef = { type: "user" | "group"; id: string };
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  mailNickname: string;
+  mail: string | null;
+  securityEnabled: boolean;
+  members: GroupMemberRef[];
+}
+
+export interface AppRegistration {
+  /** Application (client) id. */
+  appId: string;
+  /** Service principal object id (the `oid` of app tokens). */
+  servicePrincipalId: string;
+  displayName: string;
+  secret: string;
+  /** Granted application permissions (app roles), e.g. `ExternalConnection.ReadWrite.OwnedBy`. */
+  roles: string[];
+  /** Delegated permissions consented for the app (the `scp` of ROPC tokens). */
+  scopes: string[];
+}
+
+/** The plain-object fixture format (YAML later): ids are derived deterministically when omitted. */
+export interface DirectorySpec {
+  /** Tenant id (GUID) or a domain name such as `contoso.onmicrosoft.com`. */
+  tenant: string;
+  tenantId?: string;
+  /** Default domain for bare user names; derived from `tenant` when it is a domain. */
+  domain?: string;
+  users?: Array<{
+    upn: string;
+    id?: string;
+    mail?: string | null;
+    displayName?: string;
+    guest?: boolean;
+    enabled?: boolean;
+    password?: string;
+  }>;
+  groups?: Array<{
+    name: string;
+    id?: string;
+    mailNickname?: string;
+    /** UPNs, user ids, group names or group ids; groups may nest. */
+    members?: string[];
+  }>;
+  apps?: Array<{
+    clientId: string;
+    secret: string;
+    name?: string;
+    roles?: string[];
+    scopes?: string[];
+  }>;
+}
+
+export const DEFAULT_USER_PASSWORD = "Passw0rd!";
+export const DEFAULT_DELEGATED_SCOPES = ["User.Read", "ExternalItem.Read.All"];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** A GUID-shaped id derived from a name, stable across runs (a v5-like layout over SHA-256). */
+export function deterministicGuid(...parts: string[]): string {
+  const h = createHash("sha256").update(parts.join("\u0000")).digest("hex");
+  const variant = ((Number.parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class DirectoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DirectoryError";
+  }
+}
+
+export class Directory {
+  tenantId: string;
+  domain: string;
+  readonly users = new Map<string, DirectoryUser>();
+  readonly groups = new Map<string, DirectoryGroup>();
+  readonly apps = new Map<string, AppRegistration>();
+  #byUpn = new Map<string, string>();
+  #spec: DirectorySpec;
+
+  constructor(spec: DirectorySpec = { tenant: "contoso.onmicrosoft.com" }) {
+    this.#spec = structuredClone(spec);
+    this.tenantId = "";
+    this.domain = "";
+    this.load(spec);
+  }
+
+  /** Replaces the whole directory with the given fixture. */
+  load(spec: DirectorySpec): void {
+    this.#spec = structuredClone(spec);
+    this.users.clear();
+    this.groups.clear();
+    this.apps.clear();
+    this.#byUpn.clear();
+    const tenantIsGuid = isGuid(spec.tenant);
+    this.tenantId = (
+      spec.tenantId ?? (tenantIsGuid ? spec.tenant : deterministicGuid("tenant", spec.tenant))
+    ).toLowerCase();
+    this.domain = spec.domain ?? (tenantIsGuid ? "contoso.onmicrosoft.com" : spec.tenant);
+    for (const u of spec.users ?? []) this.addUser(u);
+    // Groups in two passes so members may reference groups declared later.
+    for (const g of spec.groups ?? [])
+      this.addGroup({ name: g.name, id: g.id, mailNickname: g.mailNickname });
+    for (const g of spec.groups ?? []) {
+      const group = this.group(g.id ?? g.name)!;
+      for (const m of g.members ?? []) this.addMember(group.id, m);
+    }
+    for (const a of spec.apps ?? []) this.addApp(a);
+  }
+
+  /** Back to the fixture the directory was last loaded from. */
+  reset(): void {
+    this.load(this.#spec);
+  }
+
+  addUser(u: NonNullable<DirectorySpec["users"]>[number]): DirectoryUser {
+    const upn = u.upn.includes("@") ? u.upn : `${u.upn}@${this.domain}`;
+    if (this.#byUpn.has(upn.toLowerCase())) throw new DirectoryError(`user ${upn} already exists`);
+    const guest = u.guest ?? false;
+    const user: DirectoryUser = {
+      id: (u.id ?? deterministicGuid(this.tenantId, "user", upn.toLowerCase())).toLowerCase(),
+      userPrincipalName: upn,
+      mail: u.mail === undefined ? (guest ? null : upn) : u.mail,
+      displayName: u.displayName ?? displayNameFrom(upn),
+      userType: guest ? "Guest" : "Member",
+      accountEnabled: u.enabled ?? true,
+      password: u.password ?? DEFAULT_USER_PASSWORD,
+    };
+    if (this.users.has(user.id)) throw new DirectoryError(`user id ${user.id} already exists`);
+    this.users.set(user.id, user);
+    this.#byUpn.set(upn.toLowerCase(), user.id);
+    return user;
+  }
+
+  updateUser(
+    idOrUpn: string,
+    patch: Partial<Omit<DirectoryUser, "id" | "userPrincipalName">>,
+  ): DirectoryUser {
+    const user = this.user(idOrUpn);
+    if (!user) throw new DirectoryError(`no user ${idOrUpn}`);
+    Object.assign(user, patch);
+    return user;
+  }
+
+  removeUser(idOrUpn: string): void {
+    const user = this.user(idOrUpn);
+    if (!user) return;
+    this.users.delete(user.id);
+    this.#byUpn.delete(user.userPrincipalName.toLowerCase());
+    for (const g of this.groups.values()) g.members = g.members.filter((m) => m.id !== user.id);
+  }
+
+  addGroup(g: { name: string; id?: string; mailNickname?: string; members?: string[] }): DirectoryGroup {
+    const nick = g.mailNickname ?? g.name.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+    const group: DirectoryGroup = {
+      id: (g.id ?? deterministicGuid(this.tenantId, "group", g.name)).toLowerCase(),
+      displayName: g.name,
+      mailNickname: nick,
+      mail: null,
+      securityEnabled: true,
+      members: [],
+    };
+    if (this.groups.has(group.id)) throw new DirectoryError(`group ${g.name} (${group.id}) already exists`);
+    this.groups.set(group.id, group);
+    for (const m of g.members ?? []) this.addMember(group.id, m);
+    return group;
+  }
+
+  removeGroup(idOrName: string): void {
+    const group = this.group(idOrName);
+    if (!group) return;
+    this.groups.delete(group.id);
+    for (const g of this.groups.values()) g.members = g.members.filter((m) => m.id !== group.id);
+  }
+
+  /** Adds a user (UPN or id) or a group (name or id) to a group. */
+  addMember(groupIdOrName: string, member: string): void {
+    const group = this.group(groupIdOrName);
+    if (!group) throw new DirectoryError(`no group ${groupIdOrName}`);
+    const user = this.user(member);
+    const ref: GroupMemberRef | undefined = user
+      ? { type: "user", id: user.id }
+      : this.group(member)
+        ? { type: "group", id: this.group(member)!.id }
+        : undefined;
+    if (!ref)
+      throw new DirectoryError(`group ${group.displayName}: member ${member} is neither a user nor a group`);
+    if (!group.members.some((m) => m.id === ref.id)) group.members.push(ref);
+  }
+
+  removeMember(groupIdOrName: string, member: string): void {
+    const group = this.group(groupIdOrName);
+    if (!group) throw new DirectoryError(`no group ${groupIdOrName}`);
+    const id = this.user(member)?.id ?? this.group(member)?.id ?? member;
+    group.members = group.members.filter((m) => m.id !== id);
+  }
+
+  addApp(a: NonNullable<DirectorySpec["apps"]>[number]): AppRegistration {
+    const app: AppRegistration = {
+      appId: a.clientId.toLowerCase(),
+      servicePrincipalId: deterministicGuid(this.tenantId, "servicePrincipal", a.clientId.toLowerCase()),
+      displayName: a.name ?? `app ${a.clientId}`,
+      secret: a.secret,
+      roles: [...(a.roles ?? [])],
+      scopes: [...(a.scopes ?? DEFAULT_DELEGATED_SCOPES)],
+    };
+    this.apps.set(app.appId, app);
+    return app;
+  }
+
+  app(clientId: string): AppRegistration | undefined {
+    return this.apps.get(clientId.toLowerCase());
+  }
+
+  /** A user by object id or userPrincipalName (case-insensitive). */
+  user(idOrUpn: string): DirectoryUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    const byId = this.users.get(key);
+    if (byId) return byId;
+    const id = this.#byUpn.get(key);
+    return id ? this.users.get(id) : undefined;
+  }
+
+  /** A group by object id or display name. */
+  group(idOrName: string): DirectoryGroup | undefined {
+    const byId = this.groups.get(idOrName.toLowerCase());
+    if (byId) return byId;
+    for (const g of this.groups.values()) if (g.displayName === idOrName) return g;
+    return undefined;
+  }
+
+  /** Every group the user belongs to, directly or through nested groups. */
+  transitiveGroupsOf(userId: string): Set<string> {
+    const out = new Set<string>();
+    const parents = this.#parentIndex();
+    const queue = [...(parents.get(userId.toLowerCase()) ?? [])];
+    while (queue.length > 0) {
+      const g = queue.pop()!;
+      if (out.has(g)) continue;
+      out.add(g);
+      queue.push(...(parents.get(g) ?? []));
+    }
+    return out;
+  }
+
+  /** Users and groups reachable from a group (cycles tolerated). */
+  transitiveMembers(groupId: string): { users: DirectoryUser[]; groups: DirectoryGroup[] } {
+    const users = new Map<string, DirectoryUser>();
+    const groups = new Map<string, DirectoryGroup>();
+    const seen = new Set<string>([groupId.toLowerCase()]);
+    const queue = [...(this.groups.get(groupId.toLowerCase())?.members ?? [])];
+    while (queue.length > 0) {
+      const m = queue.shift()!;
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      if (m.type === "user") {
+        const u = this.users.get(m.id);
+        if (u) users.set(u.id, u);
+      } else {
+        const g = this.groups.get(m.id);
+        if (g) {
+          groups.set(g.id, g);
+          queue.push(...g.members);
+        }
+      }
+    }
+    return { users: [...users.values()], groups: [...groups.values()] };
+  }
+
+  #parentIndex(): Map<string, string[]> {
+    const parents = new Map<string, string[]>();
+    for (const g of this.groups.values()) {
+      for (const m of g.members) {
+        const list = parents.get(m.id);
+        if (list) list.push(g.id);
+        else parents.set(m.id, [g.id]);
+      }
+    }
+    return parents;
+  }
+
+  snapshot() {
+    return {
+      tenantId: this.tenantId,
+      domain: this.domain,
+      users: [...this.users.values()].map(({ password: _p, ...u }) => u),
+      groups: [...this.groups.values()],
+      apps: [...this.apps.values()].map(({ secret: _s, ...a }) => a),
+    };
+  }
+}
+
+function displayNameFrom(upn: string): string {
+  const local = upn.split("@")[0];
+  return local
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join(" ");
+}

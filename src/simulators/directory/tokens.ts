@@ -1,0 +1,198 @@
+import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { decodeProtectedHeader, exportJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import type { SimClock } from "../host/clock.ts";
+import type { AppRegistration, Directory, DirectoryUser } from "./model.ts";
+
+/** The Graph resource as tokens name it (`aud`). */
+export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/** Claims of a Graph access token as the twin issues them (v1.0 token shape, like real Graph tokens). */
+export interface GraphTokenClaims extends JWTPayload {
+  aud: string;
+  iss: string;
+  tid: string;
+  appid: string;
+  azp?: string;
+  oid: string;
+  idtyp: "app" | "user";
+  ver: "1.0";
+  roles?: string[];
+  scp?: string;
+  upn?: string;
+  unique_name?: string;
+  name?: string;
+  exp: number;
+  iat: number;
+  nbf: number;
+}
+
+/** Who called, after the bearer token was verified. */
+export type Caller =
+  | { kind: "app"; appId: string; tenantId: string; roles: string[]; claims: GraphTokenClaims }
+  | {
+      kind: "user";
+      appId: string;
+      tenantId: string;
+      userId: string;
+      scopes: string[];
+      claims: GraphTokenClaims;
+    };
+
+export type TokenFailure = {
+  ok: false;
+  reason: "empty" | "malformed" | "signature" | "expired" | "audience" | "tenant";
+  message: string;
+};
+
+let sharedKey: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+
+/** One RSA key per process: generating 2048-bit keys costs ~50 ms, and every twin may share it. */
+function signingKey() {
+  sharedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return sharedKey;
+}
+
+export interface TokenIssuerOptions {
+  /** Token lifetime in seconds (`expires_in`); real v2.0 endpoint answers 3599. */
+  lifetimeSeconds?: number;
+}
+
+/**
+ * Issues and verifies real RS256 JWTs. Times come from the SimClock, so `exp` follows scenario time
+ * and advancing the clock past it makes Graph answer 401 `InvalidAuthenticationToken`.
+ */
+export class TokenIssuer {
+  readonly kid: string;
+  readonly lifetimeSeconds: number;
+  #verified = new Map<string, GraphTokenClaims>();
+
+  constructor(
+    readonly directory: Directory,
+    readonly clock: SimClock,
+    options: TokenIssuerOptions = {},
+  ) {
+    this.lifetimeSeconds = options.lifetimeSeconds ?? 3599;
+    const der = signingKey().publicKey.export({ type: "spki", format: "der" });
+    this.kid = createHash("sha256").update(der).digest("base64url").slice(0, 27);
+  }
+
+  get issuer(): string {
+    return `https://sts.windows.net/${this.directory.tenantId}/`;
+  }
+
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const jwk = await exportJWK(signingKey().publicKey);
+    return { keys: [{ ...jwk, kid: this.kid, use: "sig", alg: "RS256" }] };
+  }
+
+  /** An application token (client credentials) carrying the app's granted `roles`. */
+  async issueAppToken(app: AppRegistration): Promise<string> {
+    return this.#sign({
+      appid: app.appId,
+      azp: app.appId,
+      oid: app.servicePrincipalId,
+      sub: app.servicePrincipalId,
+      idtyp: "app",
+      roles: [...app.roles],
+      app_displayname: app.displayName,
+    });
+  }
+
+  /** A delegated token for a directory user (ROPC), with the app's delegated scopes as `scp`. */
+  async issueUserToken(
+    app: AppRegistration,
+    user: DirectoryUser,
+    scopes: string[] = app.scopes,
+  ): Promise<string> {
+    return this.#sign({
+      appid: app.appId,
+      azp: app.appId,
+      oid: user.id,
+      sub: createHash("sha256").update(`${app.appId}:${user.id}`).digest("base64url").slice(0, 43),
+      idtyp: "user",
+      scp: scopes.join(" "),
+      upn: user.userPrincipalName,
+      unique_name: user.userPrincipalName,
+      name: user.displayName,
+    });
+  }
+
+  async #sign(claims: Record<string, unknown>): Promise<string> {
+    const iat = Math.floor(this.clock.now() / 1000);
+    return new SignJWT({ ...claims, tid: this.directory.tenantId, ver: "1.0" })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid })
+      .setIssuer(this.issuer)
+      .setAudience(GRAPH_AUDIENCE)
+      .setIssuedAt(iat)
+      .setNotBefore(iat - 300)
+      .setExpirationTime(iat + this.lifetimeSeconds)
+      .setJti(createHash("sha256").update(`${iat}:${Math.random()}`).digest("base64url").slice(0, 22))
+      .sign(signingKey().privateKey);
+  }
+
+  /**
+   * Verifies a bearer token against the twin's key, the Graph audience, the tenant and the SimClock.
+   * Signatures are checked once per token; expiry is checked on every call.
+   */
+  async verify(authorization: string | null): Promise<Caller | TokenFailure> {
+    if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
+      return { ok: false, reason: "empty", message: "Access token is empty." };
+    }
+    const token = authorization.replace(/^bearer\s+/i, "").trim();
+    let claims = this.#verified.get(token);
+    if (!claims) {
+      try {
+        decodeProtectedHeader(token);
+      } catch {
+        return {
+          ok: false,
+          reason: "malformed",
+          message: "IDX14100: JWT is not well formed, there are no dots (.).",
+        };
+      }
+      try {
+        const { payload } = await jwtVerify(token, signingKey().publicKey, {
+          algorithms: ["RS256"],
+          currentDate: new Date(0),
+          clockTolerance: Number.MAX_SAFE_INTEGER,
+        });
+        claims = payload as GraphTokenClaims;
+      } catch {
+        return { ok: false, reason: "signature", message: "Access token validation failure." };
+      }
+      if (this.#verified.size > 10_000) this.#verified.clear();
+      this.#verified.set(token, claims);
+    }
+    if (claims.aud !== GRAPH_AUDIENCE && claims.aud !== GRAPH_APP_ID) {
+      return { ok: false, reason: "audience", message: "Access token validation failure. Invalid audience." };
+    }
+    if (claims.tid !== this.directory.tenantId) {
+      return { ok: false, reason: "tenant", message: "Access token validation failure. Invalid tenant." };
+    }
+    const now = Math.floor(this.clock.now() / 1000);
+    if (claims.exp <= now)
+      return { ok: false, reason: "expired", message: "Lifetime validation failed, the token is expired." };
+    if (claims.nbf > now)
+      return {
+        ok: false,
+        reason: "expired",
+        message: "Lifetime validation failed, the token is not yet valid.",
+      };
+    if (claims.idtyp === "user") {
+      return {
+        kind: "user",
+        appId: claims.appid,
+        tenantId: claims.tid,
+        userId: claims.oid,
+        scopes: (claims.scp ?? "").split(" ").filter(Boolean),
+        claims,
+      };
+    }
+    return { kind: "app", appId: claims.appid, tenantId: claims.tid, roles: claims.roles ?? [], claims };
+  }
+}
+
+export function isTokenFailure(v: Caller | TokenFailure): v is TokenFailure {
+  return "ok" in v;
+}

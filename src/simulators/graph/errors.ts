@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { RouteContext } from "../host/types.ts";
+
+/**
+ * Graph's wire envelope: `request-id` and the echoed `client-request-id` on every answer,
+ * OData content type on JSON bodies, `@odata.context` on entities, and the error body
+ * `{error:{code,message,innerError:{code?,message?,date,request-id,client-request-id}}}`.
+ */
+
+export const GRAPH_JSON =
+  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/** A domain error a route turns into Graph's error body. */
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly inner?: { code: string; message?: string },
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "GraphError";
+  }
+}
+
+/** The message Graph puts on connector validation failures; the reason goes to `innerError`. */
+export const MALFORMED = "The request is malformed or incorrect.";
+
+export function invalidRequest(innerCode: string, innerMessage: string): GraphError {
+  return new GraphError(400, "InvalidRequest", MALFORMED, { code: innerCode, message: innerMessage });
+}
+
+export function badRequest(message: string, inner?: { code: string; message?: string }): GraphError {
+  return new GraphError(400, "BadRequest", message, inner);
+}
+
+const ids = new WeakMap<Request, { requestId: string; clientRequestId: string }>();
+
+export function requestIds(request: Request): { requestId: string; clientRequestId: string } {
+  let found = ids.get(request);
+  if (!found) {
+    const requestId = randomUUID();
+    found = { requestId, clientRequestId: request.headers.get("client-request-id") ?? requestId };
+    ids.set(request, found);
+  }
+  return found;
+}
+
+export function envelopeHeaders(
+  ctx: Pick<RouteContext, "request" | "clock">,
+  extra: HeadersInit = {},
+): Headers {
+  const { requestId, clientRequestId } = requestIds(ctx.request);
+  const h = new Headers(extra);
+  h.set("request-id", requestId);
+  h.set("client-request-id", clientRequestId);
+  h.set(
+    "x-ms-ags-diagnostic",
+    JSON.stringify({
+      ServerInfo: {
+        DataCenter: "cgsim",
+        Slice: "E",
+        Ring: "1",
+        ScaleUnit: "000",
+        RoleInstance: "cgsim-twin",
+      },
+    }),
+  );
+  h.set("strict-transport-security", "max-age=31536000");
+  h.set("date", new Date(ctx.clock.now()).toUTCString());
+  h.set("cache-control", "no-cache");
+  return h;
+}
+
+/** `https://graph.microsoft.com/v1.0/$metadata#…` (Graph always names its own host here). */
+export function odataContext(ctx: Pick<RouteContext, "url">, fragment: string): string {
+  return `https://graph.microsoft.com/${apiVersion(ctx)}/$metadata#${fragment}`;
+}
+
+export function apiVersion(ctx: Pick<RouteContext, "url">): "v1.0" | "beta" {
+  return ctx.url.pathname.startsWith("/beta/") ? "beta" : "v1.0";
+}
+
+export function graphJson(
+  ctx: Pick<RouteContext, "request" | "clock" | "url">,
+  body: unknown,
+  status = 200,
+  extra: HeadersInit = {},
+): Response {
+  const h = envelopeHeaders(ctx, extra);
+  h.set("content-type", GRAPH_JSON);
+  return new Response(JSON.stringify(body), { status, headers: h });
+}
+
+/** A body-less answer with no content type (the SDK would try to parse an empty JSON body). */
+export function graphEmpty(
+  ctx: Pick<RouteContext, "request" | "clock">,
+  status = 204,
+  extra: HeadersInit = {},
+): Response {
+  const h = envelopeHeaders(ctx, extra);
+  if (status !== 204) h.set("content-length", "0");
+  return new Response(null, { status, headers: h });
+}
+
+/** Graph's error body; `innerError.date` is ISO without fraction and without `Z`, as observed. */
+export function graphErrorResponse(
+  ctx: Pick<RouteContext, "request" | "clock" | "url">,
+  status: number,
+  code: string,
+  message: string,
+  inner?: { code: string; message?: string },
+  extra: HeadersInit = {},
+): Response {
+  const { requestId, clientRequestId } = requestIds(ctx.request);
+  const innerError: Record<string, unknown> = {};
+  if (inner?.code) innerError.code = inner.code;
+  if (inner?.message) innerError.message = inner.message;
+  innerError.date = ctx.clock.iso().replace(/\.\d+Z$/, "");
+  innerError["request-id"] = requestId;
+  innerError["client-request-id"] = clientRequestId;
+  const h = envelopeHeaders(ctx, extra);
+  h.set("content-type", "application/json");
+  return new Response(JSON.stringify({ error: { code, message, innerError } }), { status, headers: h });
+}
+
+export function errorResponse(ctx: Pick<RouteContext, "request" | "clock" | "url">, e: GraphError): Response {
+  return graphErrorResponse(ctx, e.status, e.code, e.message, e.inner, e.headers);
+}

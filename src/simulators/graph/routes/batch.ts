@@ -1,0 +1,172 @@
+import { addRoute, createRouter, findRoute } from "rou3";
+import type { Route, RouteContext } from "../../host/types.ts";
+import { badRequest, errorResponse, GraphError, graphErrorResponse, graphJson } from "../errors.ts";
+import { asObject, readJsonBody } from "./common.ts";
+
+interface BatchRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  dependsOn: string[];
+}
+
+export const MAX_BATCH_REQUESTS = 20;
+
+/**
+ * `POST /$batch` (JSON batching): ≤ 20 requests, `dependsOn` ordering, each request dispatched
+ * through the same route table with the outer request's Authorization; a request whose dependency
+ * failed answers 424. Responses keep the request order.
+ */
+export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Response): Route[] {
+  const router = createRouter<Route>();
+  for (const r of routes) addRoute(router, r.method === "*" ? "" : r.method, r.path, r);
+
+  const handler = async (ctx: RouteContext): Promise<Response> => {
+    try {
+      const version = ctx.url.pathname.startsWith("/beta/") ? "beta" : "v1.0";
+      const body = asObject(await readJsonBody(ctx));
+      const requests = parseRequests(body);
+      const results = new Map<
+        string,
+        { id: string; status: number; headers: Record<string, string>; body?: unknown }
+      >();
+      const pending = [...requests];
+      const done = new Set<string>();
+      while (pending.length > 0) {
+        const idx = pending.findIndex((r) => r.dependsOn.every((d) => done.has(d)));
+        if (idx < 0)
+          throw badRequest("The dependsOn graph of the batch has a cycle or names an unknown request id.");
+        const req = pending.splice(idx, 1)[0];
+        const failedDep = req.dependsOn.find((d) => (results.get(d)?.status ?? 0) >= 400);
+        if (failedDep !== undefined) {
+          results.set(req.id, {
+            id: req.id,
+            status: 424,
+            headers: { "content-type": "application/json" },
+            body: {
+              error: {
+                code: "FailedDependency",
+                message: `The request depends on request ${failedDep}, which failed.`,
+              },
+            },
+          });
+        } else {
+          results.set(req.id, await run(ctx, version, req));
+        }
+        done.add(req.id);
+      }
+      ctx.note(
+        `batch of ${requests.length}: ${requests.map((r) => `${r.id}=${results.get(r.id)?.status}`).join(" ")}`,
+      );
+      return graphJson(ctx, { responses: requests.map((r) => results.get(r.id)) });
+    } catch (error) {
+      if (error instanceof GraphError) return errorResponse(ctx, error);
+      throw error;
+    }
+  };
+
+  async function run(outer: RouteContext, version: string, req: BatchRequest) {
+    const path = req.url.startsWith("/") ? req.url : `/${req.url}`;
+    const url = new URL(`${outer.url.origin}/${version}${path}`);
+    const headers = new Headers(req.headers);
+    const auth = outer.request.headers.get("authorization");
+    if (auth && !headers.has("authorization")) headers.set("authorization", auth);
+    let body: string | undefined;
+    if (req.body !== undefined && req.method !== "GET" && req.method !== "DELETE") {
+      body = typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    const request = new Request(url, { method: req.method, headers, body });
+    const ctx: RouteContext = {
+      request,
+      url,
+      params: {},
+      query: url.searchParams,
+      clock: outer.clock,
+      note: (t) => outer.note(`[batch ${req.id}] ${t}`),
+    };
+    const match = findRoute(router, req.method, url.pathname);
+    let response: Response;
+    if (!match) response = notFound(ctx);
+    else {
+      for (const [k, v] of Object.entries(match.params ?? {})) ctx.params[k] = decodeURIComponent(v);
+      try {
+        response = await match.data.handler(ctx);
+      } catch {
+        response = graphErrorResponse(
+          ctx,
+          500,
+          "UnknownError",
+          "An unexpected error occurred in a batch request.",
+        );
+      }
+    }
+    const out: Record<string, string> = {};
+    for (const name of ["content-type", "location", "retry-after"]) {
+      const v = response.headers.get(name);
+      if (v !== null) out[name] = v;
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = Buffer.from(text).toString("base64");
+      }
+    }
+    return {
+      id: req.id,
+      status: response.status,
+      headers: out,
+      ...(parsed === undefined ? {} : { body: parsed }),
+    };
+  }
+
+  return (["v1.0", "beta"] as const).map((v) => ({
+    method: "POST" as const,
+    path: `/${v}/$batch`,
+    operationId: "batch",
+    handler,
+  }));
+}
+
+function parseRequests(body: Record<string, unknown>): BatchRequest[] {
+  const raw = body.requests;
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw badRequest("Invalid batch payload format: requests must be a non-empty array.");
+  if (raw.length > MAX_BATCH_REQUESTS) {
+    throw badRequest(
+      `Invalid batch payload format. The number of requests in a batch is limited to ${MAX_BATCH_REQUESTS}.`,
+    );
+  }
+  const ids = new Set<string>();
+  return raw.map((r, i) => {
+    const o = asObject(r);
+    const id = typeof o.id === "number" ? String(o.id) : o.id;
+    if (typeof id !== "string" || id.length === 0)
+      throw badRequest(`Invalid batch payload format: requests[${i}].id is required.`);
+    if (ids.has(id)) throw badRequest(`Invalid batch payload format: duplicate request id '${id}'.`);
+    ids.add(id);
+    if (typeof o.method !== "string" || typeof o.url !== "string")
+      throw badRequest(`Invalid batch payload format: request '${id}' needs method and url.`);
+    if (/^https?:/i.test(o.url))
+      throw badRequest(`Invalid batch payload format: request '${id}' url must be relative.`);
+    const dependsOn = o.dependsOn === undefined ? [] : o.dependsOn;
+    if (!Array.isArray(dependsOn))
+      throw badRequest(`Invalid batch payload format: request '${id}' dependsOn must be an array.`);
+    for (const d of dependsOn)
+      if (!raw.some((x) => String((x as { id?: unknown })?.id) === String(d)))
+        throw badRequest(`Request '${id}' depends on unknown request '${String(d)}'.`);
+    return {
+      id,
+      method: o.method.toUpperCase(),
+      url: o.url,
+      headers: (o.headers ?? {}) as Record<string, string>,
+      body: o.body,
+      dependsOn: dependsOn.map(String),
+    };
+  });
+}

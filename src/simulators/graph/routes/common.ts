@@ -1,0 +1,86 @@
+import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
+import type { HttpMethod, Route, RouteContext } from "../../host/types.ts";
+import { authenticate } from "../auth.ts";
+import { badRequest, errorResponse, GraphError, graphErrorResponse } from "../errors.ts";
+
+export type GraphHandler = (ctx: RouteContext, caller: Caller) => Response | Promise<Response>;
+
+export interface RouteOptions {
+  versions?: Array<"v1.0" | "beta">;
+  /** Skip authentication (none of Graph's routes do; used for internal checks only). */
+  anonymous?: boolean;
+}
+
+/** One Graph operation registered under `/v1.0` and `/beta`, authenticated, errors rendered as Graph does. */
+export function graphRoutes(
+  issuer: TokenIssuer,
+  method: HttpMethod,
+  path: string,
+  operationId: string,
+  handler: GraphHandler,
+  options: RouteOptions = {},
+): Route[] {
+  return (options.versions ?? ["v1.0", "beta"]).map((v) => ({
+    method,
+    path: `/${v}${path}`,
+    operationId,
+    handler: async (ctx: RouteContext) => {
+      try {
+        const caller = await authenticate(issuer, ctx.request);
+        return await handler(ctx, caller);
+      } catch (error) {
+        if (error instanceof GraphError) {
+          ctx.note(
+            `${operationId}: ${error.status} ${error.code}${error.inner?.code ? `/${error.inner.code}` : ""} ${error.inner?.message ?? error.message}`,
+          );
+          return errorResponse(ctx, error);
+        }
+        throw error;
+      }
+    },
+  }));
+}
+
+export const MAX_BODY_BYTES = 4_000_000;
+
+/** Reads a JSON body: 413 over 4 MB (status inferred), 400 on malformed JSON. */
+export async function readJsonBody(ctx: RouteContext, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const length = Number(ctx.request.headers.get("content-length") ?? "0");
+  if (length > maxBytes) throw tooLarge(length, maxBytes);
+  const bytes = new Uint8Array(await ctx.request.arrayBuffer());
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
+  if (bytes.length === 0) {
+    throw badRequest("Empty Payload. JSON content expected.", {
+      code: "InvalidRequestBody",
+      message: "The request needs a JSON body.",
+    });
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw badRequest(
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
+  }
+}
+
+function tooLarge(n: number, max: number): GraphError {
+  return new GraphError(
+    413,
+    "RequestEntityTooLarge",
+    `The request body is ${n} bytes; the limit is ${max} bytes.`,
+    {
+      code: "PayloadTooLarge",
+      message: `externalItem payloads are limited to ${max} bytes.`,
+    },
+  );
+}
+
+export function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badRequest("The request body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}
+
+export { graphErrorResponse };

@@ -1,0 +1,79 @@
+import { directoryRoutes } from "../directory/graph-routes.ts";
+import { createLoginService } from "../directory/login-service.ts";
+import type { RouteContext, Service } from "../host/types.ts";
+import { graphErrorResponse } from "./errors.ts";
+import { batchRoutes } from "./routes/batch.ts";
+import { externalRoutes } from "./routes/external.ts";
+import { searchRoutes } from "./routes/search.ts";
+import type { GraphTwin } from "./store.ts";
+
+/** Graph's answer for a path no route knows: 400 "Resource not found for the segment …". */
+function segmentNotFound(ctx: RouteContext): Response {
+  const segments = ctx.url.pathname.split("/").filter(Boolean);
+  const last = segments.at(-1) ?? "";
+  return graphErrorResponse(
+    ctx,
+    400,
+    "BadRequest",
+    `Resource not found for the segment '${decodeURIComponent(last)}'.`,
+  );
+}
+
+/**
+ * The Microsoft Graph service (graph.microsoft.com, `/v1.0/` and `/beta/`): external connections,
+ * schema, operations, items, external groups, quota, search, directory reads and `$batch`.
+ */
+export function createGraphService(twin: GraphTwin): Service {
+  const routes = [
+    ...externalRoutes(twin, twin.issuer),
+    ...searchRoutes(twin, twin.issuer),
+    ...directoryRoutes(twin.directory, twin.issuer),
+  ];
+  return {
+    name: "graph",
+    hosts: ["graph.microsoft.com"],
+    prefixes: ["/v1.0/", "/beta/"],
+    routes: [...routes, ...batchRoutes(routes, segmentNotFound)],
+    notFound: segmentNotFound,
+    methodNotAllowed: (ctx) =>
+      graphErrorResponse(
+        ctx,
+        405,
+        "BadRequest",
+        `The HTTP method '${ctx.request.method}' is not allowed for the resource '${ctx.url.pathname}'.`,
+      ),
+    internalError: (ctx) => graphErrorResponse(ctx, 500, "UnknownError", "An unexpected error occurred."),
+    faultResponse: (status, retryAfter, ctx) => {
+      const extra: Record<string, string> = {};
+      if (retryAfter !== undefined) extra["retry-after"] = String(retryAfter);
+      if (status === 429) {
+        return graphErrorResponse(
+          ctx,
+          429,
+          "activityLimitReached",
+          "The request has been throttled",
+          { code: "throttledRequest" },
+          extra,
+        );
+      }
+      const byStatus: Record<number, [string, string]> = {
+        500: ["UnknownError", "An unexpected error occurred."],
+        502: ["BadGateway", "The service is temporarily unavailable (bad gateway)."],
+        503: ["serviceNotAvailable", "The service is temporarily unavailable. Please retry later."],
+        504: ["GatewayTimeout", "The request timed out at the gateway."],
+      };
+      const [code, message] = byStatus[status] ?? ["UnknownError", "Injected fault"];
+      return graphErrorResponse(ctx, status, code, message, undefined, extra);
+    },
+    snapshot: () => twin.snapshot(),
+    reset: () => twin.reset(),
+  };
+}
+
+/** Both services a Graph world needs: graph.microsoft.com and login.microsoftonline.com. */
+export function createGraphServices(twin: GraphTwin): Service[] {
+  const login = createLoginService(twin.directory, twin.issuer);
+  login.reset = () => twin.directory.reset();
+  login.snapshot = () => twin.directory.snapshot();
+  return [createGraphService(twin), login];
+}
