@@ -1,0 +1,405 @@
+import type { components } from "../generated/v2.ts";
+import type { Content, Label, Space, SpacePermission, User, Version } from "../model.ts";
+import type { ConfluenceStore } from "../store.ts";
+
+/**
+ * v2 object shapes, typed against the generated OpenAPI schemas so the compiler checks them. Where
+ * real answers differ from the Jan-2025 spec (nulls, `edituiv2`, `currentActiveAlias`), the
+ * difference is an explicit intersection type here.
+ */
+type S = components["schemas"];
+
+export type BodyFormatBulk = S["PrimaryBodyRepresentation"];
+export type BodyFormatSingle = S["PrimaryBodyRepresentationSingle"];
+
+export type PageLinks = S["AbstractPageLinks"] & { edituiv2: string; base?: string };
+
+type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: Exclude<T[P], undefined> | null };
+
+export type PageBulkOut = Omit<Nullable<S["PageBulk"], "parentId" | "parentType">, "_links"> & {
+  _links: PageLinks;
+};
+export type PageSingleOut = Omit<Nullable<S["PageSingle"], "parentId" | "parentType">, "_links"> & {
+  _links: PageLinks;
+};
+export type BlogPostBulkOut = Omit<S["BlogPostBulk"], "_links"> & { _links: PageLinks };
+export type BlogPostSingleOut = Omit<S["BlogPostSingle"], "_links"> & { _links: PageLinks };
+export type SpaceBulkOut = Nullable<S["SpaceBulk"], "description" | "icon"> & { currentActiveAlias: string };
+export type SpaceSingleOut = Omit<Nullable<S["SpaceSingle"], "description" | "icon">, "permissions"> & {
+  currentActiveAlias: string;
+  permissions?: Omit<NonNullable<S["SpaceSingle"]["permissions"]>, "results"> & {
+    results: SpacePermissionOut[];
+  };
+  _links: S["SpaceLinks"] & { base: string };
+};
+/** Anonymous has no id and no place in the spec's principal enum; see docs/fidelity/confluence-v2.md. */
+export type SpacePermissionOut = Omit<S["SpacePermissionAssignment"], "principal"> & {
+  principal: { type: "user" | "group" | "role"; id: string } | { type: "anonymous" };
+};
+export type UserOut = Nullable<S["User"], "timeZone" | "personalSpaceId">;
+export type ChildPageOut = S["ChildPage"];
+export type DirectChildOut = S["ChildPage"] & { type: "page" };
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function renderVersion(v: Version): S["Version"] {
+  return {
+    createdAt: iso(v.createdAt),
+    message: v.message,
+    number: v.number,
+    minorEdit: v.minorEdit,
+    authorId: v.authorId,
+  };
+}
+
+export function renderLabel(l: Label): S["Label"] {
+  return { id: l.id, name: l.name, prefix: l.prefix };
+}
+
+// ---- bodies --------------------------------------------------------------------------------------
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
+    if (e[0] === "#") {
+      const code = e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return Number.isFinite(code) ? String.fromCodePoint(code) : m;
+    }
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+const stripTags = (html: string) => decodeEntities(html.replace(/<[^>]*>/g, ""));
+
+type AdfNode = { type: string; attrs?: Record<string, unknown>; content?: AdfNode[]; text?: string };
+
+/**
+ * A minimal ADF document from a storage body: paragraphs and headings with their text, marks and
+ * macros dropped. Enough for crawlers that extract text; not a full converter.
+ */
+export function storageToAdf(storage: string): string {
+  const blocks: AdfNode[] = [];
+  const re = /<(p|h[1-6])(?:\s[^>]*)?>([\s\S]*?)<\/\1>|<(p|h[1-6])(?:\s[^>]*)?\/>/gi;
+  let matched = false;
+  for (let m = re.exec(storage); m; m = re.exec(storage)) {
+    matched = true;
+    const tag = (m[1] ?? m[3]).toLowerCase();
+    const text = stripTags(m[2] ?? "");
+    const node: AdfNode =
+      tag === "p" ? { type: "paragraph" } : { type: "heading", attrs: { level: Number(tag[1]) } };
+    if (text) node.content = [{ type: "text", text }];
+    blocks.push(node);
+  }
+  if (!matched) {
+    const text = stripTags(storage).trim();
+    if (text) blocks.push({ type: "paragraph", content: [{ type: "text", text }] });
+  }
+  return JSON.stringify({ type: "doc", content: blocks, version: 1 });
+}
+
+/** `view`: the storage XHTML with Confluence's `ac:`/`ri:` macro markup removed (text kept). */
+export function storageToView(storage: string): string {
+  return storage.replace(/<\/?(?:ac|ri):[^>]*>/g, "");
+}
+
+export function renderBody(
+  content: Content,
+  format: BodyFormatSingle | undefined,
+): S["BodySingle"] & Partial<Record<BodyFormatSingle, S["BodyType"]>> {
+  if (!format) return {};
+  switch (format) {
+    case "storage":
+    case "editor":
+      return { [format]: { representation: format, value: content.body } };
+    case "atlas_doc_format":
+      return { atlas_doc_format: { representation: "atlas_doc_format", value: storageToAdf(content.body) } };
+    default:
+      return { [format]: { representation: format, value: storageToView(content.body) } };
+  }
+}
+
+// ---- links ---------------------------------------------------------------------------------------
+
+/** Title as it appears in web UI paths: URL-encoded with `+` for spaces (`Title+With+Plus`). */
+export function webuiTitle(title: string): string {
+  return encodeURIComponent(title).replaceAll("%20", "+");
+}
+
+/**
+ * Confluence's tiny link: the id as 8 little-endian bytes, base64 without padding, trailing `A`s
+ * trimmed, `/`→`-`, `+`→`_` (3964929 → `AYA8`, as measured).
+ */
+export function tinyui(id: string): string {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64LE(BigInt(id));
+  const b64 = bytes.toString("base64").replace(/=+$/, "").replace(/A+$/, "");
+  return `/x/${b64.replaceAll("/", "-").replaceAll("+", "_")}`;
+}
+
+export function contentLinks(store: ConfluenceStore, content: Content, withBase: boolean): PageLinks {
+  const key = store.spaces.get(content.spaceId)?.key ?? "";
+  const d = new Date(content.createdAt);
+  const day = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
+  const links: PageLinks =
+    content.type === "page"
+      ? {
+          editui: `/pages/resumedraft.action?draftId=${content.id}`,
+          edituiv2: `/spaces/${key}/pages/edit-v2/${content.id}`,
+          webui: `/spaces/${key}/pages/${content.id}/${webuiTitle(content.title)}`,
+          tinyui: tinyui(content.id),
+        }
+      : {
+          editui: `/pages/resumedraft.action?draftId=${content.id}`,
+          edituiv2: `/spaces/${key}/blog/edit-v2/${content.id}`,
+          webui: `/spaces/${key}/blog/${day}/${content.id}/${webuiTitle(content.title)}`,
+          tinyui: tinyui(content.id),
+        };
+  if (withBase) links.base = `${store.site.baseUrl}/wiki`;
+  return links;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+// ---- pages and blog posts ------------------------------------------------------------------------
+
+function parentOf(
+  store: ConfluenceStore,
+  c: Content,
+): { parentId: string | null; parentType: "page" | null } {
+  const parent = c.parentId ? store.content.get(c.parentId) : undefined;
+  return parent ? { parentId: parent.id, parentType: "page" } : { parentId: null, parentType: null };
+}
+
+export function renderPageBulk(
+  store: ConfluenceStore,
+  c: Content,
+  format: BodyFormatBulk | undefined,
+): PageBulkOut {
+  return {
+    id: c.id,
+    status: c.status,
+    title: c.title,
+    spaceId: c.spaceId,
+    ...parentOf(store, c),
+    position: c.position,
+    authorId: c.authorId,
+    ownerId: c.ownerId || null,
+    lastOwnerId: null,
+    createdAt: iso(c.createdAt),
+    version: renderVersion(c.version),
+    body: renderBody(c, format),
+    _links: contentLinks(store, c, false),
+  };
+}
+
+export function renderBlogPostBulk(
+  store: ConfluenceStore,
+  c: Content,
+  format: BodyFormatBulk | undefined,
+): BlogPostBulkOut {
+  return {
+    id: c.id,
+    status: blogStatus(c),
+    title: c.title,
+    spaceId: c.spaceId,
+    authorId: c.authorId,
+    createdAt: iso(c.createdAt),
+    version: renderVersion(c.version),
+    body: renderBody(c, format),
+    _links: contentLinks(store, c, false),
+  };
+}
+
+/** Blog posts have no `archived` in their status enum (confluence.js validates it). */
+function blogStatus(c: Content): S["BlogPostContentStatus"] {
+  return c.status === "archived" ? "current" : c.status;
+}
+
+/** Optional blocks a single page or blog post may carry (`include-*`). */
+export interface SingleExtras {
+  version?: Version;
+  includeVersion: boolean;
+  labels?: PageSingleOut["labels"];
+  properties?: PageSingleOut["properties"];
+  operations?: PageSingleOut["operations"];
+  likes?: PageSingleOut["likes"];
+  versions?: PageSingleOut["versions"];
+  isFavoritedByCurrentUser?: boolean;
+}
+
+function extras(x: SingleExtras, c: Content) {
+  const out: Partial<PageSingleOut> = {};
+  if (x.includeVersion) out.version = renderVersion(x.version ?? c.version);
+  if (x.labels) out.labels = x.labels;
+  if (x.properties) out.properties = x.properties;
+  if (x.operations) out.operations = x.operations;
+  if (x.likes) out.likes = x.likes;
+  if (x.versions) out.versions = x.versions;
+  if (x.isFavoritedByCurrentUser !== undefined) out.isFavoritedByCurrentUser = x.isFavoritedByCurrentUser;
+  return out;
+}
+
+export function renderPageSingle(
+  store: ConfluenceStore,
+  c: Content,
+  format: BodyFormatSingle | undefined,
+  x: SingleExtras,
+): PageSingleOut {
+  return {
+    id: c.id,
+    status: c.status,
+    title: c.title,
+    spaceId: c.spaceId,
+    ...parentOf(store, c),
+    position: c.position,
+    authorId: c.authorId,
+    ownerId: c.ownerId || null,
+    lastOwnerId: null,
+    createdAt: iso(c.createdAt),
+    ...extras(x, c),
+    body: renderBody(c, format),
+    _links: contentLinks(store, c, true),
+  };
+}
+
+export function renderBlogPostSingle(
+  store: ConfluenceStore,
+  c: Content,
+  format: BodyFormatSingle | undefined,
+  x: SingleExtras,
+): BlogPostSingleOut {
+  const { labels, properties, operations, likes, versions, version, isFavoritedByCurrentUser } = extras(x, c);
+  return {
+    id: c.id,
+    status: blogStatus(c),
+    title: c.title,
+    spaceId: c.spaceId,
+    authorId: c.authorId,
+    createdAt: iso(c.createdAt),
+    ...(version ? { version } : {}),
+    ...(labels ? { labels } : {}),
+    ...(properties ? { properties } : {}),
+    ...(operations ? { operations } : {}),
+    ...(likes ? { likes } : {}),
+    ...(versions ? { versions } : {}),
+    ...(isFavoritedByCurrentUser !== undefined ? { isFavoritedByCurrentUser } : {}),
+    body: renderBody(c, format),
+    _links: contentLinks(store, c, true),
+  };
+}
+
+export function renderChildPage(c: Content): ChildPageOut {
+  return {
+    id: c.id,
+    status: c.status === "archived" ? "archived" : "current",
+    title: c.title,
+    spaceId: c.spaceId,
+    childPosition: c.position,
+  };
+}
+
+export function renderDirectChild(c: Content): DirectChildOut {
+  return { ...renderChildPage(c), type: "page" };
+}
+
+export function renderPageVersion(v: Version): S["PageVersion"] {
+  return renderVersion(v);
+}
+
+// ---- spaces --------------------------------------------------------------------------------------
+
+export type DescriptionFormat = S["SpaceDescriptionBodyRepresentation"];
+
+function spaceDescription(space: Space, format: DescriptionFormat | undefined): S["SpaceDescription"] | null {
+  if (!format) return null;
+  const value =
+    format === "plain"
+      ? space.description
+      : space.description
+        ? `<p>${escapeHtml(space.description)}</p>`
+        : "";
+  return { [format]: { representation: format, value } };
+}
+
+/** The default space icon (there are no uploaded icons in the model). */
+function spaceIcon(space: Space): S["SpaceIcon"] {
+  return {
+    path: "/images/logo/default-space-logo.svg",
+    apiDownloadLink: `/download/space/${encodeURIComponent(space.key)}/icon`,
+  };
+}
+
+export interface SpaceRenderOptions {
+  descriptionFormat?: DescriptionFormat;
+  includeIcon?: boolean;
+}
+
+export function renderSpaceBulk(space: Space, o: SpaceRenderOptions): SpaceBulkOut {
+  const out: SpaceBulkOut = {
+    id: space.id,
+    key: space.key,
+    name: space.name,
+    type: space.type,
+    status: space.status,
+    authorId: space.authorId,
+    createdAt: iso(space.createdAt),
+    description: spaceDescription(space, o.descriptionFormat),
+    icon: o.includeIcon ? spaceIcon(space) : null,
+    _links: { webui: `/spaces/${space.key}` },
+    currentActiveAlias: space.key,
+  };
+  // confluence.js declares homepageId a string: omit it rather than send null.
+  if (space.homepageId) out.homepageId = space.homepageId;
+  return out;
+}
+
+export function renderSpaceSingle(
+  space: Space,
+  o: SpaceRenderOptions,
+  base: string,
+  blocks: Pick<SpaceSingleOut, "labels" | "properties" | "operations" | "permissions">,
+): SpaceSingleOut {
+  return {
+    ...renderSpaceBulk(space, o),
+    ...blocks,
+    _links: { webui: `/spaces/${space.key}`, base },
+  };
+}
+
+export function renderSpacePermission(p: SpacePermission): SpacePermissionOut {
+  return {
+    id: p.id,
+    principal:
+      p.principal.type === "anonymous"
+        ? { type: "anonymous" }
+        : { type: p.principal.type, id: p.principal.id },
+    operation: {
+      key: p.operation.key as NonNullable<NonNullable<S["SpacePermissionAssignment"]["operation"]>["key"]>,
+      targetType: p.operation.targetType as NonNullable<
+        NonNullable<S["SpacePermissionAssignment"]["operation"]>["targetType"]
+      >,
+    },
+  };
+}
+
+// ---- users ---------------------------------------------------------------------------------------
+
+export function renderUser(u: User): UserOut {
+  return {
+    displayName: u.displayName,
+    timeZone: u.timeZone,
+    personalSpaceId: null,
+    isExternalCollaborator: u.guest,
+    accountStatus: u.active ? "active" : "inactive",
+    accountId: u.accountId,
+    email: u.emailVisible ? u.email : "",
+    accountType: u.accountType,
+    publicName: u.publicName,
+    profilePicture: { path: "/wiki/images/icons/profilepics/default.svg", isDefault: true },
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
+}
