@@ -1,0 +1,278 @@
+/**
+ * `searchByCql`: the domain behind GET /wiki/rest/api/search and /wiki/rest/api/content/search.
+ * Parses and validates the CQL, plans with the indexes, evaluates, applies the status and
+ * archived-space rules and the caller's permissions, sorts and pages with an opaque cursor.
+ * Returns plain values; routes turn them into JSON with shape.ts.
+ *
+ * Permission mechanics follow how the real index behaves: space permissions filter the hit list
+ * (so they count in totalSize), content restrictions trim each page after it is cut, so a page
+ * can be shorter than `limit` while `next` still leads on (measured: a short page is not the end).
+ */
+import type { Content } from "../model.ts";
+import type { AccessEvaluator } from "../permissions.ts";
+import type { Query } from "./ast.ts";
+import { clausesOf } from "./ast.ts";
+import { type CqlBadRequestBody, CqlSyntaxError, cqlBadRequestBody } from "./errors.ts";
+import { compile, type EvalContext } from "./evaluator.ts";
+import { fieldSpec } from "./fields.ts";
+import { indexesFor } from "./indexes.ts";
+import { plan } from "./planner.ts";
+import { parseTextQuery, type TextQuery } from "./text.ts";
+import { type CqlEndpoint, checkCql, type ValidateOptions } from "./validate.ts";
+
+export interface CqlSearchParams {
+  cql: string;
+  /** Raw `cqlcontext` JSON: `{"spaceKey":"TEST","contentId":"123","contentStatuses":["current"]}`. */
+  cqlcontext?: string;
+  /** Page size; default 25. Capped by `expand` (body.storage → 50, export/styled view → 25). */
+  limit?: number;
+  cursor?: string;
+  /** Expansions requested (comma lists already split); only used for the result cap. */
+  expand?: string[];
+  includeArchivedSpaces?: boolean;
+  excludeCurrentSpaces?: boolean;
+  endpoint?: Exclude<CqlEndpoint, "user-search">;
+  leadingNegation?: ValidateOptions["leadingNegation"];
+  /**
+   * "page" (default): content restrictions trim each page after it is cut (short pages, like the
+   * real index). "exact": pages are cut from permitted results only.
+   */
+  restrictionTrim?: "page" | "exact";
+}
+
+export interface CqlSearchResult {
+  /** The CQL as given, echoed as `cqlQuery`. */
+  cql: string;
+  query: Query;
+  results: Content[];
+  /** Offset of this page in the hit list. */
+  start: number;
+  limit: number;
+  /** Hits after space permissions and status rules (content restrictions not subtracted). */
+  totalSize: number;
+  /** Hits in archived spaces left out because includeArchivedSpaces was false. */
+  archivedResultCount: number;
+  nextCursor?: string;
+  /** Every `~` clause's text query, for highlighting titles and excerpts. */
+  textQueries: TextQuery[];
+  /** How the planner found candidates (for the journal and tests). */
+  plan: string;
+}
+
+export type CqlSearchOutcome =
+  | { ok: true; result: CqlSearchResult }
+  | { ok: false; status: 400; body: CqlBadRequestBody; error: CqlSyntaxError };
+
+export const DEFAULT_SEARCH_LIMIT = 25;
+
+/** The result cap an expansion imposes (confluence-api.md §3.3, docs). */
+export function expandCap(expand: readonly string[] | undefined): number | undefined {
+  if (!expand) return undefined;
+  if (expand.some((e) => e.startsWith("body.export_view") || e.startsWith("body.styled_view"))) return 25;
+  if (expand.some((e) => e.startsWith("body."))) return 50;
+  return undefined;
+}
+
+export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): CqlSearchOutcome {
+  const fail = (error: CqlSyntaxError): CqlSearchOutcome => ({
+    ok: false,
+    status: 400,
+    body: cqlBadRequestBody(params.cql),
+    error,
+  });
+  const checked = checkCql(params.cql, {
+    endpoint: params.endpoint ?? "search",
+    leadingNegation: params.leadingNegation,
+  });
+  if (!checked.ok) return fail(checked.error);
+  const query = checked.query;
+  const { store } = access;
+  const context = parseCqlContext(params.cqlcontext);
+  const subject = access.subject;
+  const ctx: EvalContext = {
+    store,
+    now: store.clock.now(),
+    timeZone: store.site.timeZone,
+    currentUser: subject.type === "user" ? subject.accountId : undefined,
+    spaceKey: context.spaceKey,
+    contentId: context.contentId,
+  };
+  let predicate: (c: Content) => boolean;
+  let chosen: ReturnType<typeof plan>;
+  const idx = indexesFor(store);
+  try {
+    predicate = compile(query.where, ctx);
+    chosen = plan(query.where, ctx, idx);
+  } catch (error) {
+    if (error instanceof CqlSyntaxError) return fail(error);
+    throw error;
+  }
+  const statuses = new Set(context.contentStatuses ?? ["current"]);
+  const includeArchived = params.includeArchivedSpaces ?? false;
+  const excludeCurrent = params.excludeCurrentSpaces ?? false;
+  const hits: Content[] = [];
+  let archivedResultCount = 0;
+  for (const c of chosen.candidates ?? store.content.values()) {
+    if (!statuses.has(c.status)) continue;
+    const space = store.spaces.get(c.spaceId);
+    if (!space || !access.canViewSpace(space)) continue;
+    const archived = space.status === "archived";
+    if ((archived && !includeArchived) || (!archived && excludeCurrent)) {
+      if (archived && predicate(c)) archivedResultCount++;
+      continue;
+    }
+    if (predicate(c)) hits.push(c);
+  }
+  const trim = params.restrictionTrim ?? "page";
+  const list = trim === "exact" ? hits.filter((c) => access.restrictionsAdmit(c)) : hits;
+  const sort = sortKeyFor(query, ctx);
+  const keyed = list.map((c) => ({ c, k: sort.key(c) }));
+  keyed.sort((a, b) => compareKeys(a.k, b.k, sort.dirs));
+  for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].c;
+
+  const cap = expandCap(params.expand);
+  const requested =
+    params.limit === undefined || !Number.isFinite(params.limit) ? DEFAULT_SEARCH_LIMIT : params.limit;
+  const limit = Math.max(1, Math.min(Math.trunc(requested), cap ?? Number.POSITIVE_INFINITY));
+  const after = params.cursor ? decodeSearchCursor(params.cursor) : undefined;
+  const start = after ? upperBound(list, sort, after.after) : 0;
+  const slice = list.slice(start, start + limit);
+  const results = trim === "exact" ? slice : slice.filter((c) => access.restrictionsAdmit(c));
+  const end = start + slice.length;
+  const nextCursor =
+    end < list.length ? encodeSearchCursor(end, sort.key(slice[slice.length - 1])) : undefined;
+  const textQueries = clausesOf(query.where)
+    .filter((c) => c.op === "~" && !Array.isArray(c.value) && c.value.kind === "string")
+    .map((c) => parseTextQuery((c.value as { value: string }).value));
+  return {
+    ok: true,
+    result: {
+      cql: params.cql,
+      query,
+      results,
+      start,
+      limit,
+      totalSize: list.length,
+      archivedResultCount,
+      nextCursor,
+      textQueries,
+      plan: chosen.explain,
+    },
+  };
+}
+
+interface CqlContext {
+  spaceKey?: string;
+  contentId?: string;
+  contentStatuses?: string[];
+}
+
+/** `cqlcontext` JSON; unparseable context is ignored (guess: not measured). */
+export function parseCqlContext(raw: string | undefined): CqlContext {
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw) as Record<string, unknown>;
+    if (typeof v !== "object" || v === null) return {};
+    return {
+      spaceKey: typeof v.spaceKey === "string" ? v.spaceKey : undefined,
+      contentId:
+        typeof v.contentId === "string" || typeof v.contentId === "number" ? String(v.contentId) : undefined,
+      contentStatuses: Array.isArray(v.contentStatuses)
+        ? v.contentStatuses.filter((s): s is string => typeof s === "string")
+        : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+type SortValue = number | string;
+
+interface SortKey {
+  key(c: Content): SortValue[];
+  /** 1 ascending, -1 descending, per value (the final id tie-breaker is ascending). */
+  dirs: Array<1 | -1>;
+}
+
+function sortKeyFor(query: Query, ctx: EvalContext): SortKey {
+  const keys =
+    query.orderBy.length > 0 ? query.orderBy : [{ field: "lastmodified", direction: "desc" as const }];
+  const getters = keys.map((k) => sortValue(fieldSpec(k.field)?.name.toLowerCase() ?? k.field, ctx));
+  return {
+    key: (c) => [...getters.map((g) => g(c)), idValue(c.id)],
+    dirs: [...keys.map((k): 1 | -1 => (k.direction === "desc" ? -1 : 1)), 1],
+  };
+}
+
+/** Ids sort numerically; padding keeps them comparable as strings of any length. */
+function idValue(id: string): string {
+  return id.padStart(24, "0");
+}
+
+function sortValue(field: string, ctx: EvalContext): (c: Content) => SortValue {
+  switch (field) {
+    case "created":
+      return (c) => c.createdAt;
+    case "lastmodified":
+      return (c) => c.version.createdAt;
+    case "title":
+      return (c) => c.title.toLowerCase();
+    case "id":
+    case "content":
+      return (c) => idValue(c.id);
+    case "type":
+      return (c) => c.type;
+    case "space":
+    case "space.key":
+      return (c) => ctx.store.spaces.get(c.spaceId)?.key.toLowerCase() ?? "";
+    case "creator":
+      return (c) => c.authorId;
+    case "parent":
+      return (c) => idValue(c.parentId ?? "");
+    default:
+      return () => 0;
+  }
+}
+
+function compareKeys(a: SortValue[], b: SortValue[], dirs: Array<1 | -1>): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    if (a[i] === b[i]) continue;
+    return (a[i] < b[i] ? -1 : 1) * dirs[i];
+  }
+  return 0;
+}
+
+/** First index whose key sorts after `after` (search-after resume: stable when items vanish). */
+function upperBound(list: Content[], sort: SortKey, after: SortValue[]): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(sort.key(list[mid]), after, sort.dirs) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Cursor shaped like the measured one (`_f_MQ==_sa_WyJc…`): `_f_` + base64 of the next offset,
+ * `_sa_` + base64 of the last hit's sort values. Opaque to clients.
+ */
+export function encodeSearchCursor(nextStart: number, last: SortValue[]): string {
+  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+  return `_f_${b64(String(nextStart))}_sa_${b64(JSON.stringify(last))}`;
+}
+
+export function decodeSearchCursor(cursor: string): { start: number; after: SortValue[] } | undefined {
+  const m = /^_f_([A-Za-z0-9+/=]+)_sa_([A-Za-z0-9+/=]+)$/.exec(cursor.replaceAll(" ", "+"));
+  if (!m) return undefined;
+  try {
+    const start = Number(Buffer.from(m[1], "base64").toString("utf8"));
+    const after = JSON.parse(Buffer.from(m[2], "base64").toString("utf8")) as unknown;
+    if (!Number.isInteger(start) || !Array.isArray(after)) return undefined;
+    if (!after.every((v) => typeof v === "number" || typeof v === "string")) return undefined;
+    return { start, after: after as SortValue[] };
+  } catch {
+    return undefined;
+  }
+}
