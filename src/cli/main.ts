@@ -1,0 +1,19 @@
+import { Command } from "commander";
+import { printError } from "./errors.ts";
+import { registerServe } from "./serve.ts";
+
+/** `cgsim`: run scenarios, serve the twins, generate fixtures, print the scenario schema. */
+export function createProgram(): Command {
+  const program = new Command("cgsim")
+    .description("Confluence Cloud → Microsoft Graph connector simulator")
+    .option("--debug", "print stack traces with errors")
+    .showHelpAfterError();
+  registerServe(program);
+  return program;
+}
+
+const program = createProgram();
+program.parseAsync(process.argv).catch((error: unknown) => {
+  printError(error, Boolean(program.opts().debug));
+  process.exitCode = 1;
+});

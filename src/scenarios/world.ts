@@ -1,0 +1,83 @@
+import type { SetupServer } from "msw/node";
+import type { DirectoryFile } from "../fixtures/directory-schema.ts";
+import type { SiteFixture } from "../fixtures/site-schema.ts";
+import { confluenceServices } from "../simulators/confluence/service.ts";
+import { ConfluenceTwin } from "../simulators/confluence/twin.ts";
+import { Directory } from "../simulators/directory/model.ts";
+import { createGraphServices } from "../simulators/graph/service.ts";
+import { GraphTwin, type GraphTwinOptions } from "../simulators/graph/store.ts";
+import { installAdminApi } from "../simulators/host/admin.ts";
+import { SimClock } from "../simulators/host/clock.ts";
+import { createDirectFetch } from "../simulators/host/direct.ts";
+import type { FaultPlanSpec } from "../simulators/host/faults.ts";
+import { SimHost } from "../simulators/host/host.ts";
+import { type HttpServerOptions, type RunningServer, startHttpServer } from "../simulators/host/http.ts";
+import { interceptWithMsw } from "../simulators/host/msw.ts";
+
+export type TransportName = "direct" | "msw" | "http";
+
+export interface WorldOptions {
+  site: SiteFixture;
+  /** Entra directory; an empty `contoso.onmicrosoft.com` tenant when omitted. */
+  directory?: DirectoryFile;
+  /** Simulated start time (ISO 8601); default 2026-01-01T00:00:00Z. */
+  start?: string;
+  faults?: FaultPlanSpec;
+  /** Graph twin switches (quotas, ingestion rate, schema provisioning time). */
+  graph?: Omit<GraphTwinOptions, "directory" | "clock">;
+}
+
+/**
+ * Everything one scenario (or one `cgsim serve`) runs against: both twins and the directory on one
+ * SimHost with one clock and one fault plan, reachable through any of the three transports.
+ */
+export class World {
+  readonly clock: SimClock;
+  readonly host: SimHost;
+  readonly confluence: ConfluenceTwin;
+  readonly directory: Directory;
+  readonly graph: GraphTwin;
+  /** The direct transport: a fetch that dispatches in-process without sockets. */
+  readonly fetch: typeof fetch;
+  #msw: SetupServer | undefined;
+  #servers: RunningServer[] = [];
+
+  constructor(readonly options: WorldOptions) {
+    this.clock = new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
+    this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);
+    this.directory = new Directory(options.directory ?? { tenant: "contoso.onmicrosoft.com" });
+    this.graph = new GraphTwin({ ...options.graph, directory: this.directory, clock: this.clock });
+    this.host = new SimHost({
+      services: [...confluenceServices(this.confluence), ...createGraphServices(this.graph)],
+      clock: this.clock,
+      faults: options.faults,
+    });
+    installAdminApi(this.host);
+    this.fetch = createDirectFetch(this.host);
+  }
+
+  /** Names of the services on the host (`confluence`, `atlassian-auth`, `graph`, `login`, …). */
+  get serviceNames(): string[] {
+    return this.host.services.map((s) => s.name);
+  }
+
+  /** Starts msw interception of every simulated host in this process (the msw transport). */
+  intercept(): SetupServer {
+    this.#msw ??= interceptWithMsw(this.host);
+    return this.#msw;
+  }
+
+  /** Serves the host over http(s) on 127.0.0.1 (the http transport). */
+  async listen(options: HttpServerOptions = {}): Promise<RunningServer> {
+    const server = await startHttpServer(this.host, options);
+    this.#servers.push(server);
+    return server;
+  }
+
+  async close(): Promise<void> {
+    this.#msw?.close();
+    this.#msw = undefined;
+    await Promise.all(this.#servers.map((s) => s.close()));
+    this.#servers = [];
+  }
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Endpoints } from "../../src/scenarios/endpoints.ts";
+import { finished, firstLine, runCli, spawnCli } from "./spawn.ts";
+
+const basic = (email: string, token: string) =>
+  `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`;
+
+describe("cgsim serve", () => {
+  let child: ReturnType<typeof spawnCli> | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill("SIGKILL");
+  });
+
+  it("prints endpoints first, serves the admin API and Confluence, and stops cleanly on SIGTERM", async () => {
+    child = spawnCli(["serve", "--port", "0"]);
+    const done = finished(child);
+    const endpoints = JSON.parse(await firstLine(child)) as Endpoints;
+    expect(endpoints.services).toEqual(expect.arrayContaining(["confluence", "graph", "login"]));
+    expect(endpoints.confluence).toMatchObject({
+      siteUrl: "https://contoso.atlassian.net/wiki",
+      email: "svc-crawler@contoso.com",
+      apiToken: "crawler-token",
+    });
+    expect(endpoints.caFile).toBeNull();
+
+    const state = await (await fetch(`${endpoints.url}/_sim/state`)).json();
+    expect(state.services.confluence).toMatchObject({ spaces: 4 });
+
+    const spaces = await fetch(`${endpoints.confluence.baseUrl}/api/v2/spaces?keys=ENG`, {
+      headers: { authorization: basic(endpoints.confluence.email!, endpoints.confluence.apiToken!) },
+    });
+    expect(spaces.status).toBe(200);
+    const body = await spaces.json();
+    expect(body.results.map((s: { key: string }) => s.key)).toEqual(["ENG"]);
+
+    const journal = await (await fetch(`${endpoints.url}/_sim/requests?service=confluence`)).json();
+    expect(journal.entries.at(-1)).toMatchObject({ operationId: "getSpaces", status: 200 });
+
+    child.kill("SIGTERM");
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("stopped (SIGTERM)");
+  });
+
+  it("serves https and names the CA file", async () => {
+    child = spawnCli(["serve", "--https"]);
+    const done = finished(child);
+    const endpoints = JSON.parse(await firstLine(child)) as Endpoints;
+    expect(endpoints.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoints.caFile).toMatch(/cgsim-ca\.pem$/);
+    child.kill("SIGINT");
+    expect((await done).code).toBe(0);
+  });
+
+  it("reports a bad fixture with file:line:column and no stack trace", async () => {
+    const result = await runCli(["serve", "--site", "test/fixtures/data/bad-site.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /bad-site\.yaml:\d+:\d+: spaces\[0\]\.pages\[0\]\.read\[0\]: unknown user "zed"/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
