@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_APP, CONNECTOR_APP, defaultSchema, G, makeWorld, OTHER_APP } from "./world.ts";
+import { ALL_APP, defaultSchema, G, makeWorld, OTHER_APP } from "./world.ts";
 
 describe("connections", () => {
   it("creates (201 + body), gets, lists, updates (204) and deletes (202) with the Graph envelope", async () => {
@@ -269,5 +269,3 @@ describe("schema registration and operations", () => {
     expect(seg.body.error.message).toBe("Resource not found for the segment 'bogus'.");
   });
 });
-
-export { CONNECTOR_APP };

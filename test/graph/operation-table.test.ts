@@ -79,9 +79,9 @@ const SUCCESS: Record<string, number> = {
 describe("operation table (seed 003)", () => {
   it("the code's table equals the seed's table cell for cell", () => {
     for (const [op, cells] of Object.entries(SEED)) {
-      STATES.forEach((s, i) =>
-        expect(OPERATION_TABLE[op as keyof typeof OPERATION_TABLE][s], `${op} × ${s}`).toBe(cells[i]),
-      );
+      STATES.forEach((s, i) => {
+        expect(OPERATION_TABLE[op as keyof typeof OPERATION_TABLE][s], `${op} × ${s}`).toBe(cells[i]);
+      });
     }
   });
 
