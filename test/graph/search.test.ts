@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import { parseKql } from "../../src/simulators/graph/index.ts";
+import { item, makeWorld, SEARCH_APP } from "./world.ts";
+
+async function world() {
+  const w = makeWorld();
+  await w.readyConnection("wiki");
+  const d = w.directory;
+  const alice = d.user("alice@contoso.onmicrosoft.com")!;
+  const bob = d.user("bob@contoso.onmicrosoft.com")!;
+  const eng = d.group("Engineering")!;
+  const put = async (id: string, title: string, acl: unknown[], extra: Record<string, unknown> = {}) => {
+    const res = await w.call("PUT", `/external/connections/wiki/items/${id}`, item(title, acl, extra));
+    expect(res.status, res.text).toBe(200);
+  };
+  await w.call("POST", "/external/connections/wiki/groups", { id: "spaceSALES" });
+  await w.call("POST", "/external/connections/wiki/groups/spaceSALES/members", {
+    id: d.group("Everyone Sales")!.id,
+    type: "group",
+  });
+  await put("p1", "Roadmap planning 2026", [{ type: "group", value: eng.id, accessType: "grant" }], {
+    spaceKey: "ENG",
+    version: 3,
+  });
+  await put("p2", "Sales playbook", [{ type: "externalGroup", value: "spaceSALES", accessType: "grant" }], {
+    spaceKey: "SALES",
+    version: 1,
+  });
+  await put(
+    "p3",
+    "Company roadmap overview",
+    [{ type: "everyone", value: d.tenantId, accessType: "grant" }],
+    { spaceKey: "HR", version: 2 },
+  );
+  await put(
+    "p4",
+    "Secret roadmap",
+    [
+      { type: "everyone", value: d.tenantId, accessType: "grant" },
+      { type: "user", value: bob.id, accessType: "deny" },
+    ],
+    { spaceKey: "ENG", version: 1 },
+  );
+  await put(
+    "p5",
+    "Guest-free roadmap",
+    [{ type: "everyoneExceptGuests", value: d.tenantId, accessType: "grant" }],
+    { spaceKey: "HR" },
+  );
+  return { w, alice, bob };
+}
+
+const query = (queryString: string, extra: Record<string, unknown> = {}) => ({
+  requests: [
+    {
+      entityTypes: ["externalItem"],
+      contentSources: ["/external/connections/wiki"],
+      query: { queryString },
+      ...extra,
+    },
+  ],
+});
+const ids = (body: { value: Array<{ hitsContainers: Array<{ hits?: Array<{ hitId: string }> }> }> }) =>
+  (body.value[0].hitsContainers[0].hits ?? []).map((h) => h.hitId).sort();
+
+describe("search as user", () => {
+  it("two users get different hits, trimmed by ACL (group, external group, everyone, deny)", async () => {
+    const { w } = await world();
+    const asAlice = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap"),
+      await w.userToken("alice@contoso.onmicrosoft.com"),
+    );
+    expect(asAlice.status).toBe(200);
+    expect(ids(asAlice.body)).toEqual(["p1", "p3", "p4", "p5"]);
+    const asBob = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap OR playbook"),
+      await w.userToken("bob@contoso.onmicrosoft.com"),
+    );
+    expect(ids(asBob.body)).toEqual(["p2", "p3", "p5"]);
+    const guest = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap"),
+      await w.userToken("gina_fabrikam.com#EXT#@contoso.onmicrosoft.com"),
+    );
+    expect(ids(guest.body)).toEqual(["p3", "p4"]);
+  });
+
+  it("answers in the researched shape with highlights, ranks, total and moreResultsAvailable", async () => {
+    const { w } = await world();
+    const res = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", { from: 0, size: 2 }),
+      await w.userToken("alice@contoso.onmicrosoft.com"),
+    );
+    expect(res.body["@odata.context"]).toBe(
+      "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.searchResponse)",
+    );
+    const container = res.body.value[0].hitsContainers[0];
+    expect(res.body.value[0].searchTerms).toEqual(["roadmap"]);
+    expect(container).toMatchObject({ total: 4, moreResultsAvailable: true });
+    expect(container.hits).toHaveLength(2);
+    expect(container.hits[0]).toMatchObject({
+      rank: 1,
+      contentSource: "/external/connections/wiki",
+      resource: { "@odata.type": "#microsoft.graph.externalConnectors.externalItem" },
+    });
+    expect(container.hits[0].summary).toContain("<c0>");
+    const page2 = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", { from: 2, size: 2 }),
+      await w.userToken("alice@contoso.onmicrosoft.com"),
+    );
+    expect(page2.body.value[0].hitsContainers[0]).toMatchObject({ total: 4, moreResultsAvailable: false });
+    expect(page2.body.value[0].hitsContainers[0].hits[0].rank).toBe(3);
+  });
+
+  it("returns only retrievable fields, filtered by `fields` (names or label_ aliases)", async () => {
+    const { w } = await world();
+    const token = await w.userToken("alice@contoso.onmicrosoft.com");
+    const all = await w.call("POST", "/search/query", query("planning"), token);
+    const props = all.body.value[0].hitsContainers[0].hits[0].resource.properties;
+    expect(props).toMatchObject({ title: "Roadmap planning 2026", spaceKey: "ENG", version: 3 });
+    const some = await w.call(
+      "POST",
+      "/search/query",
+      query("planning", { fields: ["label_title", "version"] }),
+      token,
+    );
+    expect(some.body.value[0].hitsContainers[0].hits[0].resource.properties).toEqual({
+      title: "Roadmap planning 2026",
+      version: 3,
+    });
+  });
+
+  it("KQL subset: phrases, prop:value on queryable properties, prefix *, NOT, no suffix match", async () => {
+    const { w } = await world();
+    const token = await w.userToken("alice@contoso.onmicrosoft.com");
+    const q = async (s: string) => ids((await w.call("POST", "/search/query", query(s), token)).body);
+    expect(await q('"roadmap overview"')).toEqual(["p3"]);
+    expect(await q("spaceKey:ENG")).toEqual(["p1", "p4"]);
+    expect(await q("spaceKey:ENG AND roadmap NOT secret")).toEqual(["p1"]);
+    expect(await q("roadmap -secret")).toEqual(["p1", "p3", "p5"]);
+    expect(await q("road*")).toEqual(["p1", "p3", "p4", "p5"]);
+    expect(await q("*map")).toEqual([]);
+    expect(await q("version:3")).toEqual(["p1"]);
+    expect(await q("secret:anything")).toEqual([]);
+    expect(await q("nothingmatches")).toEqual([]);
+    const empty = await w.call("POST", "/search/query", query("nothingmatches"), token);
+    expect(empty.body.value[0].hitsContainers[0]).toEqual({ total: 0, moreResultsAvailable: false });
+  });
+
+  it("refuses app tokens, missing scopes, bad sizes and unknown content sources", async () => {
+    const { w } = await world();
+    const app = await w.call("POST", "/search/query", query("roadmap"));
+    expect(app.status).toBe(400);
+    expect(app.body.error.message).toMatch(/Region is required/);
+    const noScope = w.twin.issuer.issueUserToken(
+      { ...w.directory.app(SEARCH_APP)!, scopes: ["User.Read"] },
+      w.directory.user("alice@contoso.onmicrosoft.com")!,
+    );
+    const forbidden = await w.call("POST", "/search/query", query("roadmap"), await noScope);
+    expect(forbidden.status).toBe(403);
+    const token = await w.userToken("alice@contoso.onmicrosoft.com");
+    expect((await w.call("POST", "/search/query", query("x", { size: 501 }), token)).status).toBe(400);
+    expect((await w.call("POST", "/search/query", query(""), token)).status).toBe(400);
+    const bad = await w.call(
+      "POST",
+      "/search/query",
+      {
+        requests: [
+          {
+            entityTypes: ["externalItem"],
+            contentSources: ["/external/connections/nope"],
+            query: { queryString: "x" },
+          },
+        ],
+      },
+      token,
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it("the programmatic search-as-user gives the same answer", async () => {
+    const { w } = await world();
+    const r = w.twin.search("bob@contoso.onmicrosoft.com", { query: "roadmap" });
+    expect(r.hits.map((h) => h.hitId).sort()).toEqual(["p3", "p5"]);
+  });
+
+  it("parses KQL into an AST", () => {
+    expect(parseKql('a "b c" title:x* NOT d')).toEqual({
+      kind: "and",
+      nodes: [
+        { kind: "term", text: "a", prefix: false, phrase: false },
+        { kind: "term", text: "b c", prefix: false, phrase: true },
+        { kind: "term", text: "x", prefix: true, phrase: false, property: "title" },
+        { kind: "not", node: { kind: "term", text: "d", prefix: false, phrase: false } },
+      ],
+    });
+  });
+});
