@@ -108,7 +108,9 @@ function build(w: World) {
                 : "everyone",
     })),
   );
-  acls.forEach((acl, n) => twin.putItem(conn, `i${n}`, { acl, properties: { title: "t" } }));
+  acls.forEach((acl, n) => {
+    twin.putItem(conn, `i${n}`, { acl, properties: { title: "t" } });
+  });
   return { directory, twin, conn, acls, uid, gid };
 }
 
