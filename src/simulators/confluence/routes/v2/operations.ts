@@ -38,9 +38,20 @@ export function spaceOperations(ctx: ConfluenceContext, space: Space): Operation
 export function contentOperations(ctx: ConfluenceContext, c: Content): Operation[] {
   const targetType = c.type;
   const ops: Operation[] = [{ operation: "read", targetType }];
-  const editable = canEdit(ctx.access, c);
-  if (editable) ops.push({ operation: "update", targetType });
   const space = ctx.store.spaces.get(c.spaceId);
+  // Anonymous visitors edit only where the space grants anonymous `update` explicitly.
+  const anonymous = ctx.access.subject.type === "anonymous";
+  const editable =
+    canEdit(ctx.access, c) &&
+    (!anonymous ||
+      (space?.permissions.some(
+        (p) =>
+          p.principal.type === "anonymous" &&
+          p.operation.key === "update" &&
+          p.operation.targetType === targetType,
+      ) ??
+        false));
+  if (editable) ops.push({ operation: "update", targetType });
   const extra = new Set<string>();
   for (const p of space?.permissions ?? []) {
     const k = p.operation.key;
