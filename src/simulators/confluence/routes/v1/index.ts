@@ -1,6 +1,17 @@
 import type { ConfluenceRoute } from "../../context.ts";
+import { legacyContentRoutes } from "./content.ts";
+import { groupRoutes } from "./groups.ts";
+import { permissionCheckRoutes } from "./permission-check.ts";
+import { restrictionRoutes } from "./restrictions.ts";
+import { userRoutes } from "./users.ts";
 
-/** Every v1 operation the twin serves. */
+/** Every v1 operation the twin serves (paths relative to `/wiki`). */
 export function v1Routes(): ConfluenceRoute[] {
-  return [];
+  return [
+    ...restrictionRoutes(),
+    ...permissionCheckRoutes(),
+    ...groupRoutes(),
+    ...userRoutes(),
+    ...legacyContentRoutes(),
+  ];
 }
