@@ -1,0 +1,226 @@
+import { ConnectorError, httpFailure } from "../errors.ts";
+import type { ConfluenceUser, CrawledContent, PrincipalSet } from "../model.ts";
+import type { HttpClient } from "../runtime.ts";
+import type { ConfluenceAuth } from "./auth.ts";
+import {
+  fromV1Content,
+  fromV2Content,
+  principalSetFromV1,
+  userFromV1,
+  type V1Content,
+  type V1Restriction,
+  type V1User,
+  type V2BlogPost,
+  type V2Page,
+  type V2Space,
+  type V2SpacePermission,
+} from "./wire.ts";
+
+const V2 = "/wiki/api/v2";
+const V1 = "/wiki/rest/api";
+/** Bulk expand that carries restrictions and labels with the listing (no per-item calls). */
+export const RESTRICTION_EXPAND = "restrictions.read.restrictions.user,restrictions.read.restrictions.group";
+export const CONTENT_EXPAND = `body.storage,version,space,history,ancestors,metadata.labels,${RESTRICTION_EXPAND}`;
+
+export interface SpacePermissionSummary {
+  readers: PrincipalSet;
+  anonymousRead: boolean;
+}
+
+/**
+ * The Confluence REST calls the connector makes (confluence-api.md §9): v2 listings with
+ * limit 250 and bodies, v1 restrictions/groups/CQL search. Every call goes through the injected
+ * fetch with retries; pagination follows `_links.next` exactly as given.
+ */
+export class ConfluenceClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly auth: ConfluenceAuth,
+    /** Site origin, for browser URLs and the anonymous probe (never the gateway). */
+    readonly siteUrl: string,
+  ) {}
+
+  async get<T>(pathOrUrl: string): Promise<T> {
+    const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${await this.auth.apiBase()}${pathOrUrl}`;
+    let refreshed = false;
+    for (let unreadable = 0; ; ) {
+      const response = await this.http.send(
+        url,
+        { headers: { authorization: await this.auth.header(), accept: "application/json" } },
+        { allow: [401] },
+      );
+      if (response.status === 401) {
+        const body = await response.text();
+        // A scope mismatch will not heal by refreshing (confluence.js does the same).
+        if (refreshed || /scope does not match/i.test(body) || !(await this.auth.invalidate()))
+          throw httpFailure("confluence", 401, body, url);
+        refreshed = true;
+        continue;
+      }
+      try {
+        return JSON.parse(await response.text()) as T;
+      } catch (error) {
+        // A body cut short by the network: read again, a bounded number of times.
+        if (++unreadable >= 5)
+          throw new ConnectorError(1000, `Confluence sent an unreadable body for ${url}: ${String(error)}`, {
+            service: "confluence",
+          });
+      }
+    }
+  }
+
+  /** Follows v2 cursors (`_links.next` is `/wiki/api/v2/…`) and v1 ones (context-relative `/rest/api/…`). */
+  async *paginate<T>(path: string): AsyncGenerator<T[]> {
+    let next: string | undefined = path;
+    const seen = new Set<string>();
+    while (next) {
+      if (seen.has(next)) throw new ConnectorError(5000, `Confluence pagination loops at ${next}`);
+      seen.add(next);
+      const page: { results?: T[]; _links?: { next?: string } } = await this.get(next);
+      yield page.results ?? [];
+      next = page._links?.next ? nextPath(page._links.next) : undefined;
+    }
+  }
+
+  async all<T>(path: string): Promise<T[]> {
+    const out: T[] = [];
+    for await (const batch of this.paginate<T>(path)) out.push(...batch);
+    return out;
+  }
+
+  /** Cheap credential probe: 200 for a working account, 403/401 otherwise. */
+  async currentUser(): Promise<V1User> {
+    return this.get<V1User>(`${V1}/user/current`);
+  }
+
+  spaces(): Promise<V2Space[]> {
+    return this.all<V2Space>(`${V2}/spaces?limit=250&status=current`);
+  }
+
+  async spacePermissions(spaceId: string): Promise<SpacePermissionSummary> {
+    const perms = await this.all<V2SpacePermission>(`${V2}/spaces/${spaceId}/permissions?limit=250`);
+    const readers: PrincipalSet = { users: [], groups: [] };
+    let anonymousRead = false;
+    for (const p of perms) {
+      if (p.operation?.key !== "read" || p.operation.targetType !== "space") continue;
+      const type = p.principal?.type?.toLowerCase();
+      if (type === "user" && p.principal.id) readers.users.push(p.principal.id);
+      else if (type === "group" && p.principal.id) readers.groups.push(p.principal.id);
+      else if (type === "anonymous" || p.principal?.id?.toUpperCase() === "ANONYMOUS") anonymousRead = true;
+      // Roles (RBAC) are not expanded: fail closed, they grant nothing in the index.
+    }
+    return { readers, anonymousRead };
+  }
+
+  /** Pages and blog posts of a space with storage bodies, current only (archived/trashed excluded). */
+  async spaceContent(spaceId: string): Promise<CrawledContent[]> {
+    const [pages, blogs] = await Promise.all([
+      this.all<V2Page>(`${V2}/spaces/${spaceId}/pages?limit=250&body-format=storage&status=current`),
+      this.all<V2BlogPost>(`${V2}/spaces/${spaceId}/blogposts?limit=250&body-format=storage&status=current`),
+    ]);
+    return [...pages.map((p) => fromV2Content(p, "page")), ...blogs.map((b) => fromV2Content(b, "blogpost"))];
+  }
+
+  /** CQL over `/content/search` with bulk expand; returns content plus the users seen in restrictions. */
+  async search(
+    cql: string,
+    expand: string,
+    limit = 50,
+  ): Promise<{ content: CrawledContent[]; users: ConfluenceUser[] }> {
+    const path = `${V1}/content/search?cql=${encodeURIComponent(cql)}&expand=${encodeURIComponent(expand)}&limit=${limit}`;
+    const content: CrawledContent[] = [];
+    const users: ConfluenceUser[] = [];
+    for await (const batch of this.paginate<V1Content>(path)) {
+      for (const c of batch) {
+        if (c.type !== "page" && c.type !== "blogpost") continue;
+        content.push(fromV1Content(c));
+        for (const u of c.restrictions?.read?.restrictions?.user?.results ?? []) users.push(userFromV1(u));
+      }
+    }
+    return { content, users };
+  }
+
+  /** The content's own read restriction (direct only; inheritance is the caller's job). */
+  async readRestriction(contentId: string): Promise<{ set: PrincipalSet | null; users: ConfluenceUser[] }> {
+    const r = await this.get<V1Restriction>(
+      `${V1}/content/${contentId}/restriction/byOperation/read?limit=200`,
+    );
+    const set = principalSetFromV1(r);
+    return { set, users: (r.restrictions?.user?.results ?? []).map(userFromV1) };
+  }
+
+  /** Ancestor ids, root first. */
+  async ancestors(pageId: string): Promise<string[]> {
+    const answer = await this.get<{ results?: Array<{ id: string; type?: string }> }>(
+      `${V2}/pages/${pageId}/ancestors?limit=250`,
+    );
+    return (answer.results ?? []).filter((a) => !a.type || a.type === "page").map((a) => String(a.id));
+  }
+
+  async groupMembers(groupId: string): Promise<ConfluenceUser[]> {
+    const out: ConfluenceUser[] = [];
+    const limit = 200;
+    for (let start = 0; ; start += limit) {
+      const page = await this.get<{ results?: V1User[]; size?: number; _links?: { next?: string } }>(
+        `${V1}/group/${encodeURIComponent(groupId)}/membersByGroupId?start=${start}&limit=${limit}`,
+      );
+      const results = page.results ?? [];
+      out.push(...results.map(userFromV1));
+      if (!page._links?.next && results.length < limit) break;
+      if (results.length === 0) break;
+    }
+    return out;
+  }
+
+  /** Users by account id, 250 per call (v2 `POST /users-bulk`). */
+  async users(accountIds: string[]): Promise<ConfluenceUser[]> {
+    const out: ConfluenceUser[] = [];
+    const base = await this.auth.apiBase();
+    for (let i = 0; i < accountIds.length; i += 250) {
+      const chunk = accountIds.slice(i, i + 250);
+      const response = await this.http.send(`${base}${V2}/users-bulk`, {
+        method: "POST",
+        headers: {
+          authorization: await this.auth.header(),
+          accept: "application/json",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ accountIds: chunk }),
+      });
+      const answer = (await response.json()) as { results?: V1User[] };
+      out.push(...(answer.results ?? []).map(userFromV1));
+    }
+    return out;
+  }
+
+  /**
+   * Anonymous access is effective for a space exactly when an unauthenticated caller can see it
+   * (site switch ∧ space permission). Asked on the site, without credentials.
+   */
+  async anonymousCanRead(spaceKey: string): Promise<boolean> {
+    const response = await this.http.send(
+      `${this.siteUrl}${V2}/spaces?keys=${encodeURIComponent(spaceKey)}&limit=1`,
+      { headers: { accept: "application/json" } },
+      { allow: [401, 403, 404] },
+    );
+    if (!response.ok) {
+      await response.body?.cancel();
+      return false;
+    }
+    const answer = (await response.json().catch(() => ({}))) as { results?: unknown[] };
+    return (answer.results?.length ?? 0) > 0;
+  }
+}
+
+/** `_links.next` → a path under the API base: v2 keeps `/wiki`, v1 is relative to `/wiki`. */
+export function nextPath(next: string): string {
+  let path = next;
+  if (/^https?:\/\//.test(path)) {
+    const u = new URL(path);
+    path = `${u.pathname}${u.search}`;
+    // An absolute next on the gateway already carries the prefix; keep only the /wiki part.
+    const at = path.indexOf("/wiki/");
+    if (at > 0) path = path.slice(at);
+  }
+  return path.startsWith("/wiki/") ? path : `/wiki${path.startsWith("/") ? "" : "/"}${path}`;
+}

@@ -1,0 +1,202 @@
+import { join } from "node:path";
+import { AclPlanner } from "./acl.ts";
+import type { ConnectorConfig } from "./config.ts";
+import { basicAuth, type ConfluenceAuth, oauthAuth, type RefreshTokenStore } from "./confluence/auth.ts";
+import { ConfluenceClient } from "./confluence/client.ts";
+import { Crawl } from "./crawl/crawl.ts";
+import { ConnectorError } from "./errors.ts";
+import { GraphClient } from "./graph/client.ts";
+import { mapIdentity } from "./identity.ts";
+import { hashOf } from "./items.ts";
+import type { ConfluenceUser } from "./model.ts";
+import type { CrawlReport, ProgressEvent } from "./report.ts";
+import { urlToItemResolvers } from "./resolvers.ts";
+import { CallStats, createHttpClient, defaultRuntime, type Runtime } from "./runtime.ts";
+import { buildSchema, selectedProperties } from "./schema.ts";
+import { type ConnectorState, FileStateStore, type StateStore } from "./state.ts";
+
+export interface ConnectorOptions {
+  config: ConnectorConfig;
+  /** Injected fetch, clock, sleep and randomness; real ones by default. */
+  runtime?: Partial<Runtime>;
+  /** Ledger/checkpoint store; a JSON file at `config.statePath` by default. */
+  state?: StateStore;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/**
+ * The Confluence Cloud → Microsoft Graph connector. Speaks only HTTP through the injected
+ * fetch; knows nothing of the simulators.
+ */
+export class Connector {
+  readonly config: ConnectorConfig;
+  readonly runtime: Runtime;
+  readonly stats = new CallStats();
+  readonly store: StateStore;
+  readonly confluence: ConfluenceClient;
+  readonly graph: GraphClient;
+  #state: ConnectorState | undefined;
+
+  constructor(private readonly options: ConnectorOptions) {
+    this.config = options.config;
+    this.runtime = { ...defaultRuntime(), ...options.runtime };
+    this.store =
+      options.state ??
+      new FileStateStore(
+        this.config.statePath ?? join(".cgsim", `${this.config.graph.connection.id}.state.json`),
+      );
+    const { retry, concurrency } = this.config;
+    const http = (service: "confluence" | "graph" | "login" | "atlassian-auth", n: number) =>
+      createHttpClient(service, this.runtime, retry, this.stats, n);
+    const siteUrl = this.config.confluence.siteUrl;
+    const auth: ConfluenceAuth =
+      this.config.confluence.auth.type === "basic"
+        ? basicAuth(siteUrl, this.config.confluence.auth.email, this.config.confluence.auth.apiToken)
+        : oauthAuth(
+            siteUrl,
+            this.config.confluence.auth,
+            http("atlassian-auth", 1),
+            this.runtime,
+            this.#refreshTokens(),
+          );
+    this.confluence = new ConfluenceClient(http("confluence", concurrency.confluence), auth, siteUrl);
+    const g = this.config.graph;
+    this.graph = new GraphClient({
+      runtime: this.runtime,
+      policy: retry,
+      stats: this.stats,
+      loginHttp: http("login", 1),
+      concurrency: concurrency.graph,
+      baseUrl: g.baseUrl.replace(/\/+$/, ""),
+      version: g.version,
+      loginUrl: g.loginUrl,
+      tenantId: g.tenantId,
+      clientId: g.clientId,
+      clientSecret: g.clientSecret,
+      connectionId: g.connection.id,
+    });
+  }
+
+  async state(): Promise<ConnectorState> {
+    this.#state ??= await this.store.load();
+    return this.#state;
+  }
+
+  async saveState(): Promise<void> {
+    if (this.#state) await this.store.save(this.#state);
+  }
+
+  /** Ensure the connection (GET, create on 404), its resolvers and template, and the schema. */
+  async setup(): Promise<void> {
+    const state = await this.state();
+    const g = this.config.graph.connection;
+    const settings = {
+      name: g.name,
+      description: g.description,
+      activitySettings: { urlToItemResolvers: urlToItemResolvers(this.config.confluence.siteUrl) },
+      searchSettings: { searchResultTemplates: [searchResultTemplate()] },
+    };
+    let connection = await this.graph.getConnection();
+    if (!connection) connection = await this.graph.createConnection(settings);
+    else if (
+      JSON.stringify(connection.activitySettings?.urlToItemResolvers ?? []) !==
+      JSON.stringify(settings.activitySettings.urlToItemResolvers)
+    ) {
+      await this.graph.updateConnection({ activitySettings: settings.activitySettings });
+    }
+    const schema = buildSchema(this.config.properties);
+    const schemaHash = hashOf(schema);
+    if (connection.state === "ready" && state.schemaHash === schemaHash) return;
+    if (connection.state === "ready") {
+      const current = await this.graph.getSchema();
+      const have = new Set((current?.properties ?? []).map((p) => p.name.toLowerCase()));
+      if (schema.properties.every((p) => have.has(p.name.toLowerCase()))) {
+        state.schemaHash = schemaHash;
+        await this.saveState();
+        return;
+      }
+    }
+    await this.graph.registerSchema(schema);
+    state.schemaHash = schemaHash;
+    await this.saveState();
+  }
+
+  async fullCrawl(): Promise<CrawlReport> {
+    return this.#run("full");
+  }
+
+  /** Incremental crawl; without a watermark from a completed crawl it runs a full crawl. */
+  async incrementalCrawl(): Promise<CrawlReport> {
+    const state = await this.state();
+    if (state.watermark === undefined || state.checkpoint?.mode === "full") return this.#run("full");
+    return this.#run("incremental");
+  }
+
+  async #run(mode: "full" | "incremental"): Promise<CrawlReport> {
+    await this.setup();
+    const crawl = new Crawl(this, mode, this.options.onProgress);
+    return crawl.run();
+  }
+
+  get properties() {
+    return selectedProperties(this.config.properties);
+  }
+
+  /** Users' identity mapping (exposed for `explain`-style tools). */
+  mapUser(user: ConfluenceUser) {
+    return mapIdentity(this.config.identity, user);
+  }
+
+  newPlanner(ctx: ConstructorParameters<typeof AclPlanner>[0]): AclPlanner {
+    return new AclPlanner(ctx);
+  }
+
+  #refreshTokens(): RefreshTokenStore {
+    return {
+      current: async (configured) => {
+        const s = await this.state();
+        return s.oauth && s.oauth.configured === hashOf(configured) ? s.oauth.current : configured;
+      },
+      rotated: async (configured, next) => {
+        const s = await this.state();
+        s.oauth = { configured: hashOf(configured), current: next };
+        await this.saveState();
+      },
+    };
+  }
+}
+
+/** Adaptive Card data binding: `${name}`. */
+const bind = (name: string) => `$${"{"}${name}}`;
+
+/** A minimal Adaptive Card result template (title, space, last modified). */
+function searchResultTemplate() {
+  return {
+    id: "confluence1",
+    priority: 1,
+    layout: {
+      type: "AdaptiveCard",
+      version: "1.3",
+      $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+      body: [
+        {
+          type: "TextBlock",
+          text: `[${bind("title")}](${bind("url")})`,
+          weight: "Bolder",
+          size: "Medium",
+          wrap: true,
+        },
+        {
+          type: "TextBlock",
+          text: `${bind("spaceName")} · ${bind("lastModifiedBy")}`,
+          isSubtle: true,
+          spacing: "Small",
+          wrap: true,
+        },
+        { type: "TextBlock", text: bind("ResultSnippet"), maxLines: 3, wrap: true },
+      ],
+    },
+  };
+}
+
+export { ConnectorError };

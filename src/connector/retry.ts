@@ -1,0 +1,113 @@
+/**
+ * Retry policy shared by the Confluence and Graph clients: honour Retry-After on 429/503,
+ * exponential backoff with jitter otherwise, bounded attempts. Sleep, clock and randomness are
+ * injected so simulated crawls wait in simulated time.
+ */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface RetryDeps {
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random: () => number;
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+
+/** Transient statuses worth another attempt (500 included: Atlassian's edge answers it under load). */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE.has(status);
+}
+
+/** Retry-After as seconds or an HTTP date → milliseconds to wait, or undefined when absent/invalid. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * Delay before attempt `attempt + 1` after `attempt` failures. A server's Retry-After wins
+ * (never shortened); otherwise full-jitter exponential backoff
+ * in [base·2^(n-1)/2, base·2^(n-1)].
+ */
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
+  if (retryAfterMs !== undefined) return Math.max(retryAfterMs, 0);
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+export type Attempt = { kind: "response"; response: Response } | { kind: "network"; error: unknown };
+
+/**
+ * Runs `send` until it yields a non-retryable answer or attempts run out. Returns the last
+ * response (the caller maps failures) or rethrows the last network error.
+ */
+export async function withRetry(
+  send: () => Promise<Response>,
+  policy: RetryPolicy,
+  deps: RetryDeps,
+  onRetry?: (info: { attempt: number; status: number | "network"; delayMs: number }) => void,
+): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    let outcome: Attempt;
+    try {
+      outcome = { kind: "response", response: await send() };
+    } catch (error) {
+      outcome = { kind: "network", error };
+    }
+    const retryable = outcome.kind === "network" || isRetryableStatus(outcome.response.status);
+    if (!retryable || attempt >= policy.maxAttempts) {
+      if (outcome.kind === "network") throw outcome.error;
+      return outcome.response;
+    }
+    const retryAfter =
+      outcome.kind === "response"
+        ? parseRetryAfter(outcome.response.headers.get("retry-after"), deps.now())
+        : undefined;
+    const delayMs = retryDelay(policy, attempt, retryAfter, deps.random);
+    if (outcome.kind === "response") await outcome.response.body?.cancel().catch(() => {});
+    onRetry?.({
+      attempt,
+      status: outcome.kind === "response" ? outcome.response.status : "network",
+      delayMs,
+    });
+    await deps.sleep(delayMs);
+  }
+}
+
+/** At most `n` tasks at a time. */
+export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const next = () => {
+    if (active >= n) return;
+    const run = queue.shift();
+    if (run) {
+      active++;
+      run();
+    }
+  };
+  return <T>(task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push(() => {
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            active--;
+            next();
+          });
+      });
+      next();
+    });
+}

@@ -1,0 +1,114 @@
+import { ConnectorError, httpFailure, type Service } from "./errors.ts";
+import { createLimiter, type RetryPolicy, withRetry } from "./retry.ts";
+
+/** Everything the connector takes from its surroundings; tests and the simulator inject these. */
+export interface Runtime {
+  fetch: typeof fetch;
+  /** Milliseconds since the epoch (simulated in tests). */
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** [0, 1) — backoff jitter. */
+  random: () => number;
+}
+
+export function defaultRuntime(): Runtime {
+  return {
+    fetch: globalThis.fetch.bind(globalThis),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    random: Math.random,
+  };
+}
+
+const perService = (): Record<Service, number> => ({
+  confluence: 0,
+  graph: 0,
+  login: 0,
+  "atlassian-auth": 0,
+});
+
+/** API calls per service, retries and throttling answers seen. */
+export class CallStats {
+  readonly calls = perService();
+  readonly retries = perService();
+  readonly throttled = perService();
+  waitedMs = 0;
+}
+
+export interface SendOptions {
+  /** Statuses handed back to the caller instead of becoming a ConnectorError. */
+  allow?: number[];
+}
+
+export interface HttpClient {
+  /** Sends with retries and the concurrency bound; non-2xx (unless allowed) → ConnectorError. */
+  send(url: string, init?: RequestInit, options?: SendOptions): Promise<Response>;
+  /** Like send, then parses JSON; a body cut short is retried inside the same budget. */
+  json<T>(url: string, init?: RequestInit, options?: SendOptions): Promise<T>;
+}
+
+/** One service's HTTP: counted, retried, bounded, failures mapped to connector error codes. */
+export function createHttpClient(
+  service: Service,
+  runtime: Runtime,
+  policy: RetryPolicy,
+  stats: CallStats,
+  concurrency: number,
+): HttpClient {
+  const limit = createLimiter(concurrency);
+  const send = (url: string, init: RequestInit = {}, options: SendOptions = {}) =>
+    limit(async () => {
+      let response: Response;
+      try {
+        response = await withRetry(
+          () => {
+            stats.calls[service]++;
+            return runtime.fetch(url, init);
+          },
+          policy,
+          runtime,
+          ({ status, delayMs }) => {
+            stats.retries[service]++;
+            if (status === 429) stats.throttled[service]++;
+            stats.waitedMs += delayMs;
+          },
+        );
+      } catch (error) {
+        const cause =
+          error instanceof Error
+            ? ((error.cause as Error | undefined)?.message ?? error.message)
+            : String(error);
+        throw new ConnectorError(1000, `${service} unreachable at ${new URL(url).host}: ${cause}`, {
+          service,
+          url,
+        });
+      }
+      if (response.ok || options.allow?.includes(response.status)) return response;
+      const body = await response.text().catch(() => "");
+      throw httpFailure(service, response.status, body, url);
+    });
+  return {
+    send,
+    async json<T>(url: string, init?: RequestInit, options?: SendOptions): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        const response = await send(url, init, options);
+        try {
+          const text = await response.text();
+          return (text ? JSON.parse(text) : undefined) as T;
+        } catch (error) {
+          if (attempt >= policy.maxAttempts)
+            throw new ConnectorError(
+              1000,
+              `${service} sent an unreadable body for ${url}: ${String(error)}`,
+              {
+                service,
+                url,
+              },
+            );
+          stats.retries[service]++;
+          await runtime.sleep(policy.baseDelayMs);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/**
+ * What the connector remembers between runs: the ledger of indexed items (hashes of content and
+ * ACL, so unchanged items are skipped and vanished ones deleted), external group memberships,
+ * the incremental watermark, the rotated OAuth refresh token, and the checkpoint of an
+ * unfinished crawl so a killed crawl resumes where it stopped.
+ */
+export interface LedgerItem {
+  /** Hash of properties + content. */
+  c: string;
+  /** Hash of the ACL. */
+  a: string;
+  /** Space id. */
+  s: string;
+}
+
+export interface Checkpoint {
+  mode: "full" | "incremental";
+  /** Crawl start (ms): the next watermark, kept across a resume. */
+  startedAt: number;
+  /** Spaces whose items are all written and recorded in the ledger. */
+  spacesDone: string[];
+  /** Item ids seen by the listing so far (for deletion after a complete listing). */
+  seen: string[];
+}
+
+export interface ConnectorState {
+  version: 1;
+  schemaHash?: string;
+  items: Record<string, LedgerItem>;
+  /** External group id → sorted member ids as last written. */
+  groups: Record<string, string[]>;
+  /** Start time (ms) of the last complete crawl. */
+  watermark?: number;
+  lastFullCrawl?: number;
+  oauth?: { configured: string; current: string };
+  checkpoint?: Checkpoint;
+}
+
+export interface StateStore {
+  load(): Promise<ConnectorState>;
+  save(state: ConnectorState): Promise<void>;
+}
+
+export const emptyState = (): ConnectorState => ({ version: 1, items: {}, groups: {} });
+
+/** JSON file, replaced atomically (write + rename) so a kill never leaves half a file. */
+export class FileStateStore implements StateStore {
+  constructor(readonly path: string) {}
+
+  async load(): Promise<ConnectorState> {
+    try {
+      const parsed = JSON.parse(await readFile(this.path, "utf8")) as ConnectorState;
+      return parsed.version === 1 ? { ...emptyState(), ...parsed } : emptyState();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+      throw error;
+    }
+  }
+
+  async save(state: ConnectorState): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(state));
+    await rename(tmp, this.path);
+  }
+}
+
+/** In-memory store that serialises like the file one (tests, the scenario runner). */
+export class MemoryStateStore implements StateStore {
+  #json: string | undefined;
+
+  async load(): Promise<ConnectorState> {
+    return this.#json ? (JSON.parse(this.#json) as ConnectorState) : emptyState();
+  }
+
+  async save(state: ConnectorState): Promise<void> {
+    this.#json = JSON.stringify(state);
+  }
+
+  peek(): ConnectorState | undefined {
+    return this.#json ? (JSON.parse(this.#json) as ConnectorState) : undefined;
+  }
+}
