@@ -195,12 +195,10 @@ export function nextLink(ctx: ConfluenceContext, cursor: Cursor): string {
  */
 export function listResponse(ctx: ConfluenceContext, results: unknown[], next: Cursor | undefined): Response {
   const headers: Record<string, string> = {};
-  const links: { next?: string; base: string } = { base: ctx.base };
-  if (next) {
-    links.next = nextLink(ctx, next);
-    headers.link = `<${links.next}>; rel="next", <${ctx.base}>; rel="base"`;
-  }
-  return json({ results, _links: links }, 200, headers);
+  if (!next) return json({ results, _links: { base: ctx.base } });
+  const link = nextLink(ctx, next);
+  headers.link = `<${link}>; rel="next", <${ctx.base}>; rel="base"`;
+  return json({ results, _links: { next: link, base: ctx.base } }, 200, headers);
 }
 
 /** Cap for `include-*` blocks on single objects. */

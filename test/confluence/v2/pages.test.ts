@@ -247,3 +247,54 @@ describe("page tree routes", () => {
     expect((await get(fetch, `/wiki/api/v2/pages/${secret}/operations`, "bob")).status).toBe(404);
   });
 });
+
+describe("GET /pages filters", () => {
+  const { fetch, store } = makeTwin();
+  const titlesOf = async (query: string, as = "alice") =>
+    (await get(fetch, `/wiki/api/v2/pages?limit=250&${query}`, as)).body.results.map(
+      (p: { title: string }) => p.title,
+    );
+  const design = pageId(store, "Design Notes");
+  const subB = pageId(store, "Sub B");
+
+  it("defaults to current and archived pages, excluding blog posts and trashed pages", async () => {
+    const all = await titlesOf("");
+    expect(all).toContain("Old Page");
+    expect(all).not.toContain("Binned Page");
+    expect(all).not.toContain("Release Notes");
+  });
+
+  it("filters by status (repeated or comma-separated), exact title, ids and space ids", async () => {
+    expect(await titlesOf("status=trashed")).toEqual(["Binned Page"]);
+    expect(await titlesOf("status=trashed,archived")).toEqual(["Old Page", "Binned Page"]);
+    expect(await titlesOf("status=current&status=trashed")).toContain("Binned Page");
+    expect(await titlesOf("title=Sub%20A")).toEqual(["Sub A"]);
+    expect(await titlesOf("title=sub%20a")).toEqual([]);
+    expect(await titlesOf(`id=${subB},${design}`)).toEqual(["Design Notes", "Sub B"]);
+    expect(await titlesOf(`id=${subB}&space-id=${spaceId(store, "PUB")}`)).toEqual([]);
+    expect(await titlesOf(`space-id=${spaceId(store, "PUB")}&space-id=${spaceId(store, "HR")}`)).toEqual([
+      "HR Home",
+      "Welcome",
+    ]);
+  });
+
+  it("sorts by title, and by -created-date with id as the tie-breaker", async () => {
+    expect((await titlesOf(`space-id=${spaceId(store, "ENG")}&sort=title`)).slice(0, 3)).toEqual([
+      "Design Notes",
+      "Home",
+      "Old Page",
+    ]);
+    const newest = await titlesOf(`space-id=${spaceId(store, "ENG")}&sort=-created-date`);
+    expect(newest[0]).toBe("Old Page");
+  });
+
+  it("400s bad filter values with the Spring conversion message", async () => {
+    const res = await get(fetch, "/wiki/api/v2/pages?space-id=ENG");
+    expect(res.body.errors[0].title).toBe(
+      "Provided value {ENG} for 'space-id' is not the correct type. Expected type is long.",
+    );
+    expect((await get(fetch, "/wiki/api/v2/pages?status=draft")).status).toBe(400);
+    expect((await get(fetch, "/wiki/api/v2/pages?sort=position")).status).toBe(400);
+    expect((await get(fetch, "/wiki/api/v2/pages?body-format=view")).status).toBe(400);
+  });
+});

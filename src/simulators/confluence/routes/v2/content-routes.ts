@@ -54,6 +54,8 @@ interface Kind {
   op: string;
   listStatuses: readonly ContentStatus[];
   defaultStatuses: readonly ContentStatus[];
+  /** Statuses a direct read (and its sub-resources) serves without an explicit `status`. */
+  readableStatuses: readonly ContentStatus[];
   sorts: readonly string[];
   sortType: string;
   renderBulk: (ctx: ConfluenceContext, c: Content, f: BodyFormatBulk | undefined) => unknown;
@@ -71,6 +73,7 @@ export const PAGE_KIND: Kind = {
   op: "Page",
   listStatuses: ["current", "archived", "deleted", "trashed"],
   defaultStatuses: ["current", "archived"],
+  readableStatuses: ["current", "archived"],
   sorts: PAGE_SORTS,
   sortType: "PageSortOrder",
   renderBulk: (ctx, c, f) => renderPageBulk(ctx.store, c, f),
@@ -83,6 +86,7 @@ export const BLOGPOST_KIND: Kind = {
   op: "BlogPost",
   listStatuses: ["current", "deleted", "trashed"],
   defaultStatuses: ["current"],
+  readableStatuses: ["current"],
   sorts: BLOGPOST_SORTS,
   sortType: "BlogPostSortOrder",
   renderBulk: (ctx, c, f) => renderBlogPostBulk(ctx.store, c, f),
@@ -142,7 +146,7 @@ function getById(ctx: ConfluenceContext, kind: Kind): Response {
   const format = enumParam(q, "body-format", SINGLE_FORMATS, "PrimaryBodyRepresentationSingle");
   const requested = enumArrayParam(q, "status", SINGLE_STATUSES, "ContentStatus");
   // `historical` names old versions, which the model keeps as version history, not content.
-  const statuses: ContentStatus[] = (requested ?? ["current", "archived"]).filter(
+  const statuses: ContentStatus[] = (requested ?? kind.readableStatuses).filter(
     (st): st is ContentStatus => st !== "historical",
   );
   if (boolParam(q, "get-draft", false)) statuses.push("draft");
@@ -215,7 +219,7 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
       const limit = readLimit(q);
       const sort = labelSort<Label>(sortName);
       const cursor = readCursor(q, sort.order);
-      const c = requireContent(ctx, ctx.params.id, kind.type);
+      const c = requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       const labels = prefixes.length ? c.labels.filter((l) => prefixes.includes(l.prefix)) : c.labels;
       const page = pageOfUnsorted(labels, sort, cursor, limit);
       return listResponse(ctx, page.items.map(renderLabel), page.next);
@@ -228,7 +232,7 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
       const limit = readLimit(q);
       const sort = versionSort(sortName);
       const cursor = readCursor(q, sort.order);
-      const c = requireContent(ctx, ctx.params.id, kind.type);
+      const c = requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       const page = pageOfUnsorted(versionItems(c), sort, cursor, limit);
       return listResponse(
         ctx,
@@ -237,7 +241,7 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
       );
     }),
     v2("GET", `/${plural}/:id/operations`, `get${op}Operations`, (ctx) => {
-      const c = requireContent(ctx, ctx.params.id, kind.type);
+      const c = requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       return json({ operations: contentOperations(ctx, c) });
     }),
     // The model has no attachments or comments yet: correct envelopes, empty results.
@@ -245,14 +249,14 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
       readLimit(ctx.query, 50);
       readCursor(ctx.query, "id");
       enumArrayParam(ctx.query, "status", ["current", "archived", "trashed"], "ContentStatus");
-      requireContent(ctx, ctx.params.id, kind.type);
+      requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       return listResponse(ctx, [], undefined);
     }),
     v2("GET", `/${plural}/:id/footer-comments`, `get${op}FooterComments`, (ctx) => {
       readLimit(ctx.query);
       readCursor(ctx.query, "id");
       enumParam(ctx.query, "body-format", BULK_FORMATS, "PrimaryBodyRepresentation");
-      requireContent(ctx, ctx.params.id, kind.type);
+      requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       return listResponse(ctx, [], undefined);
     }),
   ];
