@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { printError } from "./errors.ts";
+import { registerSeed } from "./seed.ts";
 import { registerServe } from "./serve.ts";
 
 /** `cgsim`: run scenarios, serve the twins, generate fixtures, print the scenario schema. */
@@ -9,6 +10,7 @@ export function createProgram(): Command {
     .option("--debug", "print stack traces with errors")
     .showHelpAfterError();
   registerServe(program);
+  registerSeed(program);
   return program;
 }
 

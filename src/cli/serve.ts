@@ -31,8 +31,10 @@ export function registerServe(program: Command): void {
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
-  const site = resolveSiteFile(options.site ?? DEFAULT_SITE_FILE, options.seed);
-  const directory = loadDirectoryFile(options.directory ?? DEFAULT_DIRECTORY_FILE);
+  const { site, directory: generated } = resolveSiteFile(options.site ?? DEFAULT_SITE_FILE, options.seed);
+  const directory = options.directory
+    ? loadDirectoryFile(options.directory)
+    : (generated ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE));
   const world = new World({
     site,
     directory,
