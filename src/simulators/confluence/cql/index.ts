@@ -10,6 +10,8 @@ export * from "./parser.ts";
 export * from "./planner.ts";
 export * from "./printer.ts";
 export * from "./reserved.ts";
+export * from "./routes.ts";
 export * from "./search.ts";
+export * from "./shape.ts";
 export * from "./text.ts";
 export * from "./validate.ts";

@@ -215,14 +215,17 @@ class Parser {
   #error(expected: readonly string[], message?: string): CqlSyntaxError {
     const token = this.#peek();
     const found = token.kind === "eof" ? undefined : this.#source(token);
+    const list = expected
+      .map((e) => (/^[a-z]|^[A-Z]+( [A-Z]+)*$/.test(e) ? e : JSON.stringify(e)))
+      .join(", ");
     return new CqlSyntaxError(
-      message ?? `expected ${expected.join(", ")} but found ${showToken(found)}`,
+      message ?? `expected ${list} but found ${showToken(found)}`,
       token.pos,
       expected,
     );
   }
 
   #source(token: Token): string {
-    return token.kind === "string" ? JSON.stringify(token.text) : token.text;
+    return token.text;
   }
 }

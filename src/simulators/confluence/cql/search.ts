@@ -53,6 +53,8 @@ export interface CqlSearchResult {
   /** Hits in archived spaces left out because includeArchivedSpaces was false. */
   archivedResultCount: number;
   nextCursor?: string;
+  /** Offset the next page starts at (what `_links.next` reports as `start`). */
+  nextStart?: number;
   /** Every `~` clause's text query, for highlighting titles and excerpts. */
   textQueries: TextQuery[];
   /** How the planner found candidates (for the journal and tests). */
@@ -155,6 +157,7 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
       totalSize: list.length,
       archivedResultCount,
       nextCursor,
+      nextStart: nextCursor ? end : undefined,
       textQueries,
       plan: chosen.explain,
     },
