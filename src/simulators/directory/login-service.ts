@@ -329,13 +329,23 @@ async function token(
   const granted = [...new Set(graphScopes.length > 0 ? graphScopes : app.scopes)];
   const accessToken = await issuer.issueUserToken(app, user, granted);
   ctx.note(`password token for ${user.userPrincipalName} via app ${app.appId} scp=${granted.join(" ")}`);
-  return tokenResponse(ctx, {
+  const body: Record<string, unknown> = {
     token_type: "Bearer",
     scope: granted.map((s) => `${GRAPH_AUDIENCE}/${s}`).join(" "),
     expires_in: issuer.lifetimeSeconds,
     ext_expires_in: issuer.lifetimeSeconds,
     access_token: accessToken,
-  });
+  };
+  // MSAL asks for openid/profile/offline_access and builds its account from id_token + client_info.
+  if (requested.includes("openid")) body.id_token = await issuer.issueIdToken(app, user);
+  if (requested.includes("offline_access"))
+    body.refresh_token = `cgsim-rt.${Buffer.from(`${app.appId}:${user.id}`).toString("base64url")}`;
+  if (form.get("client_info") === "1") {
+    body.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: directory.tenantId })).toString(
+      "base64url",
+    );
+  }
+  return tokenResponse(ctx, body);
 }
 
 function tokenResponse(ctx: RouteContext, body: Record<string, unknown>): Response {

@@ -118,6 +118,26 @@ export class TokenIssuer {
     });
   }
 
+  /** An OpenID id_token (v2.0) for the ROPC answer; MSAL builds its account from it. */
+  async issueIdToken(app: AppRegistration, user: DirectoryUser): Promise<string> {
+    const iat = Math.floor(this.clock.now() / 1000);
+    return new SignJWT({
+      tid: this.directory.tenantId,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      name: user.displayName,
+      ver: "2.0",
+    })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid })
+      .setIssuer(`https://login.microsoftonline.com/${this.directory.tenantId}/v2.0`)
+      .setAudience(app.appId)
+      .setSubject(createHash("sha256").update(`${app.appId}:${user.id}:id`).digest("base64url").slice(0, 43))
+      .setIssuedAt(iat)
+      .setNotBefore(iat - 300)
+      .setExpirationTime(iat + this.lifetimeSeconds)
+      .sign(signingKey().privateKey);
+  }
+
   async #sign(claims: Record<string, unknown>): Promise<string> {
     const iat = Math.floor(this.clock.now() / 1000);
     return new SignJWT({ ...claims, tid: this.directory.tenantId, ver: "1.0" })
