@@ -1,0 +1,304 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { cqlDate } from "../../src/connector/crawl/crawl.ts";
+import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
+import { mapIdentity } from "../../src/connector/identity.ts";
+import { buildItem, hashOf, htmlToText } from "../../src/connector/items.ts";
+import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
+import { createLimiter, parseRetryAfter, retryDelay, withRetry } from "../../src/connector/retry.ts";
+import { buildSchema, LABEL_TYPES, schemaProblems } from "../../src/connector/schema.ts";
+
+const user = (email: string, extra: Partial<{ displayName: string; accountId: string }> = {}) => ({
+  accountId: extra.accountId ?? "557058:abc",
+  email,
+  displayName: extra.displayName ?? "Alice Smith",
+  publicName: "alice",
+});
+
+describe("identity mapping", () => {
+  it("aad: email → UPN, trimmed and case-insensitive; hidden email is unmapped", () => {
+    expect(mapIdentity({ source: "aad" }, user("  Alice@Contoso.COM "))).toEqual({
+      ok: true,
+      kind: "upn",
+      value: "alice@contoso.com",
+    });
+    expect(mapIdentity({ source: "aad" }, user(""))).toEqual({ ok: false, reason: "hidden-email" });
+  });
+
+  it("nonAad: regex group {0} into the formula; a miss never passes the raw value through (S19)", () => {
+    const rule = {
+      source: "nonAad" as const,
+      property: "email" as const,
+      pattern: "^([^@]+)@contoso\\.co\\.uk$",
+      formula: "{0}@contoso.com",
+      target: "upn" as const,
+    };
+    expect(mapIdentity(rule, user("first.last@contoso.co.uk"))).toEqual({
+      ok: true,
+      kind: "upn",
+      value: "first.last@contoso.com",
+    });
+    expect(mapIdentity(rule, user("x@vendor.io"))).toEqual({ ok: false, reason: "no-match" });
+    const byName = {
+      ...rule,
+      property: "displayName" as const,
+      pattern: "^(\\w+) (\\w+)$",
+      formula: "{0}.{1}@contoso.com",
+    };
+    expect(mapIdentity(byName, user("", { displayName: "Alice Smith" }))).toMatchObject({
+      value: "alice.smith@contoso.com",
+    });
+    const toId = {
+      ...rule,
+      property: "accountId" as const,
+      pattern: "^557058:(.+)$",
+      formula: "{0}",
+      target: "objectId" as const,
+    };
+    expect(mapIdentity(toId, user("", { accountId: "557058:0000-1111" }))).toEqual({
+      ok: true,
+      kind: "objectId",
+      value: "0000-1111",
+    });
+  });
+});
+
+describe("urlToItemResolvers", () => {
+  const site = "https://contoso.atlassian.net";
+  const resolvers = urlToItemResolvers(site);
+  const w = `${site}/wiki`;
+  it.each([
+    [`${w}/spaces/KEY/pages/12345/Title`, "12345"],
+    [`${w}/spaces/KEY/pages/12345`, "12345"],
+    [`${w}/spaces/KEY/pages/edit-v2/12345`, "12345"],
+    [`${w}/spaces/~5f1a2b/pages/777/Notes`, "777"],
+    [`${w}/spaces/ENG/blog/2024/01/15/67890/Post`, "67890"],
+    [`${w}/pages/viewpage.action?pageId=12345`, "12345"],
+    [`${w}/pages/viewpage.action?spaceKey=ENG&pageId=42`, "42"],
+    [`${w}/spaces/KEY/pages/12345/Release+2024?focusedCommentId=9`, "12345"],
+    [`${w}/x/AbCd`, undefined],
+    ["http://contoso.atlassian.net/wiki/spaces/K/pages/1", undefined],
+    ["https://contoso-dev.atlassian.net/wiki/spaces/K/pages/1", undefined],
+  ])("%s → %s", (url, id) => {
+    expect(resolveItemId(resolvers, url)).toBe(id);
+  });
+
+  it("carries @odata.type, distinct priorities 1–8 and a named group", () => {
+    for (const r of resolvers) {
+      expect(r["@odata.type"]).toBe("#microsoft.graph.externalConnectors.itemIdResolver");
+      expect(r.urlMatchInfo.urlPattern).toContain("(?<id>");
+    }
+    expect(new Set(resolvers.map((r) => r.priority)).size).toBe(resolvers.length);
+  });
+});
+
+describe("retry policy", () => {
+  it("Retry-After as seconds or HTTP date", () => {
+    expect(parseRetryAfter("20", 0)).toBe(20_000);
+    expect(parseRetryAfter(new Date(65_000).toUTCString(), 5_000)).toBe(60_000);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter("soon", 0)).toBeUndefined();
+  });
+
+  it("never waits less than Retry-After; backoff stays within [half, full] of base·2^(n-1), capped", () => {
+    const policy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: 0, max: 0.999 }),
+        fc.nat(100_000),
+        (n, r, ra) => {
+          expect(retryDelay(policy, n, ra, () => r)).toBeGreaterThanOrEqual(ra);
+          const d = retryDelay(policy, n, undefined, () => r);
+          const full = Math.min(30_000, 1000 * 2 ** (n - 1));
+          expect(d).toBeGreaterThanOrEqual(full / 2 - 1);
+          expect(d).toBeLessThanOrEqual(full + 1);
+        },
+      ),
+    );
+  });
+
+  it("retries 429/503 honouring Retry-After in injected time, and gives up after maxAttempts", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const deps = {
+      now: () => now,
+      random: () => 0.5,
+      sleep: async (ms: number) => void (waits.push(ms), (now += ms)),
+    };
+    const answers = [
+      new Response("", { status: 429, headers: { "retry-after": "30" } }),
+      new Response("", { status: 503 }),
+      new Response("ok", { status: 200 }),
+    ];
+    const r = await withRetry(
+      async () => answers.shift()!,
+      { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 },
+      deps,
+    );
+    expect(r.status).toBe(200);
+    expect(waits).toEqual([30_000, 1500]);
+    let calls = 0;
+    const last = await withRetry(
+      async () => (calls++, new Response("", { status: 429 })),
+      { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+      deps,
+    );
+    expect(last.status).toBe(429);
+    expect(calls).toBe(3);
+    // Client errors are not retried.
+    calls = 0;
+    await withRetry(
+      async () => (calls++, new Response("", { status: 400 })),
+      { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      deps,
+    );
+    expect(calls).toBe(1);
+  });
+
+  it("limiter bounds concurrency", async () => {
+    const limit = createLimiter(2);
+    let active = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        limit(async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await Promise.resolve();
+          await Promise.resolve();
+          active--;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+  });
+});
+
+describe("error mapping to Microsoft's codes", () => {
+  it.each([
+    ["confluence", 429, "", 1001],
+    ["graph", 429, "", 1001],
+    ["confluence", 401, '{"code":401,"message":"Unauthorized; scope does not match"}', 1002],
+    ["confluence", 403, '{"message":"Current user not permitted to use Confluence","statusCode":403}', 1002],
+    ["confluence", 403, '{"statusCode":403,"message":"NoPermission"}', 1003],
+    [
+      "atlassian-auth",
+      403,
+      '{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}',
+      1005,
+    ],
+    [
+      "graph",
+      403,
+      '{"error":{"code":"quotaLimitReached","message":"The connection or tenant item quota"}}',
+      1009,
+    ],
+    ["graph", 401, "{}", 1002],
+    ["confluence", 410, "GoneException", 1000],
+  ] as const)("%s %i → %i", (service, status, body, code) => {
+    const e = httpFailure(service, status, body, "https://x/y?token=secret");
+    expect(e).toBeInstanceOf(ConnectorError);
+    expect(e.code).toBe(code);
+    expect(e.message).not.toContain("secret");
+  });
+});
+
+describe("schema", () => {
+  it("matches the seed's labels, with labelled ⇒ retrievable and matching types", () => {
+    const schema = buildSchema();
+    expect(schemaProblems(schema.properties)).toEqual([]);
+    const labels = Object.fromEntries(
+      schema.properties.flatMap((p) => (p.labels ?? []).map((l) => [l, p.name])),
+    );
+    for (const l of [
+      "title",
+      "url",
+      "iconUrl",
+      "authors",
+      "createdBy",
+      "lastModifiedBy",
+      "createdDateTime",
+      "lastModifiedDateTime",
+      "containerName",
+      "containerUrl",
+    ])
+      expect(labels[l], l).toBeDefined();
+    for (const p of schema.properties) for (const l of p.labels ?? []) expect(p.type).toBe(LABEL_TYPES[l]);
+    expect(schema.properties.find((p) => p.name === "labels")?.type).toBe("stringCollection");
+  });
+
+  it("keeps title and url when a selection omits them", () => {
+    expect(buildSchema(["spaceKey"]).properties.map((p) => p.name)).toEqual(["title", "url", "spaceKey"]);
+  });
+
+  it("flags rule breaks", () => {
+    expect(schemaProblems([{ name: "x", type: "dateTime", labels: ["title"] }])).toEqual([
+      "x: labelled title but not retrievable",
+      "x: label title needs type string",
+    ]);
+  });
+});
+
+describe("items", () => {
+  const space = {
+    id: "1",
+    key: "ENG",
+    name: "Engineering",
+    url: "https://acme.atlassian.net/wiki/spaces/ENG",
+    readers: { users: [], groups: [] },
+    anonymousRead: false,
+    anonymousEffective: false,
+  };
+  const content = {
+    id: "1001",
+    type: "page" as const,
+    spaceId: "1",
+    title: "Salary bands – 2024",
+    parentId: null,
+    body: "<p>Hello &amp; <b>world</b></p>",
+    webui: "/spaces/ENG/pages/1001/Salary+bands",
+    authorId: "a",
+    createdAt: "2024-01-01T00:00:00Z",
+    lastModifiedAt: "2024-02-01T00:00:00.000Z",
+    lastModifiedBy: "b",
+    version: 2,
+    labels: ["hr", "comp"],
+  };
+  it("builds properties per the schema with collection and non-ASCII annotations", () => {
+    const item = buildItem({
+      content,
+      space,
+      siteUrl: "https://acme.atlassian.net",
+      displayName: (a) => ({ a: "Alice", b: "Bob" })[a] ?? "",
+      properties: buildSchema().properties.map((p) => p.name) as never,
+      format: "text",
+    });
+    expect(item.id).toBe("1001");
+    expect(item.properties).toMatchObject({
+      title: "Salary bands – 2024",
+      "title@odata.type": "String",
+      url: "https://acme.atlassian.net/wiki/spaces/ENG/pages/1001/Salary+bands",
+      authors: ["Alice", "Bob"],
+      "authors@odata.type": "Collection(String)",
+      createdBy: "Alice",
+      lastModifiedBy: "Bob",
+      createdDateTime: "2024-01-01T00:00:00.000Z",
+      spaceName: "Engineering",
+      labels: ["comp", "hr"],
+      "labels@odata.type": "Collection(String)",
+      contentType: "page",
+    });
+    expect(item.content).toEqual({ type: "text", value: "Hello & world" });
+    expect(htmlToText("<p>a</p><p>b</p>")).toBe("a\nb");
+  });
+
+  it("hash is key-order independent and sensitive to the ACL", () => {
+    expect(hashOf({ a: 1, b: [1, 2] })).toBe(hashOf({ b: [1, 2], a: 1 }));
+    expect(hashOf([{ type: "user", value: "x" }])).not.toBe(hashOf([{ type: "user", value: "y" }]));
+  });
+
+  it("formats CQL dates in UTC to the minute", () => {
+    expect(cqlDate(Date.parse("2026-01-02T03:04:59Z"))).toBe("2026/01/02 03:04");
+  });
+});
