@@ -1,16 +1,21 @@
 import supertest from "supertest";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountIdFor } from "../../../src/simulators/confluence/seed.ts";
-import { createExpressApp } from "../../../src/simulators/host/index.ts";
+import { createExpressApp, interceptWithMsw } from "../../../src/simulators/host/index.ts";
 import { basic, makeTwin, pageId, SITE, spaceId } from "./helpers.ts";
 
-/** The same requests through the direct transport and over HTTP (express) give the same answers. */
-describe("direct and express transports agree on v2", () => {
+/** The same requests through the direct transport, msw interception and HTTP (express) give the same answers. */
+describe("direct, msw and express transports agree on v2", () => {
   const { fetch, host, store } = makeTwin();
   const agent = supertest(createExpressApp(host));
   const eng = spaceId(store, "ENG");
   const design = pageId(store, "Design Notes");
   const gw = `/ex/confluence/${store.site.cloudId}`;
+  let msw: ReturnType<typeof interceptWithMsw>;
+  beforeAll(() => {
+    msw = interceptWithMsw(host);
+  });
+  afterAll(() => msw.close());
 
   const paths = [
     "/wiki/api/v2/spaces?limit=2",
@@ -38,7 +43,12 @@ describe("direct and express transports agree on v2", () => {
       expect(overHttp.status).toBe(direct.status);
       expect(overHttp.headers["content-type"]).toBe(direct.headers.get("content-type"));
       expect(overHttp.headers.link ?? null).toBe(direct.headers.get("link"));
-      expect(overHttp.body).toEqual(await direct.json());
+      const directBody = await direct.json();
+      expect(overHttp.body).toEqual(directBody);
+      const viaMsw = await globalThis.fetch(`${SITE}${path}`, { headers: { authorization: basic("bob") } });
+      expect(viaMsw.status).toBe(direct.status);
+      expect(viaMsw.headers.get("link")).toBe(direct.headers.get("link"));
+      expect(await viaMsw.json()).toEqual(directBody);
     });
   }
 
