@@ -163,9 +163,9 @@ for (const transport of [direct, https]) {
       expect((await app.api("/external/connections/confluence").get()).state).toBe("ready");
       // The credential really went through the twin's identity platform.
       expect(w.host.journal.count({ service: "login", operationId: "token" })).toBeGreaterThanOrEqual(1);
-      expect(
-        w.host.journal.count({ service: "login", operationId: "openidConfiguration" }),
-      ).toBeGreaterThanOrEqual(1);
+      // MSAL has built-in metadata for login.microsoftonline.com; a custom authorityHost is discovered.
+      const discovered = w.host.journal.count({ service: "login", operationId: "openidConfiguration" });
+      expect(discovered).toBeGreaterThanOrEqual(transport.name === "https" ? 1 : 0);
     });
 
     it("ingests items with user, group, externalGroup and everyone ACLs and manages external groups", async () => {
