@@ -1,0 +1,95 @@
+import supertest from "supertest";
+import { describe, expect, it } from "vitest";
+import { createExpressApp } from "../../../src/simulators/host/index.ts";
+import { basic, makeWorld, SITE } from "../v1/site.ts";
+
+const REJECTED = {
+  statusCode: 403,
+  message:
+    'com.atlassian.confluence.mvc.rest.common.exception.StacklessResponseStatusException: 403 FORBIDDEN "Request rejected because caller cannot access Confluence"',
+};
+const V2_NOT_FOUND = { errors: [{ status: 404, code: "NOT_FOUND", title: "Not Found", detail: null }] };
+
+describe("Basic auth failures, as measured", () => {
+  const { get, fetch, site } = makeWorld();
+
+  it("wrong token: v1 403 'caller cannot access Confluence', v2 bare 404", async () => {
+    const v1 = await get("/rest/api/user/current", null, {
+      headers: { authorization: basic("alice", "wrong") },
+    });
+    expect(v1.status).toBe(403);
+    expect(await v1.json()).toEqual(REJECTED);
+    const v2 = await get("/api/v2/pages", null, { headers: { authorization: basic("alice", "wrong") } });
+    expect(v2.status).toBe(404);
+    expect(await v2.json()).toEqual(V2_NOT_FOUND);
+  });
+
+  it("no credentials on a site without anonymous access: the same 403 / 404", async () => {
+    expect(await (await get("/rest/api/group", null)).json()).toEqual(REJECTED);
+    expect((await get("/api/v2/pages", null)).status).toBe(404);
+  });
+
+  it("deactivated account and user without product access: rejected like bad credentials", async () => {
+    expect((await get("/rest/api/user/current", "olga")).status).toBe(403);
+  });
+
+  it("unparseable Basic value: Tomcat's 401 HTML page", async () => {
+    const res = await fetch(`${site}/rest/api/user/current`, { headers: { authorization: "Basic !!!" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("HTTP Status 401 – Unauthorized");
+  });
+
+  it("Bearer tokens on the site domain are not accepted (v1 403)", async () => {
+    const res = await fetch(`${site}/rest/api/user/current`, { headers: { authorization: "Bearer abc" } });
+    expect(res.status).toBe(403);
+  });
+
+  it("works through the gateway prefix too; an unknown cloudId is a bare 404", async () => {
+    const w = makeWorld();
+    const ok = await w.fetch(`${w.gateway}/rest/api/user/current`, {
+      headers: { authorization: basic("bob") },
+    });
+    expect(ok.status).toBe(200);
+    const wrong = await w.fetch("https://api.atlassian.com/ex/confluence/nope/wiki/rest/api/user/current", {
+      headers: { authorization: basic("bob") },
+    });
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toBe("");
+  });
+});
+
+describe("anonymous access", () => {
+  it("sees only anonymous-access spaces when the site allows it", async () => {
+    const { get } = makeWorld({ ...SITE, site: { name: "acme", anonymousAccess: true } });
+    const me = await (await get("/rest/api/user/current", null)).json();
+    expect(me).toMatchObject({ type: "anonymous", displayName: "Anonymous" });
+    const list = await (await get("/rest/api/content?type=page", null)).json();
+    expect(list.results.map((c: { id: string }) => c.id)).toEqual(["3001"]);
+    expect((await get("/rest/api/space/ENG", null)).status).toBe(404);
+    expect((await get("/rest/api/space/PUB", null)).status).toBe(200);
+  });
+});
+
+describe("the same answers over express (supertest)", () => {
+  const { host } = makeWorld();
+  const app = createExpressApp(host);
+
+  it("serves v1 routes and failure shapes identically", async () => {
+    const ok = await supertest(app)
+      .get("/wiki/rest/api/group?limit=1")
+      .set("host", "acme.atlassian.net")
+      .set("authorization", basic("alice"));
+    expect(ok.status).toBe(200);
+    expect(ok.body._links.next).toBe("/rest/api/group?next=true&limit=1&start=1");
+    expect(ok.headers["atl-request-id"]).toBeTruthy();
+    const denied = await supertest(app)
+      .get("/wiki/rest/api/group")
+      .set("authorization", basic("alice", "nope"));
+    expect(denied.status).toBe(403);
+    expect(denied.body).toEqual(REJECTED);
+    const html = await supertest(app).get("/wiki/rest/api/group").set("authorization", "Basic ???");
+    expect(html.status).toBe(401);
+    expect(html.headers["content-type"]).toContain("text/html");
+  });
+});
