@@ -240,12 +240,14 @@ export class Directory {
     return this.apps.get(clientId.toLowerCase());
   }
 
-  /** A user by object id or userPrincipalName (case-insensitive). */
+  /** A user by object id or userPrincipalName (case-insensitive); a bare name gets the tenant domain. */
   user(idOrUpn: string): DirectoryUser | undefined {
     const key = idOrUpn.toLowerCase();
     const byId = this.users.get(key);
     if (byId) return byId;
-    const id = this.#byUpn.get(key);
+    const id =
+      this.#byUpn.get(key) ??
+      (key.includes("@") ? undefined : this.#byUpn.get(`${key}@${this.domain.toLowerCase()}`));
     return id ? this.users.get(id) : undefined;
   }
 
