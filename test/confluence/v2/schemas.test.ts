@@ -37,6 +37,9 @@ beforeAll(async () => {
     ["blogPostsInSpace", "BlogPostsInSpaceSchema"],
     ["labels", "LabelsSchema"],
     ["bulkUserLookup", "BulkUserLookupSchema"],
+    ["pageDescendants", "PageDescendantsSchema"],
+    ["labelPages", "LabelPagesSchema"],
+    ["pageContentProperties", "PageContentPropertiesSchema"],
   ];
   for (const [file, name] of files) schemas[name] = await load(file, name);
 });

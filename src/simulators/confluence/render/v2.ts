@@ -303,6 +303,31 @@ export function renderDirectChild(c: Content): DirectChildOut {
   return { ...renderChildPage(c), type: "page" };
 }
 
+/** `/pages/{id}/descendants` item (newer than the Jan-2025 spec; shape from confluence.js). */
+export interface DescendantOut {
+  id: string;
+  status: "current" | "archived";
+  title: string;
+  type: "page";
+  parentId: string;
+  depth: number;
+  childPosition: number | null;
+  lastModified: string;
+}
+
+export function renderDescendant(c: Content, depth: number): DescendantOut {
+  return {
+    id: c.id,
+    status: c.status === "archived" ? "archived" : "current",
+    title: c.title,
+    type: "page",
+    parentId: c.parentId ?? "",
+    depth,
+    childPosition: c.position,
+    lastModified: iso(c.version.createdAt),
+  };
+}
+
 export function renderPageVersion(v: Version): S["PageVersion"] {
   return renderVersion(v);
 }

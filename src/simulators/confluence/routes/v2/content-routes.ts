@@ -244,7 +244,18 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
       const c = requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
       return json({ operations: contentOperations(ctx, c) });
     }),
-    // The model has no attachments or comments yet: correct envelopes, empty results.
+    // The model has no attachments, comments or content properties: correct envelopes, empty results.
+    v2(
+      "GET",
+      `/${plural}/:id/properties`,
+      `get${kind.type === "page" ? "Page" : "Blogpost"}ContentProperties`,
+      (ctx) => {
+        readLimit(ctx.query);
+        readCursor(ctx.query, "id");
+        requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
+        return listResponse(ctx, [], undefined);
+      },
+    ),
     v2("GET", `/${plural}/:id/attachments`, `get${op}Attachments`, (ctx) => {
       readLimit(ctx.query, 50);
       readCursor(ctx.query, "id");

@@ -5,13 +5,15 @@ import {
   comparator,
   listResponse,
   pageOf,
+  pageOfUnsorted,
   readCursor,
   readLimit,
   type SortSpec,
 } from "../../pagination.ts";
-import { arrayParam, enumParam, longArrayParam } from "../../params.ts";
-import { renderLabel } from "../../render/v2.ts";
-import { v2 } from "./common.ts";
+import { arrayParam, enumParam, longArrayParam, longId } from "../../params.ts";
+import { renderBlogPostBulk, renderLabel, renderPageBulk } from "../../render/v2.ts";
+import { V2NotFound, v2 } from "./common.ts";
+import { BLOGPOST_SORTS, contentSort, PAGE_SORTS } from "./content-list.ts";
 
 interface LabelUse {
   id: string;
@@ -38,8 +40,40 @@ function labelIndex(ctx: ConfluenceContext): readonly LabelUse[] {
   });
 }
 
+/** Pages or blog posts carrying one label, visible to the caller, cursor-paged. */
+function labelled(ctx: ConfluenceContext, type: "page" | "blogpost"): Response {
+  const q = ctx.query;
+  const sorts = type === "page" ? PAGE_SORTS : BLOGPOST_SORTS;
+  const sortName =
+    enumParam(q, "sort", sorts, type === "page" ? "PageSortOrder" : "BlogPostSortOrder") ?? "id";
+  const spaceIds = longArrayParam(q, "space-id");
+  const format = enumParam(q, "body-format", ["storage", "atlas_doc_format"], "PrimaryBodyRepresentation");
+  const limit = readLimit(q);
+  const sort = contentSort(sortName);
+  const cursor = readCursor(q, sort.order);
+  const id = longId(ctx.params.id);
+  const use = labelIndex(ctx).find((u) => u.id === id);
+  if (!use) throw new V2NotFound();
+  const spaces = spaceIds ? new Set(spaceIds) : undefined;
+  const page = pageOfUnsorted(
+    use.content.filter((c) => c.type === type),
+    sort,
+    cursor,
+    limit,
+    (c) => c.status === "current" && (!spaces || spaces.has(c.spaceId)) && ctx.access.canView(c),
+  );
+  const render = type === "page" ? renderPageBulk : renderBlogPostBulk;
+  return listResponse(
+    ctx,
+    page.items.map((c) => render(ctx.store, c, format)),
+    page.next,
+  );
+}
+
 export function labelRoutes(): ConfluenceRoute[] {
   return [
+    v2("GET", "/labels/:id/pages", "getLabelPages", (ctx) => labelled(ctx, "page")),
+    v2("GET", "/labels/:id/blogposts", "getLabelBlogPosts", (ctx) => labelled(ctx, "blogpost")),
     v2("GET", "/labels", "getLabels", (ctx) => {
       const q = ctx.query;
       const ids = longArrayParam(q, "label-id");

@@ -131,6 +131,16 @@ export function spaceRoutes(): ConfluenceRoute[] {
       return listResponse(ctx, page.items.map(renderSpacePermission), page.next);
     }),
 
+    // No space labels or properties in the model: correct envelopes, empty results.
+    ...["labels", "properties"].map((sub) =>
+      v2("GET", `/spaces/:id/${sub}`, sub === "labels" ? "getSpaceLabels" : "getSpaceProperties", (ctx) => {
+        readLimit(ctx.query);
+        readCursor(ctx.query, "id");
+        requireSpace(ctx, ctx.params.id);
+        return listResponse(ctx, [], undefined);
+      }),
+    ),
+
     v2("GET", "/spaces/:id/operations", "getSpaceOperations", (ctx) => {
       const space = requireSpace(ctx, ctx.params.id);
       return json({ operations: spaceOperations(ctx, space) });
