@@ -269,3 +269,27 @@ describe("schema registration and operations", () => {
     expect(seg.body.error.message).toBe("Resource not found for the segment 'bogus'.");
   });
 });
+
+describe("evolvable enums on GET schema", () => {
+  it("renders labels after the sentinel as unknownFutureValue unless Prefer: include-unknown-enum-members", async () => {
+    const w = makeWorld();
+    const schema = {
+      baseType: "microsoft.graph.externalItem",
+      properties: [
+        { name: "title", type: "string", isRetrievable: true, labels: ["title"] },
+        { name: "iconUrl", type: "string", isRetrievable: true, labels: ["iconUrl"] },
+      ],
+    };
+    await w.readyConnection("wiki", schema);
+    const plain = await w.call("GET", "/external/connections/wiki/schema");
+    expect(plain.body.properties.map((p: { labels: string[] }) => p.labels[0])).toEqual([
+      "title",
+      "unknownFutureValue",
+    ]);
+    const opted = await w.call("GET", "/external/connections/wiki/schema", undefined, undefined, {
+      prefer: "include-unknown-enum-members",
+    });
+    expect(opted.body.properties[1].labels).toEqual(["iconUrl"]);
+    expect(opted.headers.get("preference-applied")).toBe("include-unknown-enum-members");
+  });
+});

@@ -12,8 +12,12 @@ import {
 import { validateActivities } from "../items.ts";
 import { refusal } from "../lifecycle.ts";
 import type { ExternalConnection, ExternalGroup, ExternalItem } from "../model.ts";
+import { LABELS } from "../schema-rules.ts";
 import type { GraphTwin } from "../store.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
+
+/** Label members before the `unknownFutureValue` sentinel (CSDL values 0–8). */
+const BASE_LABELS = new Set(LABELS.slice(0, 9));
 
 /** `/external/connections/**`: connections, schema, operations, items, external groups, quota. */
 export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
@@ -182,11 +186,26 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
       if (!schema || (state === "draft" && !conn.submittedSchema))
         throw refusal("readSchema", state, conn.id);
       if (state !== "draft") twin.assert(conn, "readSchema");
-      return graphJson(ctx, {
-        "@odata.context": odataContext(ctx, `external/connections('${conn.id}')/schema/$entity`),
-        baseType: schema.baseType,
-        properties: schema.properties,
-      });
+      // Evolvable enums: labels after `unknownFutureValue` (iconUrl, containerName, …) are
+      // rendered as `unknownFutureValue` unless the caller opts in with Prefer (Graph guideline).
+      const optIn = /include-unknown-enum-members/i.test(ctx.request.headers.get("prefer") ?? "");
+      const properties = optIn
+        ? schema.properties
+        : schema.properties.map((p) =>
+            p.labels
+              ? { ...p, labels: p.labels.map((l) => (BASE_LABELS.has(l) ? l : "unknownFutureValue")) }
+              : p,
+          );
+      return graphJson(
+        ctx,
+        {
+          "@odata.context": odataContext(ctx, `external/connections('${conn.id}')/schema/$entity`),
+          baseType: schema.baseType,
+          properties,
+        },
+        200,
+        optIn ? { "preference-applied": "include-unknown-enum-members" } : {},
+      );
     }),
     ...r("DELETE", `${base}/schema`, "externalConnections.deleteSchema", (ctx, caller) => {
       load(ctx, caller, PERMS.connectionWrite);
