@@ -21,7 +21,16 @@ import { requireSpace, v2 } from "./common.ts";
 import { spaceOperations } from "./operations.ts";
 
 const SPACE_SORTS = ["id", "-id", "key", "-key", "name", "-name"] as const;
-const SPACE_TYPES = ["global", "collaboration", "knowledge_base", "personal"] as const;
+// The spec's four plus the newer ones confluence.js knows (they match no space in the model).
+const SPACE_TYPES = [
+  "global",
+  "collaboration",
+  "knowledge_base",
+  "personal",
+  "system",
+  "onboarding",
+  "xflow_sample_space",
+] as const;
 const DESCRIPTION_FORMATS: readonly DescriptionFormat[] = ["plain", "view"];
 
 function spaceSort(name: string): SortSpec<Space> {
