@@ -124,7 +124,10 @@ describe("retry policy", () => {
     const deps = {
       now: () => now,
       random: () => 0.5,
-      sleep: async (ms: number) => void (waits.push(ms), (now += ms)),
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
     };
     const answers = [
       new Response("", { status: 429, headers: { "retry-after": "30" } }),
@@ -140,7 +143,10 @@ describe("retry policy", () => {
     expect(waits).toEqual([30_000, 1500]);
     let calls = 0;
     const last = await withRetry(
-      async () => (calls++, new Response("", { status: 429 })),
+      async () => {
+        calls++;
+        return new Response("", { status: 429 });
+      },
       { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
       deps,
     );
@@ -149,7 +155,10 @@ describe("retry policy", () => {
     // Client errors are not retried.
     calls = 0;
     await withRetry(
-      async () => (calls++, new Response("", { status: 400 })),
+      async () => {
+        calls++;
+        return new Response("", { status: 400 });
+      },
       { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       deps,
     );

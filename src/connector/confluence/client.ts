@@ -149,6 +149,14 @@ export class ConfluenceClient {
     return { set, users: (r.restrictions?.user?.results ?? []).map(userFromV1) };
   }
 
+  /** Labels of one page or blog post (used only when the bulk CQL listing is unavailable). */
+  async labels(type: "page" | "blogpost", id: string): Promise<string[]> {
+    const all = await this.all<{ name: string }>(
+      `${V2}/${type === "page" ? "pages" : "blogposts"}/${id}/labels?limit=250`,
+    );
+    return all.map((l) => l.name);
+  }
+
   /** Ancestor ids, root first. */
   async ancestors(pageId: string): Promise<string[]> {
     const answer = await this.get<{ results?: Array<{ id: string; type?: string }> }>(

@@ -23,6 +23,7 @@ export class Crawl {
   #checkpoint!: Checkpoint;
   #resumed = false;
   #planner!: AclPlanner;
+  #everyone = "everyone";
   #users = new Map<string, ConfluenceUser>();
   #groupMembers = new Map<string, string[]>();
   #groupNames = new Map<string, string>();
@@ -73,8 +74,9 @@ export class Crawl {
     }
     this.#state.checkpoint = this.#checkpoint;
     await this.#c.saveState();
+    this.#everyone = await this.#c.graph.everyoneValue();
     this.#planner = this.#c.newPlanner({
-      tenantId: this.#config.graph.tenantId,
+      tenantId: this.#everyone,
       entraId: (a) => this.#entra.get(a) ?? undefined,
       groupMembers: (g) => this.#groupMembers.get(g) ?? [],
       groupName: (g) => this.#groupNames.get(g) ?? g,
@@ -153,7 +155,14 @@ export class Crawl {
         if (error instanceof ConnectorError && error.code === 1000) return undefined; // no search: per item
         throw error;
       });
-    if (extra) {
+    if (!extra) {
+      // Without CQL search, labels cost one call per item; restrictions are fetched per item later.
+      await Promise.all(
+        content.map(async (c) => {
+          c.labels = await this.#c.confluence.labels(c.type, c.id);
+        }),
+      );
+    } else {
       this.#rememberUsers(extra.users);
       const info = new Map(extra.content.map((c) => [c.id, c]));
       for (const c of content) {

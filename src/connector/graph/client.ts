@@ -51,16 +51,17 @@ export class GraphClient {
   readonly #client: Client;
   readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
   readonly #connection: string;
+  readonly #tokens: ReturnType<typeof clientCredentials>;
 
   constructor(private readonly options: GraphClientOptions) {
     const origin = new URL(options.baseUrl).origin;
-    const tokens = clientCredentials(options.loginHttp, options.runtime, {
+    const tokens = (this.#tokens = clientCredentials(options.loginHttp, options.runtime, {
       loginUrl: options.loginUrl,
       tenantId: options.tenantId,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       graphBaseUrl: origin,
-    });
+    }));
     this.#client = Client.initWithMiddleware({
       baseUrl: `${origin}/`,
       defaultVersion: options.version,
@@ -74,6 +75,16 @@ export class GraphClient {
     });
     this.#limit = createLimiter(options.concurrency);
     this.#connection = `/external/connections/${encodeURIComponent(options.connectionId)}`;
+  }
+
+  /**
+   * Value for `everyone` ACEs: the tenant GUID from the app token, the configured id when it is
+   * a GUID, else the literal "everyone" Microsoft's samples send.
+   */
+  async everyoneValue(): Promise<string> {
+    const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (guid.test(this.options.tenantId)) return this.options.tenantId;
+    return (await this.#tokens.tenantGuid()) ?? "everyone";
   }
 
   /** One call; `allow` lists statuses returned to the caller instead of thrown. */

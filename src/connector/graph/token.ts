@@ -12,7 +12,7 @@ export function clientCredentials(
     clientSecret: string;
     graphBaseUrl: string;
   },
-): { token(): Promise<string>; invalidate(): void } {
+): { token(): Promise<string>; invalidate(): void; tenantGuid(): Promise<string | undefined> } {
   let cached: { token: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
   const fetchToken = async () => {
@@ -44,6 +44,18 @@ export function clientCredentials(
     },
     invalidate() {
       cached = undefined;
+    },
+    /** The tenant id (`tid`) the token was issued for: the documented value of `everyone` ACEs. */
+    async tenantGuid() {
+      const token = await this.token();
+      try {
+        const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+          tid?: unknown;
+        };
+        return typeof payload.tid === "string" ? payload.tid : undefined;
+      } catch {
+        return undefined;
+      }
     },
   };
 }

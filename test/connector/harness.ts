@@ -1,0 +1,141 @@
+import { type ConnectorConfigInput, parseConfig } from "../../src/connector/config.ts";
+import { Connector } from "../../src/connector/connector.ts";
+import type { CrawlReport } from "../../src/connector/report.ts";
+import { MemoryStateStore } from "../../src/connector/state.ts";
+import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
+import { World } from "../../src/scenarios/world.ts";
+import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
+import { json, type Service } from "../../src/simulators/host/types.ts";
+
+export const APP = { clientId: "6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee", secret: "connector-secret" };
+export const CONNECTION = "confluencetest";
+
+export function makeWorld(site: SiteSpec, directory: DirectoryFile): World {
+  const world = new World({
+    site: { spec: site, options: {} },
+    directory: {
+      ...directory,
+      apps: [
+        {
+          clientId: APP.clientId,
+          secret: APP.secret,
+          roles: ["ExternalConnection.ReadWrite.OwnedBy", "ExternalItem.ReadWrite.OwnedBy", "User.Read.All"],
+        },
+      ],
+    },
+    graph: { schemaProvisioningMs: 30_000 },
+  });
+  addDirectoryUsersRoute(world);
+  return world;
+}
+
+/**
+ * `GET /v1.0/users?$filter=userPrincipalName in (…)` answered from the directory twin — only
+ * while the Graph twin does not serve directory routes itself (issue 4 lists them).
+ */
+function addDirectoryUsersRoute(world: World): void {
+  const served = world.host.services.some((s) =>
+    s.routes.some((r) => /\/users$/.test(r.path) && r.method === "GET"),
+  );
+  if (served) return;
+  const service: Service = {
+    name: "test-directory-users",
+    hosts: ["graph.microsoft.com"],
+    prefixes: [],
+    routes: ["v1.0", "beta"].map((v) => ({
+      method: "GET" as const,
+      path: `/${v}/users`,
+      operationId: "users.list",
+      handler: (ctx) => {
+        const filter = ctx.query.get("$filter") ?? "";
+        const upns = [...filter.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replaceAll("''", "'"));
+        const value = upns
+          .map((u) => world.directory.user(u))
+          .filter((u) => u !== undefined)
+          .map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName }));
+        return json({ value });
+      },
+    })),
+    notFound: () => json({}, 404),
+    internalError: () => json({}, 500),
+  };
+  world.host.addService(service);
+}
+
+export function configFor(world: World, overrides: Partial<ConnectorConfigInput> = {}): ConnectorConfigInput {
+  const site = world.confluence.store.site;
+  return {
+    confluence: {
+      siteUrl: `${site.baseUrl}/wiki`,
+      auth: { type: "basic", email: "svc@acme.com", apiToken: "token-svc" },
+      ...overrides.confluence,
+    },
+    graph: {
+      tenantId: world.directory.tenantId,
+      clientId: APP.clientId,
+      clientSecret: APP.secret,
+      connection: { id: CONNECTION, name: "Confluence test" },
+      ...overrides.graph,
+    },
+    retry: { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 30_000 },
+    ...Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== "confluence" && k !== "graph")),
+  };
+}
+
+/** A seeded [0,1) generator for jitter. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function connectorFor(
+  world: World,
+  config: ConnectorConfigInput,
+  state = new MemoryStateStore(),
+  fetchImpl: typeof fetch = world.fetch,
+): Connector {
+  return new Connector({
+    config: parseConfig(config),
+    runtime: { fetch: fetchImpl, now: () => world.clock.now(), sleep: world.clock.sleep, random: seeded(7) },
+    state,
+  });
+}
+
+/** The index as the Graph twin holds it: item id → {acl, properties, content}. */
+export function indexOf(world: World) {
+  const conn = world.graph.connection(CONNECTION);
+  if (!conn) return {};
+  return Object.fromEntries(
+    [...conn.items.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, item]) => [id, { acl: item.acl, properties: item.properties, content: item.content }]),
+  );
+}
+
+export function groupsOf(world: World) {
+  const conn = world.graph.connection(CONNECTION);
+  if (!conn) return {};
+  return Object.fromEntries(
+    [...conn.groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, g]) => [id, [...g.members.keys()].sort()]),
+  );
+}
+
+/** Who (by UPN) can find each item, according to the Graph twin's ACL evaluation. */
+export function accessMatrix(world: World, upns: string[]): Record<string, string[]> {
+  const conn = world.graph.connection(CONNECTION);
+  const out: Record<string, string[]> = {};
+  for (const id of [...(conn?.items.keys() ?? [])].sort()) {
+    out[id] = upns.filter((u) => world.graph.canAccess(u, CONNECTION, id));
+  }
+  return out;
+}
+
+export type { CrawlReport };
