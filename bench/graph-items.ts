@@ -140,7 +140,7 @@ async function http(duration: number) {
       requests: [
         {
           method: "PUT",
-          setupRequest: (req: Record<string, unknown>) => {
+          setupRequest: (req: autocannon.Request) => {
             n++;
             const id = `h${n}`;
             return {

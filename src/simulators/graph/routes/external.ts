@@ -17,7 +17,7 @@ import type { GraphTwin } from "../store.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
 
 /** Label members before the `unknownFutureValue` sentinel (CSDL values 0–8). */
-const BASE_LABELS = new Set(LABELS.slice(0, 9));
+const BASE_LABELS = new Set<string>(LABELS.slice(0, 9));
 
 /** `/external/connections/**`: connections, schema, operations, items, external groups, quota. */
 export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
