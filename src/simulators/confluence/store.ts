@@ -52,7 +52,10 @@ export class ConfluenceStore {
   #spacesByKey = new Map<string, Space>();
   #usersByEmail = new Map<string, User>();
   #childrenOf = new Map<string, string[]>();
-  #contentInSpace = new Map<string, string[]>();
+  #contentInSpace = new Map<string, Content[]>();
+  /** Pages that reserve a title (current or archived), by space and title. */
+  #titles = new Map<string, Set<Content>>();
+  #rootCount = new Map<string, number>();
   #nextContentId = 65_537;
   #nextSpaceId = 98_305;
   #nextLabelId = 1;
@@ -89,8 +92,8 @@ export class ConfluenceStore {
   }
 
   /** Content of a space in creation order (any status; callers filter). */
-  contentInSpace(spaceId: string): Content[] {
-    return (this.#contentInSpace.get(spaceId) ?? []).map((c) => this.content.get(c)!).filter(Boolean);
+  contentInSpace(spaceId: string): readonly Content[] {
+    return this.#contentInSpace.get(spaceId) ?? [];
   }
 
   /** Ancestors of a page, highest first (the order `/pages/{id}/ancestors` uses). */
@@ -280,7 +283,8 @@ export class ConfluenceStore {
       restrictions: { read: null, update: null },
     };
     this.content.set(id, content);
-    this.#contentInSpace.get(space.id)!.push(id);
+    this.#contentInSpace.get(space.id)!.push(content);
+    this.#indexTitle(content);
     if (parentId) this.#attach(content, parentId);
     else if (content.type === "page") content.position = this.#nextRootPosition(space.id);
     if (content.type === "page" && !space.homepageId && !parentId) space.homepageId = id;
@@ -296,7 +300,9 @@ export class ConfluenceStore {
     const content = this.requireContent(id);
     if (change.title !== undefined && change.title !== content.title) {
       this.#assertTitleFree(content.spaceId, content.type, change.title, content.status, id);
+      this.#unindexTitle(content);
       content.title = change.title;
+      this.#indexTitle(content);
     }
     if (change.body !== undefined) content.body = change.body;
     this.#newVersion(content, change.authorId, change.message);
@@ -324,8 +330,12 @@ export class ConfluenceStore {
   /** trash / archive / restore (current) / draft. */
   setStatus(id: string, status: ContentStatus): Content {
     const content = this.requireContent(id);
-    if (status === "current") this.#assertTitleFree(content.spaceId, content.type, content.title, status, id);
+    if (status === "current" || status === "archived") {
+      this.#assertTitleFree(content.spaceId, content.type, content.title, status, id);
+    }
+    this.#unindexTitle(content);
     content.status = status;
+    this.#indexTitle(content);
     this.#newVersion(content);
     return content;
   }
@@ -337,7 +347,8 @@ export class ConfluenceStore {
     for (const child of this.childrenOf(id)) child.parentId = null;
     this.#childrenOf.delete(id);
     const list = this.#contentInSpace.get(content.spaceId)!;
-    list.splice(list.indexOf(id), 1);
+    list.splice(list.indexOf(content), 1);
+    this.#unindexTitle(content);
     this.content.delete(id);
     this.#touch();
   }
@@ -404,16 +415,26 @@ export class ConfluenceStore {
     selfId: string,
   ): void {
     if (type !== "page" || (status !== "current" && status !== "archived")) return;
-    for (const c of this.contentInSpace(spaceId)) {
-      if (
-        c.id !== selfId &&
-        c.type === "page" &&
-        c.title === title &&
-        (c.status === "current" || c.status === "archived")
-      ) {
+    for (const c of this.#titles.get(titleKey(spaceId, title)) ?? []) {
+      if (c.id !== selfId) {
         throw new ConfluenceDomainError("INVALID", "A page already exists with the same TITLE in this space");
       }
     }
+  }
+
+  #indexTitle(c: Content): void {
+    if (c.type !== "page" || (c.status !== "current" && c.status !== "archived")) return;
+    const key = titleKey(c.spaceId, c.title);
+    let set = this.#titles.get(key);
+    if (!set) this.#titles.set(key, (set = new Set()));
+    set.add(c);
+  }
+
+  #unindexTitle(c: Content): void {
+    const key = titleKey(c.spaceId, c.title);
+    const set = this.#titles.get(key);
+    set?.delete(c);
+    if (set?.size === 0) this.#titles.delete(key);
   }
 
   #attach(content: Content, parentId: string): void {
@@ -431,7 +452,9 @@ export class ConfluenceStore {
   }
 
   #nextRootPosition(spaceId: string): number {
-    return this.contentInSpace(spaceId).filter((c) => c.type === "page" && !c.parentId).length;
+    const roots = this.#rootCount.get(spaceId) ?? 0;
+    this.#rootCount.set(spaceId, roots + 1);
+    return roots;
   }
 
   #moveSubtreeToSpace(root: Content, spaceId: string): void {
@@ -440,12 +463,18 @@ export class ConfluenceStore {
     while (stack.length) {
       const c = stack.pop()!;
       const from = this.#contentInSpace.get(c.spaceId)!;
-      from.splice(from.indexOf(c.id), 1);
-      this.#contentInSpace.get(spaceId)!.push(c.id);
+      from.splice(from.indexOf(c), 1);
+      this.#contentInSpace.get(spaceId)!.push(c);
+      this.#unindexTitle(c);
       c.spaceId = spaceId;
+      this.#indexTitle(c);
       stack.push(...this.childrenOf(c.id));
     }
   }
+}
+
+function titleKey(spaceId: string, title: string): string {
+  return `${spaceId}\u0000${title}`;
 }
 
 export function samePrincipal(a: PrincipalRef, b: PrincipalRef): boolean {
