@@ -55,13 +55,14 @@ export class GraphClient {
 
   constructor(private readonly options: GraphClientOptions) {
     const origin = new URL(options.baseUrl).origin;
-    const tokens = (this.#tokens = clientCredentials(options.loginHttp, options.runtime, {
+    const tokens = clientCredentials(options.loginHttp, options.runtime, {
       loginUrl: options.loginUrl,
       tenantId: options.tenantId,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       graphBaseUrl: origin,
-    }));
+    });
+    this.#tokens = tokens;
     this.#client = Client.initWithMiddleware({
       baseUrl: `${origin}/`,
       defaultVersion: options.version,
