@@ -204,14 +204,17 @@ export function listResponse(ctx: ConfluenceContext, results: unknown[], next: C
 /** Cap for `include-*` blocks on single objects. */
 export const INCLUDE_CAP = 50;
 
-/** An `include-*` block: `{results, meta:{hasMore, cursor?}, _links:{self}}`, at most 50 items. */
+/**
+ * An `include-*` block: `{results, meta:{hasMore, cursor?}, _links:{self}}`, at most 50 items in
+ * `sort` order; `meta.cursor` continues on the `self` list route with that route's default sort.
+ */
 export function includeBlock<T extends { id: string }, R>(
   items: readonly T[],
   sort: SortSpec<T>,
   self: string,
   render: (item: T) => R,
 ): { results: R[]; meta: { hasMore: boolean; cursor?: string }; _links: { self: string } } {
-  const page = pageOf(items, sort, undefined, INCLUDE_CAP, () => true);
+  const page = pageOfUnsorted(items, sort, undefined, INCLUDE_CAP);
   const meta: { hasMore: boolean; cursor?: string } = { hasMore: page.next !== undefined };
   if (page.next) meta.cursor = encodeCursor(page.next);
   return { results: page.items.map(render), meta, _links: { self } };

@@ -169,13 +169,7 @@ function getById(ctx: ConfluenceContext, kind: Kind): Response {
   }
   const self = `/wiki/api/v2/${kind.plural}/${c.id}`;
   const x: SingleExtras = { version, includeVersion };
-  if (flags.labels)
-    x.labels = includeBlock(
-      [...c.labels].sort((a, b) => Number(a.id) - Number(b.id)),
-      labelSort<Label>("id"),
-      `${self}/labels`,
-      renderLabel,
-    );
+  if (flags.labels) x.labels = includeBlock(c.labels, labelSort<Label>("id"), `${self}/labels`, renderLabel);
   if (flags.properties) x.properties = emptyBlock(`${self}/properties`);
   if (flags.operations) {
     const ops = contentOperations(ctx, c);
@@ -183,10 +177,7 @@ function getById(ctx: ConfluenceContext, kind: Kind): Response {
   }
   if (flags.likes) x.likes = emptyBlock(`${self}/likes/users`);
   if (flags.versions) {
-    const sorted = versionItems(c).sort(
-      (a, b) => b.v.createdAt - a.v.createdAt || Number(b.id) - Number(a.id),
-    );
-    x.versions = includeBlock(sorted, versionSort("-modified-date"), `${self}/versions`, (i) =>
+    x.versions = includeBlock(versionItems(c), versionSort("-modified-date"), `${self}/versions`, (i) =>
       renderPageVersion(i.v),
     );
   }

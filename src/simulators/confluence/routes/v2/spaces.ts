@@ -121,9 +121,8 @@ export function spaceRoutes(): ConfluenceRoute[] {
         };
       }
       if (want.permissions) {
-        const sorted = [...space.permissions].sort((a, b) => Number(a.id) - Number(b.id));
         blocks.permissions = includeBlock(
-          sorted,
+          space.permissions,
           permissionSort,
           `${self}/permissions`,
           renderSpacePermission,
