@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { printError } from "./errors.ts";
+import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
 import { registerServe } from "./serve.ts";
 
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerServe(program);
   registerSeed(program);
+  registerSchema(program);
   return program;
 }
 

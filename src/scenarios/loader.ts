@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+import type { DirectoryFile } from "../fixtures/directory-schema.ts";
+import { LoadError } from "../fixtures/errors.ts";
+import {
+  DEFAULT_DIRECTORY_FILE,
+  DEFAULT_SITE_FILE,
+  directoryFrom,
+  loadDirectoryFile,
+  PROJECT_ROOT,
+} from "../fixtures/load.ts";
+import type { SiteFixture } from "../fixtures/site-schema.ts";
+import { type ResolvedSite, resolveSiteFile, siteOrGeneratorFrom } from "../fixtures/site-source.ts";
+import { YamlSource } from "../fixtures/yaml.ts";
+import { checkStepReferences } from "./references.ts";
+import { type Scenario, scenarioSchema } from "./schema.ts";
+
+/** A scenario ready to run: validated, with its site and directory loaded and its seed fixed. */
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+  site: SiteFixture;
+  directory: DirectoryFile;
+  seed: number;
+  /** The parsed file, for locating steps in failure messages. */
+  source: YamlSource;
+}
+
+// Site and directory are validated separately (their own file or inline block) for precise errors.
+const topLevel = scenarioSchema.extend({ site: z.unknown().optional(), directory: z.unknown().optional() });
+
+export interface LoadOptions {
+  /** Overrides the scenario's seed (`cgsim run --seed`). */
+  seed?: number;
+}
+
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadedScenario {
+  return loadScenario(YamlSource.read(file), options);
+}
+
+export function loadScenarioText(
+  text: string,
+  file = "inline.yaml",
+  options: LoadOptions = {},
+): LoadedScenario {
+  return loadScenario(YamlSource.parse(text, file), options);
+}
+
+function loadScenario(source: YamlSource, options: LoadOptions): LoadedScenario {
+  const parsed = source.validate(topLevel);
+  const seed = options.seed ?? parsed.seed ?? 1;
+  const scenario: Scenario = { ...parsed, site: undefined, directory: undefined } as Scenario;
+  const site = siteOf(source, seed);
+  const directory = directoryOf(source, site);
+  const issues = checkStepReferences(scenario, site.site.spec, directory, source);
+  if (issues.length > 0) throw new LoadError(issues);
+  return { file: source.file, scenario, site: site.site, directory, seed, source };
+}
+
+function siteOf(source: YamlSource, seed: number): ResolvedSite {
+  const value = source.at(["site"]);
+  if (value === undefined) return resolveSiteFile(DEFAULT_SITE_FILE);
+  if (typeof value === "string") return resolveSiteFile(relativePath(source, ["site"], value), seed);
+  return siteOrGeneratorFrom(source, ["site"], seed);
+}
+
+function directoryOf(source: YamlSource, site: ResolvedSite): DirectoryFile {
+  const value = source.at(["directory"]);
+  if (value === undefined) return site.directory ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE);
+  if (typeof value === "string") return loadDirectoryFile(relativePath(source, ["directory"], value));
+  return directoryFrom(source, ["directory"]);
+}
+
+/** A path from a scenario: relative to the scenario file, else to the project root. */
+function relativePath(source: YamlSource, field: PropertyKey[], path: string): string {
+  if (isAbsolute(path)) return path;
+  const candidates = [resolve(dirname(source.file), path), join(PROJECT_ROOT, path)];
+  const found = candidates.find((c) => existsSync(c));
+  if (found) return found;
+  throw new LoadError([
+    source.issue(
+      field,
+      `file not found: ${path}`,
+      `looked in ${candidates.map((c) => dirname(c)).join(" and ")}`,
+    ),
+  ]);
+}
