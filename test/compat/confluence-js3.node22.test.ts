@@ -1,0 +1,172 @@
+import {
+  createV1Client,
+  exchangeAuthorizationCode,
+  generateAuthorizationUrl,
+  isNotFoundError,
+  isRateLimitError,
+  isScopeError,
+  type V1Client,
+} from "confluence-js-3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDirectFetch, interceptWithMsw } from "../../src/simulators/host/index.ts";
+import { accountId, type CompatWorld, credentials, startCompatWorld } from "./confluence-site.ts";
+
+/**
+ * confluence.js 3.2.0 (Node 22, global fetch, every response validated with Zod) against the twin.
+ * Run with test/compat/run-node22.sh (`npm run test:compat22`). Any schema drift throws, so
+ * each call succeeding is the check.
+ */
+let world: CompatWorld;
+let v1: V1Client;
+
+beforeAll(async () => {
+  world = await startCompatWorld();
+  v1 = createV1Client({ host: world.server.url, auth: { type: "basic", ...credentials("alice") } });
+});
+afterAll(() => world.server.close());
+
+describe("confluence.js 3.2.0 v1 over http with Basic auth", () => {
+  it("reads restrictions in every shape", async () => {
+    const all = await v1.contentRestrictions.getRestrictions({ id: "1002" });
+    expect(all.results.map((r) => r.operation)).toEqual(["read", "update"]);
+    expect(all.restrictionsHash).toEqual(expect.any(String));
+    const byOp = await v1.contentRestrictions.getRestrictionsByOperation({ id: "1002" });
+    expect(byOp.read?.restrictions?.group?.results.map((g) => g.name)).toEqual(["eng"]);
+    const update = await v1.contentRestrictions.getRestrictionsForOperation({
+      id: "1002",
+      operationKey: "update",
+    });
+    expect(update.restrictions?.user?.results.map((u) => u.accountId)).toEqual([accountId("alice")]);
+    await v1.contentRestrictions.getContentRestrictionStatusForUser({
+      id: "1002",
+      operationKey: "update",
+      accountId: accountId("alice"),
+    });
+    await v1.contentRestrictions.getIndividualGroupRestrictionStatusByGroupId({
+      id: "1002",
+      operationKey: "read",
+      groupId: world.groupId("eng"),
+    });
+    const missing = await v1.contentRestrictions
+      .getIndividualGroupRestrictionStatusByGroupId({
+        id: "1002",
+        operationKey: "read",
+        groupId: world.groupId("leads"),
+      })
+      .catch((e: unknown) => e);
+    expect(isNotFoundError(missing)).toBe(true);
+  });
+
+  it("checks permissions including inherited restrictions", async () => {
+    const denied = await v1.contentPermissions.checkContentPermission({
+      id: "1003",
+      subject: { type: "user", identifier: accountId("carol") },
+      operation: "read",
+    });
+    expect(denied.hasPermission).toBe(false);
+    const granted = await v1.contentPermissions.checkContentPermission({
+      id: "1003",
+      subject: { type: "group", identifier: world.groupId("eng") },
+      operation: "read",
+    });
+    expect(granted.hasPermission).toBe(true);
+  });
+
+  it("lists groups and members", async () => {
+    const groups = await v1.group.getGroups();
+    expect(groups.results.map((g) => g.name)).toEqual(["confluence-users", "eng", "leads"]);
+    const paged = await v1.group.getGroups({ limit: 1 });
+    expect(paged._links?.next).toBe("/rest/api/group?next=true&limit=1&start=1");
+    const group = await v1.group.getGroupByGroupId({ id: world.groupId("eng") });
+    expect(group.name).toBe("eng");
+    const members = await v1.group.getGroupMembersByGroupId({ groupId: world.groupId("leads") });
+    expect(members.results.map((u) => u.displayName)).toEqual(["Alice", "Carol"]);
+  });
+
+  it("reads users; a hidden email is the empty string", async () => {
+    expect((await v1.users.getCurrentUser()).accountId).toBe(accountId("alice"));
+    expect((await v1.users.getUser({ accountId: accountId("carol") })).email).toBe("");
+    const bulk = await v1.users.getBulkUserLookup({ accountId: `${accountId("bob")},${accountId("carol")}` });
+    expect(bulk.results.map((u) => u.displayName)).toEqual(["Bob", "Carol"]);
+    const memberOf = await v1.users.getGroupMembershipsForUser({ accountId: accountId("carol") });
+    expect(memberOf.results.map((g) => g.name)).toEqual(["confluence-users", "leads"]);
+  });
+
+  it("surfaces the twin's rate limit as RateLimitError with retryAfterMs", async () => {
+    world.twin.rateLimits.configure({
+      rules: [{ operationId: "getGroups", capacity: 1, refillPerSecond: 0.5 }],
+    });
+    try {
+      await v1.group.getGroups();
+      const error = await v1.group.getGroups().catch((e: unknown) => e);
+      expect(isRateLimitError(error)).toBe(true);
+      expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(2000);
+    } finally {
+      world.twin.rateLimits.configure({});
+    }
+  });
+});
+
+describe("confluence.js 3.2.0 with OAuth 2.0 (3LO), intercepted by msw", () => {
+  const APP = {
+    clientId: "cjs-app",
+    clientSecret: "cjs-secret",
+    name: "cjs",
+    redirectUris: ["https://app.example.com/callback"],
+  };
+  let oauthWorld: CompatWorld;
+  let msw: ReturnType<typeof interceptWithMsw>;
+
+  beforeAll(async () => {
+    oauthWorld = await startCompatWorld({ oauth: { apps: [APP], consentingUser: accountId("bob") } });
+    msw = interceptWithMsw(oauthWorld.host);
+  });
+  afterAll(async () => {
+    msw.close();
+    await oauthWorld.server.close();
+  });
+
+  async function consent(scopes: string[]): Promise<{ refreshToken: string }> {
+    const url = generateAuthorizationUrl({
+      clientId: APP.clientId,
+      scopes,
+      redirectUri: APP.redirectUris[0],
+      state: "s1",
+    });
+    const res = await createDirectFetch(oauthWorld.host)(url, { redirect: "manual" });
+    const code = new URL(res.headers.get("location")!).searchParams.get("code")!;
+    const tokens = await exchangeAuthorizationCode({
+      clientId: APP.clientId,
+      clientSecret: APP.clientSecret,
+      code,
+      redirectUri: APP.redirectUris[0],
+    });
+    return { refreshToken: tokens.refreshToken! };
+  }
+
+  it("refreshes, resolves the cloud id, calls the gateway and refreshes again after expiry", async () => {
+    const { refreshToken } = await consent(["read:content-details:confluence", "offline_access"]);
+    const rotated: string[] = [];
+    const client = createV1Client({
+      auth: {
+        type: "oauth2",
+        clientId: APP.clientId,
+        clientSecret: APP.clientSecret,
+        refreshToken,
+        onTokenRefresh: ({ refreshToken: next }) => {
+          if (next) rotated.push(next);
+        },
+      },
+    });
+    expect((await client.users.getCurrentUser()).accountId).toBe(accountId("bob"));
+    // The simulated hour passes: the gateway answers 401 and the client refreshes once.
+    oauthWorld.twin.clock.advance(3_600_000);
+    expect((await client.contentRestrictions.getRestrictions({ id: "1001" })).size).toBe(2);
+    expect(rotated).toHaveLength(2);
+    expect(new Set([refreshToken, ...rotated]).size).toBe(3);
+
+    const scopeError = await client.group.getGroups().catch((e: unknown) => e);
+    expect(isScopeError(scopeError)).toBe(true);
+    expect(rotated).toHaveLength(2);
+  });
+});
