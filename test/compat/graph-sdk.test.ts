@@ -15,14 +15,15 @@ import {
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startHttpServer } from "../../src/simulators/host/index.ts";
+import { interceptWithMsw, type RunningServer, startHttpServer } from "../../src/simulators/host/index.ts";
 import { CONNECTOR_APP, defaultSchema, makeWorld, SEARCH_APP } from "../graph/world.ts";
 
 /**
  * The real @microsoft/microsoft-graph-client 3.0.7 (default middleware chain: auth, RetryHandler,
  * RedirectHandler, telemetry) and @azure/identity credentials against the twins, over the direct
- * transport (terminal middleware + core HttpClient calling the direct fetch) and over https
- * (customHosts, CA trusted via an undici Agent and the credential's tlsOptions).
+ * transport (terminal middleware + core HttpClient calling the direct fetch), over https
+ * (customHosts, CA trusted via an undici Agent and the credential's tlsOptions), and through msw
+ * with both clients entirely unconfigured (real hosts, global fetch, node:https).
  */
 
 type World = ReturnType<typeof makeWorld>;
@@ -111,7 +112,28 @@ const https: Transport = {
   }),
 };
 
-for (const transport of [direct, https]) {
+let msw: ReturnType<typeof interceptWithMsw> | undefined;
+
+/** msw: the SDK and the credential completely unconfigured (real hosts, global fetch, node:https). */
+const mswTransport: Transport = {
+  name: "msw",
+  setup: async (w) => {
+    msw = interceptWithMsw(w.host);
+  },
+  teardown: async () => {
+    msw?.close();
+    msw = undefined;
+  },
+  graph: (_w, credential) =>
+    Client.initWithMiddleware({
+      authProvider: new TokenCredentialAuthenticationProvider(credential, {
+        scopes: ["https://graph.microsoft.com/.default"],
+      }),
+    }),
+  credentialOptions: () => ({}),
+};
+
+for (const transport of [direct, https, mswTransport]) {
   describe(`Graph SDK + @azure/identity over ${transport.name}`, () => {
     const w = makeWorld({ schemaProvisioningMs: 30_000 });
     let app: Client;
@@ -165,6 +187,7 @@ for (const transport of [direct, https]) {
       expect(w.host.journal.count({ service: "login", operationId: "token" })).toBeGreaterThanOrEqual(1);
       // MSAL has built-in metadata for login.microsoftonline.com; a custom authorityHost is discovered.
       const discovered = w.host.journal.count({ service: "login", operationId: "openidConfiguration" });
+
       expect(discovered).toBeGreaterThanOrEqual(transport.name === "https" ? 1 : 0);
     });
 
