@@ -206,7 +206,38 @@ describe("planner", () => {
     expect(planOf("ancestor = 100")).toBe("ancestor[100]");
     expect(planOf("label = public")).toBe("label[public]");
     expect(planOf("id = 1 or label = x")).toBe("or(id[1], label[x])");
-    expect(planOf("title ~ x")).toBe("scan");
+    expect(planOf("title ~ x")).toBe("title~[postings]");
+    expect(planOf('text ~ "win* OR roadmap"')).toBe("text~[postings]");
+    expect(planOf('space.title ~ "eng"')).toBe("scan");
     expect(planOf("type = page and not label = x")).toBe("type[page]");
   });
+});
+
+describe("planner equals a full scan", () => {
+  const queries = [
+    "type = page and space = ENG",
+    "space in (ENG, HR) and type = blogpost",
+    'lastmodified >= "2026/03/17" or created < "2025/02/02"',
+    "ancestor = 100 and not label = public",
+    "parent in (100, 101) or id = 200",
+    "label in (public, release) and lastmodified < now()",
+    'title ~ "road*" or text ~ "\\"advanced search\\""',
+    'text ~ "winter -summer" and type = page',
+    'text ~ "missing OR public"',
+    "creator = currentUser() or mention = currentUser()",
+    "type = page and text !~ roadmap order by title desc",
+    'created >= startOfYear("-1y") and created <= endOfYear("-1y") order by created',
+    "id in (100, 101, 102, 103, 104, 200, 300, 400)",
+  ];
+  for (const cql of queries) {
+    it(cql, () => {
+      for (const user of ["alice", "bob", "carol"]) {
+        const params = { cql, limit: 1000, restrictionTrim: "exact" as const, includeArchivedSpaces: true };
+        const planned = searchByCql(as(store, user), params);
+        const scanned = searchByCql(as(store, user), { ...params, usePlanner: false });
+        if (!planned.ok || !scanned.ok) throw new Error(`${cql} failed`);
+        expect(planned.result.results.map((c) => c.id)).toEqual(scanned.result.results.map((c) => c.id));
+      }
+    });
+  }
 });

@@ -18,7 +18,7 @@ import {
 } from "./dates.ts";
 import { CqlSyntaxError } from "./errors.ts";
 import { fieldSpec } from "./fields.ts";
-import { contentText, type DateField, dateOf } from "./indexes.ts";
+import { allTextOf, type DateField, dateOf, titleTextOf } from "./indexes.ts";
 import { type AnalyzedText, analyze, matchesText, parseTextQuery, type TextQuery } from "./text.ts";
 
 export interface EvalContext extends DateContext {
@@ -128,14 +128,14 @@ function positivePredicate(field: string, clause: Clause, ctx: EvalContext): Pre
     const query: TextQuery = parseTextQuery(value.kind === "string" ? value.value : "");
     switch (field) {
       case "title":
-        return (c) => matchesText(query, contentText(c).title);
+        return (c) => matchesText(query, titleTextOf(c));
       case "space.title":
         return (c) => {
           const space = store.spaces.get(c.spaceId);
           return space ? matchesText(query, analyzeCached(space.name)) : false;
         };
       default: // text, siteSearch
-        return (c) => matchesText(query, contentText(c).all);
+        return (c) => matchesText(query, allTextOf(c));
     }
   }
   const values = resolveStrings(clause, ctx);

@@ -9,6 +9,7 @@ import type { ConfluenceStore } from "../store.ts";
 import { type AnalyzedText, analyze, storageToText } from "./text.ts";
 
 export type DateField = "created" | "lastmodified";
+export type TextIndexKind = "title" | "all";
 
 export function dateOf(content: Content, field: DateField): number {
   return field === "created" ? content.createdAt : content.version.createdAt;
@@ -21,6 +22,7 @@ export class CqlIndexes {
   readonly byLabel = new Map<string, Content[]>();
   readonly byCreator = new Map<string, Content[]>();
   readonly #sorted: Record<DateField, Content[]>;
+  #postings: Partial<Record<TextIndexKind, Map<string, Content[]>>> = {};
 
   constructor(readonly store: ConfluenceStore) {
     this.revision = store.revision;
@@ -41,6 +43,21 @@ export class CqlIndexes {
   dateRange(field: DateField, from: number, to: number): Content[] {
     const list = this.#sorted[field];
     return list.slice(lowerBound(list, field, from), lowerBound(list, field, to));
+  }
+
+  /**
+   * Term → content postings for `title ~` ("title") or `text ~` ("all"), built on first use.
+   * Analysis is cached per content version, so a rebuild after an edit is mostly list building.
+   */
+  postings(kind: TextIndexKind): Map<string, Content[]> {
+    let map = this.#postings[kind];
+    if (!map) {
+      map = new Map();
+      const analyzed = kind === "title" ? titleTextOf : allTextOf;
+      for (const c of this.store.content.values()) for (const term of analyzed(c).set) push(map, term, c);
+      this.#postings[kind] = map;
+    }
+    return map;
   }
 
   /** Every descendant of a page (children, grandchildren …), any status. */
@@ -92,27 +109,63 @@ export function indexesFor(store: ConfluenceStore): CqlIndexes {
   return idx;
 }
 
-export interface ContentText {
-  title: AnalyzedText;
-  /** Title + body text + labels: what `text ~` searches. */
-  all: AnalyzedText;
-  /** Body as plain text, for excerpts. */
-  bodyText: string;
+interface TextEntry {
+  version: number;
+  title: string;
+  body: string;
+  labels: Content["labels"];
+  labelCount: number;
+  analyzedTitle?: AnalyzedText;
+  analyzedAll?: AnalyzedText;
+  bodyText?: string;
 }
 
-const textCache = new WeakMap<Content, { signature: string; text: ContentText }>();
+const textCache = new WeakMap<Content, TextEntry>();
 
-/** Analyzed title and text of one content item, cached until its version, title or labels change. */
-export function contentText(content: Content): ContentText {
-  const signature = `${content.version.number}\u0000${content.title}\u0000${content.labels.map((l) => l.name).join(",")}\u0000${content.body.length}`;
-  const hit = textCache.get(content);
-  if (hit && hit.signature === signature) return hit.text;
-  const bodyText = storageToText(content.body);
-  const text: ContentText = {
-    title: analyze(content.title),
-    all: analyze(`${content.title} ${bodyText} ${content.labels.map((l) => l.name).join(" ")}`),
-    bodyText,
+/**
+ * The cache entry for one content item, reset when its version, title, body or labels change.
+ * Checks are reference/number comparisons, so a hit costs no string building.
+ */
+function entryFor(c: Content): TextEntry {
+  const e = textCache.get(c);
+  if (
+    e &&
+    e.version === c.version.number &&
+    e.title === c.title &&
+    e.body === c.body &&
+    e.labels === c.labels &&
+    e.labelCount === c.labels.length
+  ) {
+    return e;
+  }
+  const fresh: TextEntry = {
+    version: c.version.number,
+    title: c.title,
+    body: c.body,
+    labels: c.labels,
+    labelCount: c.labels.length,
   };
-  textCache.set(content, { signature, text });
-  return text;
+  textCache.set(c, fresh);
+  return fresh;
+}
+
+/** Body as plain text (storage markup stripped), cached per version. */
+export function bodyTextOf(c: Content): string {
+  const e = entryFor(c);
+  e.bodyText ??= storageToText(c.body);
+  return e.bodyText;
+}
+
+/** The analyzed title: what `title ~` searches. */
+export function titleTextOf(c: Content): AnalyzedText {
+  const e = entryFor(c);
+  e.analyzedTitle ??= analyze(c.title);
+  return e.analyzedTitle;
+}
+
+/** Title + body text + labels: what `text ~` and `siteSearch ~` search. */
+export function allTextOf(c: Content): AnalyzedText {
+  const e = entryFor(c);
+  e.analyzedAll ??= analyze(`${c.title} ${bodyTextOf(c)} ${c.labels.map((l) => l.name).join(" ")}`);
+  return e.analyzedAll;
 }

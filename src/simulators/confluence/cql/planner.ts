@@ -9,6 +9,7 @@ import type { Clause, Expr } from "./ast.ts";
 import { dateBounds, type EvalContext, isNegative, resolveDate, resolveStrings } from "./evaluator.ts";
 import { fieldSpec } from "./fields.ts";
 import type { CqlIndexes } from "./indexes.ts";
+import { parseTextQuery } from "./text.ts";
 
 export interface Plan {
   /** Candidate content, or undefined for a full scan. */
@@ -46,7 +47,7 @@ function planClause(clause: Clause, ctx: EvalContext, idx: CqlIndexes): Plan {
     const { from, to } = dateBounds(clause.op, resolveDate(clause, ctx));
     return { candidates: idx.dateRange(field, from, to), explain: `${field}[range]` };
   }
-  if (clause.op === "~") return { candidates: undefined, explain: "scan" };
+  if (clause.op === "~") return planText(field, clause, idx);
   const values = resolveStrings(clause, ctx);
   const lists: Content[][] = [];
   const { store } = ctx;
@@ -84,6 +85,37 @@ function planClause(clause: Clause, ctx: EvalContext, idx: CqlIndexes): Plan {
       return { candidates: undefined, explain: "scan" };
   }
   return { candidates: union(lists), explain: `${field}[${values.join(",")}]` };
+}
+
+/**
+ * `title ~` / `text ~` from the postings: per OR-alternative the rarest positive word or phrase
+ * word (wildcards expand over the vocabulary), unioned across alternatives.
+ */
+function planText(field: string, clause: Clause, idx: CqlIndexes): Plan {
+  const kind = field === "title" ? "title" : field === "text" || field === "sitesearch" ? "all" : undefined;
+  const value = Array.isArray(clause.value) ? undefined : clause.value;
+  if (!kind || !value || value.kind !== "string") return { candidates: undefined, explain: "scan" };
+  const postings = idx.postings(kind);
+  const lists: Content[][] = [];
+  for (const alternative of parseTextQuery(value.value).alternatives) {
+    let best: Content[] | undefined;
+    for (const { item, negate } of alternative) {
+      if (negate) continue;
+      let list: Content[];
+      if (item.kind === "phrase") {
+        list = item.terms.map((t) => postings.get(t) ?? []).reduce((a, b) => (a.length <= b.length ? a : b));
+      } else if (item.wildcard) {
+        const matching: Content[][] = [];
+        for (const [term, docs] of postings) if (item.wildcard.test(term)) matching.push(docs);
+        list = union(matching);
+      } else {
+        list = postings.get(item.term) ?? [];
+      }
+      if (!best || list.length < best.length) best = list;
+    }
+    if (best) lists.push(best);
+  }
+  return { candidates: union(lists), explain: `${field}~[postings]` };
 }
 
 function union(lists: Content[][]): Content[] {

@@ -11,7 +11,7 @@ import type { Content } from "../model.ts";
 import { Expand, iso, renderContent, type V1View } from "../render/v1.ts";
 import type { ConfluenceStore } from "../store.ts";
 import { type CqlBadRequestBody, cqlBadRequestBody } from "./errors.ts";
-import { contentText } from "./indexes.ts";
+import { bodyTextOf } from "./indexes.ts";
 import type { CqlSearchResult } from "./search.ts";
 import { escapeHtml, highlight, type TextQuery } from "./text.ts";
 
@@ -144,7 +144,7 @@ function searchResultItem(
     : escaped
       ? escapeHtml(c.title)
       : c.title;
-  const bodyText = contentText(c).bodyText;
+  const bodyText = bodyTextOf(c);
   const excerpt =
     mode === "none"
       ? ""
