@@ -293,3 +293,47 @@ describe("evolvable enums on GET schema", () => {
     expect(opted.headers.get("preference-applied")).toBe("include-unknown-enum-members");
   });
 });
+
+describe("more connection rules", () => {
+  it("row 7: GraphConnectors-Ticket and connectorId go together", async () => {
+    const w = makeWorld();
+    const noTicket = await w.call("POST", "/external/connections", {
+      id: "abc",
+      name: "n",
+      connectorId: "teams-app",
+    });
+    expect(noTicket.status).toBe(400);
+    expect(noTicket.body.error.innerError.code).toBe("ConnectorTicketMismatch");
+    const noId = await w.call("POST", "/external/connections", { id: "abc", name: "n" }, undefined, {
+      "GraphConnectors-Ticket": "t",
+    });
+    expect(noId.status).toBe(400);
+    const both = await w.call(
+      "POST",
+      "/external/connections",
+      { id: "abc", name: "n", connectorId: "teams-app" },
+      undefined,
+      { "GraphConnectors-Ticket": "t" },
+    );
+    expect(both.status).toBe(201);
+    expect(both.body.connectorId).toBe("teams-app");
+  });
+
+  it("caps connections per tenant (configurable)", async () => {
+    const w = makeWorld({ maxConnections: 2 });
+    expect((await w.call("POST", "/external/connections", { id: "one", name: "n" })).status).toBe(201);
+    expect((await w.call("POST", "/external/connections", { id: "two", name: "n" })).status).toBe(201);
+    const third = await w.call("POST", "/external/connections", { id: "three", name: "n" });
+    expect(third.status).toBe(403);
+    expect(third.body.error.code).toBe("quotaLimitReached");
+  });
+
+  it("the scenario API issues tokens and builds twins from a fixture object", async () => {
+    const w = makeWorld();
+    const token = await w.twin.userToken("alice@contoso.onmicrosoft.com");
+    const me = await w.call("GET", "/me", undefined, token);
+    expect(me.body.userPrincipalName).toBe("alice@contoso.onmicrosoft.com");
+    const app = await w.twin.appToken("11111111-1111-4111-8111-111111111111");
+    expect((await w.call("GET", "/me", undefined, app)).status).toBe(400);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Directory } from "../directory/model.ts";
+import { Directory, type DirectorySpec } from "../directory/model.ts";
 import { TokenIssuer, type TokenIssuerOptions } from "../directory/tokens.ts";
 import type { SimClock } from "../host/clock.ts";
 import { type AccessDecision, decide, principalFor } from "./acl.ts";
@@ -128,6 +128,41 @@ export class GraphTwin {
     this.maxConnections = options.maxConnections ?? 30;
     this.ingestionItemsPerSecond = options.ingestionItemsPerSecond;
     this.itemRules = { ...DEFAULT_ITEM_RULES, ...options.itemRules };
+  }
+
+  /** A twin over a directory loaded from its fixture object. */
+  static fromSpec(
+    spec: DirectorySpec,
+    clock: SimClock,
+    options: Omit<GraphTwinOptions, "directory" | "clock"> = {},
+  ): GraphTwin {
+    return new GraphTwin({ ...options, directory: new Directory(spec), clock });
+  }
+
+  /** An application token for a registered app (what client_credentials would issue). */
+  async appToken(clientId: string): Promise<string> {
+    const app = this.directory.app(clientId);
+    if (!app) throw new Error(`no app registration ${clientId}`);
+    return this.issuer.issueAppToken(app);
+  }
+
+  /**
+   * A delegated token for a directory user (what ROPC would issue), for search-as-user over HTTP.
+   * Uses the given app, or the first app consented for `ExternalItem.Read.All`.
+   */
+  async userToken(user: string, clientId?: string): Promise<string> {
+    const u = this.directory.user(user);
+    if (!u) throw new Error(`no user ${user}`);
+    const app = clientId
+      ? this.directory.app(clientId)
+      : [...this.directory.apps.values()].find((a) => a.scopes.includes("ExternalItem.Read.All"));
+    if (!app)
+      throw new Error(
+        clientId
+          ? `no app registration ${clientId}`
+          : "no app with the delegated ExternalItem.Read.All scope",
+      );
+    return this.issuer.issueUserToken(app, u);
   }
 
   reset(): void {
