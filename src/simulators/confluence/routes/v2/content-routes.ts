@@ -247,13 +247,18 @@ export function contentRoutes(kind: Kind): ConfluenceRoute[] {
         return listResponse(ctx, [], undefined);
       },
     ),
-    v2("GET", `/${plural}/:id/attachments`, `get${op}Attachments`, (ctx) => {
-      readLimit(ctx.query, 50);
-      readCursor(ctx.query, "id");
-      enumArrayParam(ctx.query, "status", ["current", "archived", "trashed"], "ContentStatus");
-      requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
-      return listResponse(ctx, [], undefined);
-    }),
+    v2(
+      "GET",
+      `/${plural}/:id/attachments`,
+      `get${kind.type === "page" ? "Page" : "Blogpost"}Attachments`,
+      (ctx) => {
+        readLimit(ctx.query, 50);
+        readCursor(ctx.query, "id");
+        enumArrayParam(ctx.query, "status", ["current", "archived", "trashed"], "ContentStatus");
+        requireContent(ctx, ctx.params.id, kind.type, kind.readableStatuses);
+        return listResponse(ctx, [], undefined);
+      },
+    ),
     v2("GET", `/${plural}/:id/footer-comments`, `get${op}FooterComments`, (ctx) => {
       readLimit(ctx.query);
       readCursor(ctx.query, "id");
