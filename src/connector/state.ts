@@ -24,6 +24,8 @@ export interface Checkpoint {
   spacesDone: string[];
   /** Item ids seen by the listing so far (for deletion after a complete listing). */
   seen: string[];
+  /** External groups referenced by ACLs written so far (kept across a resume so they survive). */
+  groups?: string[];
 }
 
 export interface ConnectorState {

@@ -4,7 +4,9 @@ import type { CrawlReport } from "../../src/connector/report.ts";
 import { MemoryStateStore } from "../../src/connector/state.ts";
 import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
 import { World } from "../../src/scenarios/world.ts";
+import { cqlRoutes } from "../../src/simulators/confluence/cql/routes.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
+import { createConfluenceService } from "../../src/simulators/confluence/service.ts";
 import { json, type Service } from "../../src/simulators/host/types.ts";
 
 export const APP = { clientId: "6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee", secret: "connector-secret" };
@@ -26,7 +28,20 @@ export function makeWorld(site: SiteSpec, directory: DirectoryFile): World {
     graph: { schemaProvisioningMs: 30_000 },
   });
   addDirectoryUsersRoute(world);
+  addCqlRoutes(world);
   return world;
+}
+
+/** The CQL endpoints are written (src/simulators/confluence/cql) but not yet in the v1 table: mount them. */
+function addCqlRoutes(world: World): void {
+  const served = world.host.services.some((s) =>
+    s.routes.some((r) => r.path.endsWith("/rest/api/content/search")),
+  );
+  if (served) return;
+  world.host.addService({
+    ...createConfluenceService(world.confluence, cqlRoutes()),
+    name: "confluence-cql",
+  });
 }
 
 /**

@@ -110,6 +110,9 @@ export class Crawl {
       if (this.#checkpoint.spacesDone.includes(s.id)) continue;
       await this.#crawlSpace(s);
       this.#checkpoint.spacesDone.push(s.id);
+      this.#checkpoint.groups = [
+        ...new Set([...(this.#checkpoint.groups ?? []), ...this.#planner.groups.keys()]),
+      ];
       await this.#c.saveState();
     }
     // The listing completed without error: only now may vanished items and groups go.
@@ -409,7 +412,8 @@ export class Crawl {
   }
 
   async #deleteUnusedGroups(): Promise<void> {
-    const unused = Object.keys(this.#state.groups).filter((id) => !this.#planner.groups.has(id));
+    const used = new Set([...this.#planner.groups.keys(), ...(this.#checkpoint.groups ?? [])]);
+    const unused = Object.keys(this.#state.groups).filter((id) => !used.has(id));
     await Promise.all(
       unused.map(async (id) => {
         await this.#c.graph.deleteGroup(id);

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { ConnectorError } from "../../src/connector/errors.ts";
+import { MemoryStateStore } from "../../src/connector/state.ts";
+import type { World } from "../../src/scenarios/world.ts";
+import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
+import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
+import { accessMatrix, configFor, connectorFor, groupsOf, indexOf, makeWorld } from "./harness.ts";
+
+const HOUR = 3_600_000;
+
+function itemPuts(world: World): number {
+  return world.host.journal
+    .entries()
+    .filter((e) => e.method === "PUT" && /\/items\//.test(e.path) && e.status === 200).length;
+}
+
+describe("deletions", () => {
+  it("happen on a completed full crawl, never after a partial listing", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    const { store } = world.confluence;
+    store.setStatus("1003", "trashed");
+    store.setStatus("3001", "archived");
+
+    // A listing that keeps failing: the crawl fails (no silent success) and deletes nothing.
+    const pub = store.spaceByKey("PUB")!.id;
+    world.host.faults.set({ rules: [{ path: `/wiki/api/v2/spaces/${pub}/pages`, status: 500 }] });
+    const failed = await connectorFor(world, configFor(world), state)
+      .fullCrawl()
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ConnectorError);
+    expect((failed as ConnectorError).code).toBe(5000);
+    expect(Object.keys(indexOf(world))).toContain("1003");
+    expect(Object.keys(indexOf(world))).toContain("3001");
+
+    world.host.faults.clear();
+    const report = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(report.resumed).toBe(true);
+    expect(report.counts.deleted).toBe(2);
+    expect(Object.keys(indexOf(world))).not.toContain("1003");
+    expect(Object.keys(indexOf(world))).not.toContain("3001");
+  });
+
+  it("revoked credentials fail the crawl with 1002 and keep the index (S31)", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    const before = indexOf(world);
+    world.confluence.store.users.get(accountIdFor("svc"))!.apiTokens = [];
+    const error = await connectorFor(world, configFor(world), state)
+      .fullCrawl()
+      .catch((e: unknown) => e);
+    expect((error as ConnectorError).code).toBe(1002);
+    expect(indexOf(world)).toEqual(before);
+  });
+});
+
+describe("incremental crawl", () => {
+  async function setup() {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    world.clock.advance(HOUR);
+    const { store } = world.confluence;
+    const eng = store.spaceByKey("ENG")!;
+    store.updateContent("1002", { title: "Roadmap 2026" });
+    store.setRestriction("1000", "read", { users: [accountIdFor("alice"), accountIdFor("svc")], groups: [] });
+    const created = store.addContent({
+      id: "1020",
+      type: "page",
+      spaceId: eng.id,
+      title: "New design",
+      parentId: null,
+    });
+    store.setRestriction(created.id, "read", {
+      users: [accountIdFor("bob"), accountIdFor("svc")],
+      groups: [],
+    });
+    store.setStatus("1003", "trashed");
+    world.clock.advance(HOUR);
+    return { world, state };
+  }
+
+  it("by default picks up edits and new pages, not permission changes or deletions", async () => {
+    const { world, state } = await setup();
+    const report = await connectorFor(world, configFor(world), state).incrementalCrawl();
+    expect(report.mode).toBe("incremental");
+    const index = indexOf(world);
+    expect(index["1002"].properties.title).toBe("Roadmap 2026");
+    expect(index["1020"]).toBeDefined();
+    expect(index["1003"]).toBeDefined(); // documented: incremental crawls don't handle deletions
+    const matrix = accessMatrix(world, UPNS);
+    expect(matrix["1000"]).toContain("bob@contoso.com"); // documented: permission change not synced
+    expect(matrix["1020"]).toEqual(["bob@contoso.com"]); // a new item gets its real ACL
+    expect(report.calls.confluence).toBeLessThan(15);
+
+    const full = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(full.counts.deleted).toBe(1);
+    expect(accessMatrix(world, UPNS)["1000"]).toEqual(["alice@contoso.com"]);
+  });
+
+  it("with the strict switches updates permissions of changed items and detects deletions", async () => {
+    const { world, state } = await setup();
+    world.confluence.store.updateContent("1000", { body: "<p>edited</p>" });
+    const config = configFor(world, { incremental: { updatePermissions: true, detectDeletions: true } });
+    await connectorFor(world, config, state).incrementalCrawl();
+    expect(indexOf(world)["1003"]).toBeUndefined();
+    expect(accessMatrix(world, UPNS)["1000"]).toEqual(["alice@contoso.com"]);
+  });
+
+  it("falls back to a full crawl when there is no watermark", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const report = await connectorFor(world, configFor(world)).incrementalCrawl();
+    expect(report.mode).toBe("full");
+  });
+});
+
+describe("resilience", () => {
+  async function reference() {
+    const world = makeWorld(SITE, DIRECTORY);
+    await connectorFor(world, configFor(world)).fullCrawl();
+    return { index: indexOf(world), groups: groupsOf(world) };
+  }
+
+  it.each([12, 25, 40, 60])(
+    "a crawl killed after %i requests resumes to the same index, without rewriting finished spaces",
+    async (n) => {
+      const expected = await reference();
+      const world = makeWorld(SITE, DIRECTORY);
+      const state = new MemoryStateStore();
+      let calls = 0;
+      const dying: typeof fetch = async (input, init) => {
+        if (++calls > n) throw new Error("process killed");
+        return world.fetch(input, init);
+      };
+      const killed = await connectorFor(world, configFor(world), state, dying)
+        .fullCrawl()
+        .catch((e: unknown) => e);
+      expect(killed).toBeInstanceOf(Error);
+      const putsBefore = itemPuts(world);
+      const report = await connectorFor(world, configFor(world), state).fullCrawl();
+      expect(report.complete).toBe(true);
+      expect(indexOf(world)).toEqual(expected.index);
+      expect(groupsOf(world)).toEqual(expected.groups);
+      // Items of spaces finished before the kill are not written again.
+      const done = (state.peek()?.checkpoint?.spacesDone ?? []).length;
+      expect(done).toBe(0); // checkpoint cleared after completion
+      expect(putsBefore + report.counts.indexed).toBe(itemPuts(world));
+      expect(itemPuts(world)).toBeLessThanOrEqual(2 * Object.keys(expected.index).length);
+    },
+  );
+
+  it("with 20% injected 429/503 (Retry-After honoured in simulated time) the final index equals the fault-free one", async () => {
+    const expected = await reference();
+    const world = makeWorld(SITE, DIRECTORY);
+    world.host.faults.set({
+      seed: 42,
+      rules: [
+        { status: 429, retryAfter: 30, probability: 0.1 },
+        { status: 503, probability: 0.111 },
+      ],
+    });
+    const started = world.clock.now();
+    const report = await connectorFor(world, configFor(world)).fullCrawl();
+    expect(indexOf(world)).toEqual(expected.index);
+    expect(groupsOf(world)).toEqual(expected.groups);
+    const faulted = world.host.journal.entries().filter((e) => e.fault).length;
+    expect(faulted).toBeGreaterThan(5);
+    expect(report.throttled.confluence + report.throttled.graph + report.throttled.login).toBeGreaterThan(0);
+    // Every 429 was waited out for at least its Retry-After, in simulated time.
+    expect(world.clock.now() - started).toBeGreaterThanOrEqual(30_000);
+  });
+});
