@@ -165,6 +165,7 @@ function reference(
 
 describe("canAccess (property-based)", () => {
   it("equals the brute-force reference for random ACLs and group graphs; deny always wins", () => {
+    const outcomes = { allowed: 0, refused: 0, viaExternal: 0, viaEntra: 0 };
     fc.assert(
       fc.property(worldArb, (w) => {
         const b = build(w);
@@ -173,13 +174,22 @@ describe("canAccess (property-based)", () => {
           b.acls.forEach((acl, n) => {
             const got = b.twin.canAccess(upn, "prop", `i${n}`);
             expect(got).toBe(reference(b, u, acl));
+            outcomes[got ? "allowed" : "refused"]++;
             const decision = b.twin.explainAccess(upn, "prop", `i${n}`);
             if (decision.denies.length > 0) expect(decision.allowed).toBe(false);
+            if (decision.allowed && decision.grants.some((g) => g.type === "externalGroup"))
+              outcomes.viaExternal++;
+            if (decision.allowed && decision.grants.some((g) => g.type === "group")) outcomes.viaEntra++;
           });
         }
       }),
       { numRuns: 300, seed: 20260301 },
     );
+    // The generator must exercise both outcomes and both kinds of group expansion.
+    expect(outcomes.allowed).toBeGreaterThan(100);
+    expect(outcomes.refused).toBeGreaterThan(100);
+    expect(outcomes.viaExternal).toBeGreaterThan(10);
+    expect(outcomes.viaEntra).toBeGreaterThan(10);
   });
 
   it("adding a matching deny to any ACL always removes access", () => {
