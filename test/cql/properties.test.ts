@@ -11,8 +11,10 @@ import {
   parseCql,
   printCql,
   type Query,
+  searchByCql,
   withoutPositions,
 } from "../../src/simulators/confluence/cql/index.ts";
+import { as, testSite } from "./site.ts";
 
 const fieldNames = [...FIELDS.keys(), "unknownfield", "custom.thing"];
 const functionNames = [
@@ -80,6 +82,9 @@ const query: fc.Arbitrary<Query> = fc.record({
   ),
 });
 
+const store = testSite();
+const alice = as(store, "alice");
+
 describe("properties", () => {
   it("printing a random tree and parsing it back gives the same tree", () => {
     fc.assert(
@@ -145,5 +150,55 @@ describe("properties", () => {
       }),
       { numRuns: 10_000 },
     );
+  });
+
+  it("every query the validator accepts evaluates without throwing", () => {
+    const fields = [
+      "type",
+      "space",
+      "title",
+      "text",
+      "label",
+      "id",
+      "ancestor",
+      "parent",
+      "created",
+      "lastmodified",
+      "creator",
+    ];
+    const values = [
+      "page",
+      "ENG",
+      '"roadmap 2026"',
+      '"win*"',
+      "public",
+      "101",
+      "100",
+      '"2026/03/17"',
+      "now('-1w')",
+      "startOfMonth()",
+      "currentUser()",
+    ];
+    const ops = ["=", "!=", "~", "!~", ">", "<=", "in", "not in"];
+    const clauseText = fc
+      .record({ f: fc.constantFrom(...fields), o: fc.constantFrom(...ops), v: fc.constantFrom(...values) })
+      .map(({ f, o, v }) => (o === "in" || o === "not in" ? `${f} ${o} (${v})` : `${f} ${o} ${v}`));
+    const cql = fc
+      .tuple(
+        clauseText,
+        fc.array(fc.tuple(fc.constantFrom(" and ", " or ", " and not "), clauseText), { maxLength: 3 }),
+      )
+      .map(([first, rest]) => first + rest.map(([j, c]) => j + c).join(""));
+    let accepted = 0;
+    fc.assert(
+      fc.property(cql, (text) => {
+        if (!checkCql(text).ok) return;
+        accepted++;
+        const out = searchByCql(alice, { cql: text, limit: 5 });
+        expect(out.ok).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(accepted).toBeGreaterThan(100);
   });
 });
