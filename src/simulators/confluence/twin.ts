@@ -46,6 +46,11 @@ export class ConfluenceTwin {
     return this.store.clock;
   }
 
+  /** Flips the CHANGE-864 switch at runtime (scenario step "Atlassian removes v1 content reads"). */
+  setV1Removal(v1Removal: ConfluenceOptions["v1Removal"]): void {
+    this.options.v1Removal = v1Removal;
+  }
+
   /** Whether a deprecated v1 operation is removed (410) for callers using this auth mode. */
   v1Removed(operationId: string, mode: "basic" | "oauth" | "anonymous"): boolean {
     const key = mode === "oauth" ? "oauth" : "basic";

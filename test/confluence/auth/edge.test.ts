@@ -109,3 +109,31 @@ describe("v1 removal switch (CHANGE-864)", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("v1 edge answers", () => {
+  it("flips the removal switch at runtime", async () => {
+    const w = makeWorld();
+    expect((await w.get("/rest/api/content/1001")).status).toBe(200);
+    w.twin.setV1Removal({ basic: "removed" });
+    expect((await w.get("/rest/api/content/1001")).status).toBe(410);
+  });
+
+  it("unknown v1 route: Jersey's XML 404; wrong method: Spring's 405 without Allow", async () => {
+    const w = makeWorld();
+    const unknown = await w.get("/rest/api/nopesuchroute");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toBe("application/xml");
+    expect(await unknown.text()).toContain("<status-code>404</status-code>");
+    const wrong = await w.get("/rest/api/group", "alice", { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBeNull();
+    expect((await wrong.json()).errors[0]).toMatchObject({ status: 405, code: "METHOD_NOT_ALLOWED" });
+  });
+
+  it("sends the edge headers real Confluence sends on every answer", async () => {
+    const res = await makeWorld().get("/rest/api/group");
+    expect(res.headers.get("server")).toBe("AtlassianEdge");
+    expect(res.headers.get("atl-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get("cache-control")).toBe("no-cache, no-store, must-revalidate");
+  });
+});
