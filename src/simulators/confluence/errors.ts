@@ -117,10 +117,13 @@ export const scopeMismatch = () => json({ code: 401, message: "Unauthorized; sco
 /** Unknown or expired Bearer token at the gateway (confluence.js refreshes once on this 401). */
 export const gatewayUnauthorized = () => json({ code: 401, message: "Unauthorized" }, 401);
 
-/** Unparseable Basic header: Tomcat's HTML page. */
+/**
+ * Unparseable Basic header: Tomcat's own 401 page, as captured from Confluence Cloud
+ * (markdown-confluence/markdown-confluence#621, 2024).
+ */
 export function tomcatUnauthorized(): Response {
   return new Response(
-    '<!doctype html><html lang="en"><head><title>HTTP Status 401 – Unauthorized</title></head><body><h1>HTTP Status 401 – Unauthorized</h1></body></html>',
+    '<!doctype html><html lang="en"><head><title>HTTP Status 401 – Unauthorized</title><style type="text/css">body {font-family:Tahoma,Arial,sans-serif;} h1, h2, h3, b {color:white;background-color:#525D76;} h1 {font-size:22px;} h2 {font-size:16px;} h3 {font-size:14px;} p {font-size:12px;} a {color:black;} .line {height:1px;background-color:#525D76;border:none;}</style></head><body><h1>HTTP Status 401 – Unauthorized</h1><hr class="line" /><p><b>Type</b> Status Report</p><p><b>Message</b> Basic Authentication Failure - Reason : AUTHENTICATED_FAILED</p><p><b>Description</b> The request has not been applied to the target resource because it lacks valid authentication credentials for that resource.</p><hr class="line" /><h3>Apache Tomcat/9.0.82</h3></body></html>',
     { status: 401, headers: { "content-type": "text/html;charset=utf-8" } },
   );
 }
