@@ -205,3 +205,43 @@ describe("search as user", () => {
     });
   });
 });
+
+describe("explainAccess", () => {
+  it("names the membership chain and deny precedence", async () => {
+    const { w } = await world();
+    const carol = w.twin.explainAccess("carol@contoso.onmicrosoft.com", "wiki", "p1");
+    expect(carol.allowed).toBe(true);
+    expect(carol.reasons).toEqual([
+      "granted: carol@contoso.onmicrosoft.com is in Entra group Engineering ← Eng Leads",
+    ]);
+    const bob = w.twin.explainAccess("bob@contoso.onmicrosoft.com", "wiki", "p2");
+    expect(bob.reasons).toEqual([
+      "granted: bob@contoso.onmicrosoft.com is in external group spaceSALES ← Entra group Everyone Sales",
+    ]);
+    const denied = w.twin.explainAccess("bob@contoso.onmicrosoft.com", "wiki", "p4");
+    expect(denied.allowed).toBe(false);
+    expect(denied.reasons).toEqual([
+      "denied: bob@contoso.onmicrosoft.com is named directly",
+      "granted: everyone in the tenant",
+      "deny takes precedence over grant",
+    ]);
+    expect(w.twin.explainAccess("bob@contoso.onmicrosoft.com", "wiki", "p1").reasons).toEqual([
+      "no ACL entry matches this user",
+    ]);
+  });
+
+  it("accepts beta's older external-group shape (type group + identitySource external)", async () => {
+    const { w } = await world();
+    const beta = "https://graph.microsoft.com/beta/external/connections/wiki/items/p6";
+    const res = await w.call(
+      "PUT",
+      beta,
+      item("Beta style", [
+        { type: "group", value: "spaceSALES", accessType: "grant", identitySource: "external" },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    expect(w.twin.canAccess("bob@contoso.onmicrosoft.com", "wiki", "p6")).toBe(true);
+    expect(w.twin.canAccess("alice@contoso.onmicrosoft.com", "wiki", "p6")).toBe(false);
+  });
+});

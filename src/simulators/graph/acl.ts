@@ -67,6 +67,8 @@ export function entryMatches(entry: AclEntry, p: Principal, tenantId: string): b
     case "user":
       return entry.value.toLowerCase() === p.userId;
     case "group":
+      // Beta's older shape: `type: group` + `identitySource: external` names an external group.
+      if (entry.identitySource?.toLowerCase() === "external") return p.externalGroups.has(entry.value);
       return p.entraGroups.has(entry.value.toLowerCase());
     case "externalGroup":
       return p.externalGroups.has(entry.value);
@@ -97,4 +99,106 @@ export function decide(acl: AclEntry[], p: Principal, tenantId: string): AccessD
     (e.accessType === "deny" ? denies : grants).push(e);
   }
   return { allowed: grants.length > 0 && denies.length === 0, grants, denies };
+}
+
+/**
+ * Why an ACL entry matches a user, for `cgsim explain`: the membership chain from the user to the
+ * group ("member of Engineering via Eng Leads"), or the everyone rule that applies.
+ */
+export function describeMatch(
+  entry: AclEntry,
+  directory: Directory,
+  userId: string,
+  groups: Map<string, ExternalGroup>,
+): string {
+  const verb = entry.accessType === "deny" ? "denied" : "granted";
+  const user = directory.user(userId);
+  const who = user?.userPrincipalName ?? userId;
+  switch (entry.type) {
+    case "user":
+      return `${verb}: ${who} is named directly`;
+    case "everyone":
+      return `${verb}: everyone in the tenant`;
+    case "everyoneExceptGuests":
+      return `${verb}: every member of the tenant (${who} is not a guest)`;
+    case "group":
+      if (entry.identitySource?.toLowerCase() !== "external") {
+        const chain = entraChain(directory, userId, entry.value.toLowerCase());
+        return `${verb}: ${who} is in Entra group ${chain.join(" ← ")}`;
+      }
+      return `${verb}: ${who} is in external group ${externalChain(directory, userId, entry.value, groups).join(" ← ")}`;
+    case "externalGroup":
+      return `${verb}: ${who} is in external group ${externalChain(directory, userId, entry.value, groups).join(" ← ")}`;
+  }
+}
+
+function groupName(directory: Directory, id: string): string {
+  return directory.groups.get(id)?.displayName ?? id;
+}
+
+/** Shortest chain target ← … ← the group that lists the user directly (names). */
+function entraChain(directory: Directory, userId: string, target: string): string[] {
+  const prev = new Map<string, string | null>();
+  const queue: string[] = [];
+  for (const g of directory.groups.values()) {
+    if (g.members.some((m) => m.type === "user" && m.id === userId)) {
+      prev.set(g.id, null);
+      queue.push(g.id);
+    }
+  }
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (id === target) break;
+    for (const g of directory.groups.values()) {
+      if (!prev.has(g.id) && g.members.some((m) => m.type === "group" && m.id === id)) {
+        prev.set(g.id, id);
+        queue.push(g.id);
+      }
+    }
+  }
+  const chain: string[] = [];
+  for (let at: string | null | undefined = target; at; at = prev.get(at))
+    chain.push(groupName(directory, at));
+  return chain;
+}
+
+function externalChain(
+  directory: Directory,
+  userId: string,
+  target: string,
+  groups: Map<string, ExternalGroup>,
+): string[] {
+  const userGroups = directory.transitiveGroupsOf(userId);
+  const prev = new Map<string, string | null>();
+  const queue: string[] = [];
+  for (const g of groups.values()) {
+    const direct = [...g.members.values()].find(
+      (m) =>
+        (m.type === "user" && m.id.toLowerCase() === userId) ||
+        (m.type === "group" && userGroups.has(m.id.toLowerCase())),
+    );
+    if (direct) {
+      prev.set(g.id, direct.type === "group" ? `entra:${direct.id.toLowerCase()}` : null);
+      queue.push(g.id);
+    }
+  }
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (id === target) break;
+    for (const g of groups.values()) {
+      if (!prev.has(g.id) && [...g.members.values()].some((m) => m.type === "externalGroup" && m.id === id)) {
+        prev.set(g.id, id);
+        queue.push(g.id);
+      }
+    }
+  }
+  const chain: string[] = [];
+  for (let at: string | null | undefined = target; at; at = prev.get(at)) {
+    if (at.startsWith("entra:")) {
+      chain.push(`Entra group ${entraChain(directory, userId, at.slice(6)).join(" ← ")}`);
+      break;
+    }
+    chain.push(at);
+  }
+  return chain;
 }

@@ -1,4 +1,11 @@
-export { type AccessDecision, decide, externalGroupsOf, type Principal, principalFor } from "./acl.ts";
+export {
+  type AccessDecision,
+  decide,
+  describeMatch,
+  externalGroupsOf,
+  type Principal,
+  principalFor,
+} from "./acl.ts";
 export { GRAPH_JSON, GraphError } from "./errors.ts";
 export { DEFAULT_ITEM_RULES, type ItemRules } from "./items.ts";
 export { assertAllowed, type ConnectionOperationName, isAllowed, OPERATION_TABLE } from "./lifecycle.ts";

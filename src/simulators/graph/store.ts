@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Directory, type DirectorySpec } from "../directory/model.ts";
 import { TokenIssuer, type TokenIssuerOptions } from "../directory/tokens.ts";
 import type { SimClock } from "../host/clock.ts";
-import { type AccessDecision, decide, principalFor } from "./acl.ts";
+import { type AccessDecision, decide, describeMatch, principalFor } from "./acl.ts";
 import { GraphError, invalidRequest } from "./errors.ts";
 import {
   DEFAULT_ITEM_RULES,
@@ -602,13 +602,24 @@ export class GraphTwin {
   }
 
   /** Does directory user `user` (id or UPN) have access to the item? Deny beats grant. */
-  explainAccess(user: string, connectionId: string, itemId: string): AccessDecision & { reason?: string } {
+  explainAccess(
+    user: string,
+    connectionId: string,
+    itemId: string,
+  ): AccessDecision & { reasons: string[]; reason?: string } {
     const conn = this.connections.get(connectionId);
     const item = conn?.items.get(itemId);
-    if (!conn || !item) return { allowed: false, grants: [], denies: [], reason: "no such item" };
+    if (!conn || !item)
+      return { allowed: false, grants: [], denies: [], reasons: [], reason: "no such item" };
     const p = principalFor(this.directory, user, conn.groups);
-    if (!p) return { allowed: false, grants: [], denies: [], reason: "no such enabled user" };
-    return decide(item.acl, p, this.directory.tenantId);
+    if (!p) return { allowed: false, grants: [], denies: [], reasons: [], reason: "no such enabled user" };
+    const d = decide(item.acl, p, this.directory.tenantId);
+    const reasons = [...d.denies, ...d.grants].map((e) =>
+      describeMatch(e, this.directory, p.userId, conn.groups),
+    );
+    if (reasons.length === 0) reasons.push("no ACL entry matches this user");
+    else if (d.denies.length > 0 && d.grants.length > 0) reasons.push("deny takes precedence over grant");
+    return { ...d, reasons };
   }
 
   canAccess(user: string, connectionId: string, itemId: string): boolean {
