@@ -72,6 +72,10 @@ describe("GET /wiki/rest/api/search", () => {
     expect((second.body.results as Array<{ content: { id: string } }>)[0].content.id).toBe("102");
     expect(second.body.start).toBe(1);
     expect((second.body._links as Record<string, string>).next).toBeUndefined();
+    expect((second.body._links as Record<string, string>).prev).toMatch(
+      /^\/rest\/api\/search\?prev=true&cursor=_f_.+&start=0&cql=/,
+    );
+    expect(links.prev).toBeUndefined();
   });
 
   it("honours excerpt modes and content.* expansions", async () => {

@@ -241,3 +241,24 @@ describe("planner equals a full scan", () => {
     });
   }
 });
+
+describe("prev cursors", () => {
+  it("walks back to the previous page", () => {
+    const page = (cursor?: string) => {
+      const out = searchByCql(as(store, "alice"), { cql: "space = ENG order by id", limit: 2, cursor });
+      if (!out.ok) throw out.error;
+      return out.result;
+    };
+    const first = page();
+    expect(first.prevCursor).toBeUndefined();
+    const second = page(first.nextCursor);
+    const third = page(second.nextCursor);
+    expect(third.results.map((c) => c.id)).toEqual(["104", "200"]);
+    const back = page(third.prevCursor);
+    expect(back.results.map((c) => c.id)).toEqual(second.results.map((c) => c.id));
+    expect(back.start).toBe(2);
+    const front = page(back.prevCursor);
+    expect(front.results.map((c) => c.id)).toEqual(["100", "101"]);
+    expect(front.prevCursor).toBeUndefined();
+  });
+});

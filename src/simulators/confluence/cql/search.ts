@@ -57,6 +57,9 @@ export interface CqlSearchResult {
   nextCursor?: string;
   /** Offset the next page starts at (what `_links.next` reports as `start`). */
   nextStart?: number;
+  /** Cursor back to the page before this one (present once `start > 0`). */
+  prevCursor?: string;
+  prevStart?: number;
   /** Every `~` clause's text query, for highlighting titles and excerpts. */
   textQueries: TextQuery[];
   /** How the planner found candidates (for the journal and tests). */
@@ -137,13 +140,27 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
   const requested =
     params.limit === undefined || !Number.isFinite(params.limit) ? DEFAULT_SEARCH_LIMIT : params.limit;
   const limit = Math.max(1, Math.min(Math.trunc(requested), cap ?? Number.POSITIVE_INFINITY));
-  const after = params.cursor ? decodeSearchCursor(params.cursor) : undefined;
-  const start = after ? upperBound(list, sort, after.after) : 0;
-  const slice = list.slice(start, start + limit);
+  const cursor = params.cursor ? decodeSearchCursor(params.cursor) : undefined;
+  let start = 0;
+  let stop: number;
+  if (cursor?.direction === "before") {
+    stop = bound(list, sort, cursor.key, false);
+    start = Math.max(0, stop - limit);
+  } else {
+    if (cursor) start = bound(list, sort, cursor.key, true);
+    stop = start + limit;
+  }
+  const slice = list.slice(start, stop);
   const results = trim === "exact" ? slice : slice.filter((c) => access.restrictionsAdmit(c));
   const end = start + slice.length;
   const nextCursor =
-    end < list.length ? encodeSearchCursor(end, sort.key(slice[slice.length - 1])) : undefined;
+    end < list.length && slice.length > 0
+      ? encodeSearchCursor(end, sort.key(slice[slice.length - 1]))
+      : undefined;
+  const prevCursor =
+    start > 0 && slice.length > 0
+      ? encodeSearchCursor(Math.max(0, start - limit), sort.key(slice[0]), "before")
+      : undefined;
   const textQueries = clausesOf(query.where)
     .filter((c) => c.op === "~" && !Array.isArray(c.value) && c.value.kind === "string")
     .map((c) => parseTextQuery((c.value as { value: string }).value));
@@ -159,6 +176,8 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
       archivedResultCount,
       nextCursor,
       nextStart: nextCursor ? end : undefined,
+      prevCursor,
+      prevStart: prevCursor ? Math.max(0, start - limit) : undefined,
       textQueries,
       plan: chosen.explain,
     },
@@ -258,36 +277,52 @@ function compareKeys(a: SortValue[], b: SortValue[], dirs: Array<1 | -1>): numbe
   return 0;
 }
 
-/** First index whose key sorts after `after` (search-after resume: stable when items vanish). */
-function upperBound(list: Content[], sort: SortKey, after: SortValue[]): number {
+/**
+ * Search-after / search-before resume: the first index whose key sorts after `key` (`strict`),
+ * or at-or-after it. Stable when items vanish between pages.
+ */
+function bound(list: Content[], sort: SortKey, key: SortValue[], strict: boolean): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(sort.key(list[mid]), after, sort.dirs) <= 0) lo = mid + 1;
+    const c = compareKeys(sort.key(list[mid]), key, sort.dirs);
+    if (c < 0 || (strict && c === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
- * Cursor shaped like the measured one (`_f_MQ==_sa_WyJc…`): `_f_` + base64 of the next offset,
- * `_sa_` + base64 of the last hit's sort values. Opaque to clients.
+ * Cursor shaped like the measured one (`_f_MQ==_sa_WyJc…`): `_f_` + base64 of the page offset,
+ * `_sa_` ("search after") + base64 of the last hit's sort values; `_sb_` ("search before") with
+ * the first hit's values for `prev` links. Opaque to clients.
  */
-export function encodeSearchCursor(nextStart: number, last: SortValue[]): string {
+export function encodeSearchCursor(
+  start: number,
+  key: SortValue[],
+  direction: "after" | "before" = "after",
+): string {
   const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-  return `_f_${b64(String(nextStart))}_sa_${b64(JSON.stringify(last))}`;
+  return `_f_${b64(String(start))}_${direction === "after" ? "sa" : "sb"}_${b64(JSON.stringify(key))}`;
 }
 
-export function decodeSearchCursor(cursor: string): { start: number; after: SortValue[] } | undefined {
-  const m = /^_f_([A-Za-z0-9+/=]+)_sa_([A-Za-z0-9+/=]+)$/.exec(cursor.replaceAll(" ", "+"));
+export interface SearchCursor {
+  start: number;
+  key: SortValue[];
+  direction: "after" | "before";
+}
+
+/** Undefined for anything that is not one of our cursors (the search then starts over: guess). */
+export function decodeSearchCursor(cursor: string): SearchCursor | undefined {
+  const m = /^_f_([A-Za-z0-9+/=]+)_(sa|sb)_([A-Za-z0-9+/=]+)$/.exec(cursor.replaceAll(" ", "+"));
   if (!m) return undefined;
   try {
     const start = Number(Buffer.from(m[1], "base64").toString("utf8"));
-    const after = JSON.parse(Buffer.from(m[2], "base64").toString("utf8")) as unknown;
-    if (!Number.isInteger(start) || !Array.isArray(after)) return undefined;
-    if (!after.every((v) => typeof v === "number" || typeof v === "string")) return undefined;
-    return { start, after: after as SortValue[] };
+    const key = JSON.parse(Buffer.from(m[3], "base64").toString("utf8")) as unknown;
+    if (!Number.isInteger(start) || !Array.isArray(key)) return undefined;
+    if (!key.every((v) => typeof v === "number" || typeof v === "string")) return undefined;
+    return { start, key: key as SortValue[], direction: m[2] === "sa" ? "after" : "before" };
   } catch {
     return undefined;
   }

@@ -61,7 +61,7 @@ export interface SearchPageResponse {
   cqlQuery: string;
   searchDuration: number;
   archivedResultCount?: number;
-  _links: { base: string; context: "/wiki"; self: string; next?: string };
+  _links: { base: string; context: "/wiki"; self: string; next?: string; prev?: string };
 }
 
 export interface ContentArrayResponse {
@@ -69,7 +69,7 @@ export interface ContentArrayResponse {
   start: number;
   limit: number;
   size: number;
-  _links: { base: string; context: "/wiki"; self: string; next?: string };
+  _links: { base: string; context: "/wiki"; self: string; next?: string; prev?: string };
 }
 
 /** `excerpt` param → mode; unknown values fall back to the default (guess). */
@@ -172,8 +172,8 @@ function mergeQueries(queries: TextQuery[]): TextQuery | undefined {
 const PAGING_PARAMS = new Set(["cursor", "next", "prev", "start", "limit", "cql"]);
 
 /**
- * `_links` like the measured ones: `self` absolute with the request's params, `next` relative to
- * the context: `/rest/api/search?next=true&cursor=…&<other params>&limit=…&start=…&cql=…`.
+ * `_links` like the measured ones: `self` absolute with the request's params, `next` (and `prev`)
+ * relative to the context: `/rest/api/search?next=true&cursor=…&<other params>&limit=…&start=…&cql=…`.
  */
 function links(ctx: ShapeContext, path: string, result: CqlSearchResult): SearchPageResponse["_links"] {
   const out: SearchPageResponse["_links"] = {
@@ -181,15 +181,18 @@ function links(ctx: ShapeContext, path: string, result: CqlSearchResult): Search
     context: "/wiki",
     self: `${ctx.base}${path}?${ctx.query.toString()}`,
   };
-  if (result.nextCursor) {
-    const next = new URLSearchParams();
-    next.set("next", "true");
-    next.set("cursor", result.nextCursor);
-    for (const [k, v] of ctx.query) if (!PAGING_PARAMS.has(k)) next.append(k, v);
-    next.set("limit", String(result.limit));
-    next.set("start", String(result.nextStart ?? result.start + result.results.length));
-    next.set("cql", result.cql);
-    out.next = `${path}?${next.toString()}`;
-  }
+  const link = (marker: "next" | "prev", cursor: string, start: number) => {
+    const params = new URLSearchParams();
+    params.set(marker, "true");
+    params.set("cursor", cursor);
+    for (const [k, v] of ctx.query) if (!PAGING_PARAMS.has(k)) params.append(k, v);
+    params.set("limit", String(result.limit));
+    params.set("start", String(start));
+    params.set("cql", result.cql);
+    return `${path}?${params.toString()}`;
+  };
+  if (result.nextCursor)
+    out.next = link("next", result.nextCursor, result.nextStart ?? result.start + result.results.length);
+  if (result.prevCursor) out.prev = link("prev", result.prevCursor, result.prevStart ?? 0);
   return out;
 }
