@@ -248,3 +248,12 @@ describe("Graph directory routes", () => {
     expect(denied.body.error.code).toBe("Authorization_RequestDenied");
   });
 });
+
+describe("directory fixture format", () => {
+  it("validates plain objects and names the offending path", async () => {
+    const { parseDirectorySpec } = await import("../../src/simulators/directory/index.ts");
+    expect(parseDirectorySpec(contoso).users).toHaveLength(5);
+    expect(() => parseDirectorySpec({ tenant: "x", users: [{ upn: "a", admin: true }] })).toThrow(/users\.0/);
+    expect(() => parseDirectorySpec({ users: [] })).toThrow(/tenant/);
+  });
+});
