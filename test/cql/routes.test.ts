@@ -107,6 +107,9 @@ describe("GET /wiki/rest/api/search", () => {
     expect(note).toContain('expected ",", ")"');
     expect((await get(`/rest/api/search?${q({ cql: "user.fullname ~ bob" })}`)).status).toBe(400);
     expect((await get("/rest/api/search")).status).toBe(400);
+    const badLimit = await get(`/rest/api/search?${q({ cql: "type = page", limit: "abc" })}`);
+    expect(badLimit.status).toBe(400);
+    expect(String(badLimit.body.message)).toContain("MethodArgumentTypeMismatchException");
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { json } from "../../host/types.ts";
 import type { ConfluenceContext, ConfluenceRoute } from "../context.ts";
+import { parsePaging } from "../routes/v1/common.ts";
 import { searchByCql } from "./search.ts";
 import { contentArrayResponse, cqlBadRequest, excerptMode, searchPageResponse } from "./shape.ts";
 
@@ -23,15 +24,11 @@ export function cqlRoutes(): ConfluenceRoute[] {
 
 const bool = (v: string | null) => v === "true";
 
-function limitOf(query: URLSearchParams): number | undefined {
-  const raw = query.get("limit");
-  if (raw === null || raw === "") return undefined;
-  const n = Number(raw);
-  return Number.isInteger(n) ? n : undefined;
-}
-
 /** Missing `cql` is a 400 with the same envelope (guess: the wording is not measured). */
 function run(ctx: ConfluenceContext, endpoint: "search" | "content-search") {
+  // start/limit bind as ints like every v1 param (a non-integer is Spring's 400); start is then ignored.
+  const paging = parsePaging(ctx.query, { defaultLimit: 25, maxLimit: Number.POSITIVE_INFINITY });
+  if (paging instanceof Response) return { response: paging };
   const cql = ctx.query.get("cql");
   if (cql === null || cql.trim() === "") {
     ctx.note("cql: the cql parameter is missing or empty");
@@ -41,7 +38,7 @@ function run(ctx: ConfluenceContext, endpoint: "search" | "content-search") {
     cql,
     cqlcontext: ctx.query.get("cqlcontext") ?? undefined,
     cursor: ctx.query.get("cursor") ?? undefined,
-    limit: limitOf(ctx.query),
+    limit: paging.limit,
     expand: ctx.query.getAll("expand").flatMap((e) => e.split(",")),
     includeArchivedSpaces: bool(ctx.query.get("includeArchivedSpaces")),
     excludeCurrentSpaces: bool(ctx.query.get("excludeCurrentSpaces")),
