@@ -97,6 +97,17 @@ describe("token endpoint", () => {
     };
     const ok = await w.fetch(`${LOGIN}/contoso.onmicrosoft.com/oauth2/v2.0/token`, form(base));
     expect(ok.status).toBe(200);
+    // The twin's own origin is accepted as the Graph resource (standalone base URLs).
+    const own = await w.fetch(
+      `${LOGIN}/contoso.onmicrosoft.com/oauth2/v2.0/token`,
+      form({ ...base, scope: `${LOGIN}/.default` }),
+    );
+    expect(own.status).toBe(200);
+    const other = await w.fetch(
+      `${LOGIN}/contoso.onmicrosoft.com/oauth2/v2.0/token`,
+      form({ ...base, scope: "https://vault.azure.net/.default" }),
+    );
+    expect((await other.json()).error_codes).toEqual([500011]);
     const cases: Array<[Record<string, string>, string, number, number]> = [
       [{ ...base, client_secret: "wrong" }, "contoso.onmicrosoft.com", 401, 7000215],
       [{ ...base, scope: "https://graph.microsoft.com/User.Read" }, "contoso.onmicrosoft.com", 400, 1002012],

@@ -254,7 +254,9 @@ async function token(
       );
     }
     const resource = scopes[0].slice(0, -"/.default".length).replace(/\/$/, "");
-    if (resource !== GRAPH_AUDIENCE && resource !== GRAPH_APP_ID) {
+    // Served standalone, the twin's own origin stands in for graph.microsoft.com (a connector
+    // configured with the twin's base URL asks for `{that origin}/.default`).
+    if (resource !== GRAPH_AUDIENCE && resource !== GRAPH_APP_ID && resource !== ctx.url.origin) {
       return aadError(
         ctx,
         400,
