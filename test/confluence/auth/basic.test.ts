@@ -93,3 +93,22 @@ describe("the same answers over express (supertest)", () => {
     expect(html.headers["content-type"]).toContain("text/html");
   });
 });
+
+describe("CQL search routes behind the same gate", () => {
+  it("rejects bad credentials on /search with its own phrasing", async () => {
+    const { get } = makeWorld();
+    const res = await get("/rest/api/search?cql=type%3Dpage", null, {
+      headers: { authorization: basic("bob", "x") },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      message: "Current user not permitted to use Confluence",
+      statusCode: 403,
+    });
+    const ok = await get("/rest/api/search?cql=type%3Dpage", "carol");
+    expect(ok.status).toBe(200);
+    const ids = (await ok.json()).results.map((r: { content?: { id: string } }) => r.content?.id);
+    expect(ids).toContain("1005");
+    expect(ids).not.toContain("1003");
+  });
+});

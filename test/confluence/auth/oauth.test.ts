@@ -255,6 +255,14 @@ describe("scopes at the gateway", () => {
     ).toBe(200);
   });
 
+  it("CQL search takes search:confluence or read:content-details:confluence", async () => {
+    const w = world();
+    const url = `${w.gateway}/rest/api/search?cql=type%3Dpage`;
+    expect((await w.fetch(url, bearer(tokenWith(w, ["search:confluence"])))).status).toBe(200);
+    expect((await w.fetch(url, bearer(tokenWith(w, ["read:content-details:confluence"])))).status).toBe(200);
+    expect((await w.fetch(url, bearer(tokenWith(w, ["read:page:confluence"])))).status).toBe(401);
+  });
+
   it("classic-only tokens work on v1 and get 401 on v2", async () => {
     const w = world();
     const t = tokenWith(w, [

@@ -1,4 +1,5 @@
 import type { ConfluenceRoute } from "../../context.ts";
+import { cqlRoutes } from "../../cql/routes.ts";
 import { legacyContentRoutes } from "./content.ts";
 import { groupRoutes } from "./groups.ts";
 import { permissionCheckRoutes } from "./permission-check.ts";
@@ -13,5 +14,7 @@ export function v1Routes(): ConfluenceRoute[] {
     ...groupRoutes(),
     ...userRoutes(),
     ...legacyContentRoutes(),
+    // CQL search (/search, /content/search): handlers owned by cql/.
+    ...cqlRoutes(),
   ];
 }
