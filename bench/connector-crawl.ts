@@ -55,8 +55,10 @@ function site(): SiteSpec {
         if (rand() < restrictedShare)
           page.read = [`group:${pick(groups).name}`, `user:${pick(users)}`, "group:crawlers"];
         const parent = all.length > 0 && rand() < 0.6 ? pick(all) : undefined;
-        if (parent) (parent.children ??= []).push(page);
-        else roots.push(page);
+        if (parent) {
+          parent.children ??= [];
+          parent.children.push(page);
+        } else roots.push(page);
         all.push(page);
       }
       return {
