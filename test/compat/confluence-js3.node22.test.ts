@@ -1,11 +1,13 @@
 import {
   createV1Client,
+  createV2Client,
   exchangeAuthorizationCode,
   generateAuthorizationUrl,
   isNotFoundError,
   isRateLimitError,
   isScopeError,
   type V1Client,
+  type V2Client,
 } from "confluence-js-3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDirectFetch, interceptWithMsw } from "../../src/simulators/host/index.ts";
@@ -18,10 +20,12 @@ import { accountId, type CompatWorld, credentials, startCompatWorld } from "./co
  */
 let world: CompatWorld;
 let v1: V1Client;
+let v2: V2Client;
 
 beforeAll(async () => {
   world = await startCompatWorld();
   v1 = createV1Client({ host: world.server.url, auth: { type: "basic", ...credentials("alice") } });
+  v2 = createV2Client({ host: world.server.url, auth: { type: "basic", ...credentials("carol") } });
 });
 afterAll(() => world.server.close());
 
@@ -104,6 +108,45 @@ describe("confluence.js 3.2.0 v1 over http with Basic auth", () => {
     } finally {
       world.twin.rateLimits.configure({});
     }
+  });
+});
+
+describe("confluence.js 3.2.0 v2 over http with Basic auth (carol: no access to the eng-only subtree)", () => {
+  it("lists spaces and their permissions", async () => {
+    const spaces = await v2.space.getSpaces({ descriptionFormat: "plain" });
+    expect(spaces.results!.map((s) => s.key).sort()).toEqual(["ENG", "PUB"]);
+    const eng = spaces.results!.find((s) => s.key === "ENG")!;
+    const perms = await v2.spacePermissions.getSpacePermissionsAssignments({ id: Number(eng.id) });
+    expect(perms.results!.length).toBeGreaterThan(0);
+  });
+
+  it("lists pages with bodies, in a space too, hiding restricted ones", async () => {
+    const pages = await v2.page.getPages({ bodyFormat: "storage" });
+    expect(pages.results!.map((p) => p.id)).toEqual(["1001", "3001"]);
+    expect(pages.results![0].body?.storage?.value).toContain("<h1>Welcome</h1>");
+    const eng = (await v2.space.getSpaces({ keys: ["ENG"] })).results![0];
+    const inSpace = await v2.page.getPagesInSpace({ id: Number(eng.id), bodyFormat: "atlas_doc_format" });
+    expect(inSpace.results!.map((p) => p.title)).toEqual(["Eng Home"]);
+  });
+
+  it("reads a page by id and its ancestors; restricted pages are 404", async () => {
+    const alice = createV2Client({
+      host: world.server.url,
+      auth: { type: "basic", ...credentials("alice") },
+    });
+    const page = await alice.page.getPageById({ id: 1003, bodyFormat: "storage", includeLabels: true });
+    expect(page.title).toBe("Deep Secret");
+    const ancestors = await alice.ancestors.getPageAncestors({ id: 1003 });
+    expect(ancestors.results!.map((a) => a.id)).toEqual(["1001", "1002"]);
+    const hidden = await v2.page.getPageById({ id: 1003 }).catch((e: unknown) => e);
+    expect(isNotFoundError(hidden)).toBe(true);
+  });
+
+  it("looks users up in bulk; a hidden email is empty", async () => {
+    const users = await v2.user.createBulkUserLookup({
+      body: { accountIds: [accountId("bob"), accountId("carol")] },
+    });
+    expect(users.results!.map((u) => u.displayName)).toEqual(["Bob", "Carol"]);
   });
 });
 
