@@ -192,6 +192,14 @@ describe("items", () => {
       "ODataTypeRequired",
     ],
     ["malformed JSON", "a1", "{not json", 400, "BadRequest", undefined],
+    [
+      "unknown top-level member",
+      "a1",
+      { ...item("t", EVERYONE), propertiez: {} },
+      400,
+      "BadRequest",
+      "UnknownProperty",
+    ],
   ];
   for (const [row, id, body, status, code, inner] of RULES) {
     it(`row ${row} → ${status} ${code}/${inner ?? "-"}`, async () => {

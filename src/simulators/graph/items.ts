@@ -231,6 +231,30 @@ export function validateActivities(raw: unknown, max = Number.POSITIVE_INFINITY)
   });
 }
 
+const ITEM_MEMBERS = new Set([
+  "id",
+  "acl",
+  "properties",
+  "content",
+  "activities",
+  "informationProtectionLabel",
+]);
+
+/** OData rejects members the entity type does not declare (annotations `@…` excepted). */
+export function rejectUnknownMembers(
+  body: Record<string, unknown>,
+  allowed: Set<string>,
+  typeName: string,
+): void {
+  for (const key of Object.keys(body)) {
+    if (key.startsWith("@") || key.includes("@odata.") || allowed.has(key)) continue;
+    throw badRequest(
+      `The property '${key}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+      { code: "UnknownProperty", message: `'${key}' is not a member of ${typeName}.` },
+    );
+  }
+}
+
 /**
  * Validates a PUT/PATCH body. `creating` demands acl and ≥ 1 property (rule 29); otherwise only the
  * members present are validated and returned.
@@ -249,6 +273,7 @@ export function validateItemBody(
     });
   }
   const b = body as Record<string, unknown>;
+  rejectUnknownMembers(b, ITEM_MEMBERS, "microsoft.graph.externalConnectors.externalItem");
   if (b.id !== undefined && b.id !== urlId) {
     throw invalidRequest(
       "ItemIdMismatch",

@@ -8,6 +8,7 @@ import {
   DEFAULT_ITEM_RULES,
   type ItemPatch,
   type ItemRules,
+  rejectUnknownMembers,
   validateItemBody,
   validateItemId,
 } from "./items.ts";
@@ -62,6 +63,22 @@ const RESERVED_CONNECTION_IDS = [
   "TopicEngine",
   "MSFT_All_Connectors",
 ].map((s) => s.toLowerCase());
+
+/** Members a connection body may carry (v1.0 + beta); `state` is read-only but tolerated on input. */
+const CONNECTION_MEMBERS = new Set([
+  "id",
+  "name",
+  "description",
+  "configuration",
+  "activitySettings",
+  "searchSettings",
+  "connectorId",
+  "contentCategory",
+  "enabledContentExperiences",
+  "complianceSettings",
+  "state",
+  "ingestedItemsCount",
+]);
 
 export interface RetryDisciplineRecord {
   connectionId: string;
@@ -223,6 +240,7 @@ export class GraphTwin {
   }
 
   createConnection(ownerAppId: string, body: Record<string, unknown>): ExternalConnection {
+    rejectUnknownMembers(body, CONNECTION_MEMBERS, "microsoft.graph.externalConnectors.externalConnection");
     const id = body.id;
     if (typeof id !== "string" || !/^[A-Za-z0-9]{3,32}$/.test(id)) {
       throw invalidRequest(
@@ -285,6 +303,7 @@ export class GraphTwin {
 
   updateConnection(conn: ExternalConnection, body: Record<string, unknown>): void {
     this.assert(conn, "updateConnection");
+    rejectUnknownMembers(body, CONNECTION_MEMBERS, "microsoft.graph.externalConnectors.externalConnection");
     if (body.id !== undefined && body.id !== conn.id) {
       throw invalidRequest("ConnectionIdImmutable", "The connection id cannot be changed.");
     }
