@@ -56,7 +56,14 @@ describe("GET /pages/{id}", () => {
       version: 1,
       content: [
         { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: "Design" }] },
-        { type: "paragraph", content: [{ type: "text", text: "Use small modules & tests." }] },
+        {
+          type: "paragraph",
+          content: [
+            { type: "text", text: "Use " },
+            { type: "text", text: "small", marks: [{ type: "strong" }] },
+            { type: "text", text: " modules & tests." },
+          ],
+        },
       ],
     });
     const view = (await get(fetch, `/wiki/api/v2/pages/${design}?body-format=view`)).body.body;
