@@ -281,6 +281,10 @@ export const expectationSchema = z
           grant: z.array(aclRef).optional(),
           deny: z.array(aclRef).optional(),
           exact: z.boolean().optional().describe("true: no other entries (default true)"),
+          audience: z
+            .array(z.string())
+            .optional()
+            .describe("Exactly these directory users (UPNs; bare names get the tenant domain) are granted"),
         })
         .strict(),
     ).optional(),

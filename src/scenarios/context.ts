@@ -1,0 +1,27 @@
+import type { Connector } from "../connector/connector.ts";
+import type { LoadedScenario } from "./loader.ts";
+import type { SiteNames } from "./steps/confluence.ts";
+import type { CrawlOutcome } from "./steps/crawl.ts";
+import type { World } from "./world.ts";
+
+/** A change that may alter who can view what (what incremental crawls are documented to miss). */
+export interface PermissionChange {
+  step: number;
+  description: string;
+}
+
+/** State a scenario run carries from step to step. */
+export interface RunContext {
+  world: World;
+  loaded: LoadedScenario;
+  names: SiteNames;
+  connectionId: string;
+  /** The fetch the connector uses (per transport). */
+  fetch: typeof fetch;
+  connector?: Connector;
+  crawls: CrawlOutcome[];
+  /** Permission-relevant changes, with the step that made them. */
+  permissionChanges: PermissionChange[];
+  /** Step index of the last full crawl that completed. */
+  lastFullCrawlStep?: number;
+}

@@ -1,0 +1,64 @@
+import type { RunContext } from "./context.ts";
+import { oracleInput } from "./expect/check.ts";
+import { entryRef } from "./expect/notation.ts";
+import { identityFor, truthFor } from "./parity.ts";
+
+/**
+ * The chain of reasons for one user × item: Confluence's decision, what the connector made of the
+ * person and the item, Graph's decision, and the verdict. Printed by `cgsim explain` and attached
+ * to failed search expectations.
+ */
+export function explainPair(ctx: RunContext, upn: string, itemId: string): string[] {
+  const { world, connectionId } = ctx;
+  const user = world.directory.user(upn);
+  const content = world.confluence.store.content.get(itemId);
+  const out: string[] = [];
+  if (!user) return [`no directory user ${upn}`];
+  if (!content) return [`no Confluence page or blog post ${itemId}`];
+  out.push(`explain ${user.userPrincipalName} × ${itemId} "${content.title}"`);
+
+  const truth = truthFor(world, user, content);
+  out.push("Confluence:");
+  out.push(
+    truth.account
+      ? `  account ${truth.account.displayName} <${truth.account.email}>${truth.account.emailVisible ? "" : " (email hidden)"}`
+      : `  no Confluence account with email ${user.userPrincipalName}${user.mail ? ` or ${user.mail}` : ""}`,
+  );
+  for (const r of truth.reasons) out.push(`  ${r.ok ? "✓" : "✗"} ${r.check}: ${r.detail}`);
+  out.push(`  → ${truth.allowed ? "can view" : "cannot view"}`);
+
+  const input = oracleInput(ctx);
+  out.push("Connector:");
+  out.push(`  identity: ${identityFor(input, user, truth.account).detail}`);
+  const conn = world.graph.connection(connectionId);
+  const item = conn?.items.get(itemId);
+  if (!conn) out.push(`  connection ${connectionId} does not exist`);
+  else if (!item) out.push("  item not in the index");
+  else
+    out.push(
+      `  ACL written: ${item.acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(world, e)}`).join(", ") || "(empty: deny-all)"}`,
+    );
+
+  out.push("Graph:");
+  let granted = false;
+  if (item) {
+    const decision = world.graph.explainAccess(user.id, connectionId, itemId);
+    granted = decision.allowed;
+    if (decision.denies.length)
+      out.push(`  ✗ denied by ${decision.denies.map((e) => entryRef(world, e)).join(", ")}`);
+    if (decision.grants.length)
+      out.push(`  ✓ granted by ${decision.grants.map((e) => entryRef(world, e)).join(", ")}`);
+    if (!decision.grants.length && !decision.denies.length)
+      out.push(`  ✗ no ACL entry matches this user${decision.reason ? ` (${decision.reason})` : ""}`);
+  }
+  out.push(`  → ${granted ? "finds" : "does not find"} the item`);
+
+  const verdict =
+    granted === truth.allowed
+      ? "agree"
+      : granted
+        ? "OVER-EXPOSED (index grants, Confluence denies)"
+        : "UNDER-EXPOSED (Confluence allows, index does not)";
+  out.push(`Verdict: ${verdict}`);
+  return out;
+}

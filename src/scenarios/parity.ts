@@ -1,0 +1,218 @@
+import type { ConnectorConfig } from "../connector/config.ts";
+import { mapIdentity } from "../connector/identity.ts";
+import type { Content, User } from "../simulators/confluence/model.ts";
+import { AccessEvaluator, type Reason } from "../simulators/confluence/permissions.ts";
+import type { DirectoryUser } from "../simulators/directory/model.ts";
+import { entryRef } from "./expect/notation.ts";
+import type { World } from "./world.ts";
+
+/**
+ * The parity oracle: for every enabled directory user × every page and blog post, compare the
+ * truth (the Confluence twin's evaluator for the same person) with the index (the Graph twin's
+ * access decision on the item, or its absence). Each difference is over- or under-exposure, with
+ * the documented limitation that explains it when there is one.
+ */
+
+export interface OracleInput {
+  world: World;
+  connectionId: string;
+  /** The built-in connector's settings (policy, identity); undefined for external connectors. */
+  config?: Pick<ConnectorConfig, "permissions" | "identity">;
+  /** Simulated time the last crawl started; undefined before any crawl. */
+  lastCrawlAt?: number;
+  lastCrawlMode?: "full" | "incremental";
+  /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
+  permissionChangesSinceFullCrawl: string[];
+  /** Permission changes made after the last crawl of any kind (not crawled yet). */
+  permissionChangesSinceLastCrawl: string[];
+}
+
+export interface ParityDifference {
+  kind: "overExposed" | "underExposed";
+  user: string;
+  item: string;
+  title: string;
+  /** Why, in one line. */
+  reason: string;
+  /** True when the difference is a documented connector limitation or expected staleness. */
+  documented: boolean;
+}
+
+export interface ParityReport {
+  users: number;
+  items: number;
+  /** Undocumented differences (connector bugs) by kind. */
+  overExposed: number;
+  underExposed: number;
+  documented: { overExposed: number; underExposed: number };
+  differences: ParityDifference[];
+}
+
+/** The Confluence account of the same person: real email equals the UPN or the Entra mail. */
+export function confluenceAccountOf(world: World, user: DirectoryUser): User | undefined {
+  const keys = [user.userPrincipalName, user.mail ?? ""].map((k) => k.toLowerCase()).filter(Boolean);
+  for (const u of world.confluence.store.users.values()) if (keys.includes(u.email.toLowerCase())) return u;
+  return undefined;
+}
+
+export interface Truth {
+  allowed: boolean;
+  account?: User;
+  reasons: Reason[];
+}
+
+/** Can this person view the content in Confluence (as themself, or anonymously)? */
+export function truthFor(world: World, user: DirectoryUser, content: Content): Truth {
+  const { store } = world.confluence;
+  if (content.status !== "current" && content.status !== "archived") {
+    return {
+      allowed: false,
+      reasons: [{ check: "site", ok: false, detail: `the content is ${content.status}` }],
+    };
+  }
+  const account = confluenceAccountOf(world, user);
+  const own = account
+    ? new AccessEvaluator(store, { type: "user", accountId: account.accountId }).explain(content)
+    : undefined;
+  if (own?.allowed) return { allowed: true, account, reasons: own.reasons };
+  const anon = new AccessEvaluator(store, { type: "anonymous" }).explain(content);
+  if (anon.allowed) return { allowed: true, account, reasons: anon.reasons };
+  const reasons = own?.reasons ?? [
+    {
+      check: "site",
+      ok: false,
+      detail: `no Confluence account has email ${user.userPrincipalName}`,
+    } as Reason,
+    ...anon.reasons,
+  ];
+  return { allowed: false, account, reasons };
+}
+
+/** What the connector's identity rule makes of the person's Confluence account. */
+export function identityFor(
+  input: OracleInput,
+  user: DirectoryUser,
+  account: User | undefined,
+): { ok: boolean; detail: string } {
+  if (!account) return { ok: false, detail: "no Confluence account for this person" };
+  const rule = input.config?.identity ?? { source: "aad" as const };
+  const mapped = mapIdentity(rule, {
+    accountId: account.accountId,
+    email: account.emailVisible ? account.email : "",
+    displayName: account.displayName,
+    publicName: account.publicName,
+  });
+  if (!mapped.ok) return { ok: false, detail: `identity mapping failed (${mapped.reason})` };
+  const target = mapped.kind === "upn" ? user.userPrincipalName.toLowerCase() : user.id;
+  if (mapped.value.toLowerCase() !== target.toLowerCase())
+    return { ok: false, detail: `maps to ${mapped.value}, not ${user.userPrincipalName}` };
+  return { ok: true, detail: `maps to ${mapped.value}` };
+}
+
+export function runParity(input: OracleInput): ParityReport {
+  const { world, connectionId } = input;
+  const conn = world.graph.connection(connectionId);
+  const users = [...world.directory.users.values()].filter((u) => u.accountEnabled);
+  const contents = [...world.confluence.store.content.values()].filter(
+    (c) => c.type === "page" || c.type === "blogpost",
+  );
+  const differences: ParityDifference[] = [];
+  for (const content of contents) {
+    const indexed = conn?.items.has(content.id) ?? false;
+    for (const user of users) {
+      const truth = truthFor(world, user, content);
+      const granted = indexed && world.graph.canAccess(user.id, connectionId, content.id);
+      if (truth.allowed === granted) continue;
+      const kind = granted ? "overExposed" : "underExposed";
+      const { reason, documented } =
+        kind === "overExposed"
+          ? classifyOver(input, truth, content)
+          : classifyUnder(input, user, truth, content, indexed);
+      differences.push({
+        kind,
+        user: user.userPrincipalName,
+        item: content.id,
+        title: content.title,
+        reason,
+        documented,
+      });
+    }
+  }
+  const count = (kind: ParityDifference["kind"], documented: boolean) =>
+    differences.filter((d) => d.kind === kind && d.documented === documented).length;
+  return {
+    users: users.length,
+    items: contents.length,
+    overExposed: count("overExposed", false),
+    underExposed: count("underExposed", false),
+    documented: { overExposed: count("overExposed", true), underExposed: count("underExposed", true) },
+    differences,
+  };
+}
+
+function classifyOver(
+  input: OracleInput,
+  truth: Truth,
+  content: Content,
+): { reason: string; documented: boolean } {
+  if (input.config?.permissions.mode === "everyone")
+    return { reason: "the connector is configured with permissions: everyone", documented: true };
+  const stale = staleness(input, content);
+  if (stale) return { reason: stale, documented: true };
+  const denied = truth.reasons.find((r) => !r.ok);
+  if (
+    input.config?.permissions.policy === "documented" &&
+    denied?.check === "restriction" &&
+    denied.contentId !== content.id
+  ) {
+    return {
+      reason: `parent restrictions ignored (documented policy): ${denied.detail}`,
+      documented: true,
+    };
+  }
+  return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
+}
+
+function classifyUnder(
+  input: OracleInput,
+  user: DirectoryUser,
+  truth: Truth,
+  content: Content,
+  indexed: boolean,
+): { reason: string; documented: boolean } {
+  if (input.lastCrawlAt === undefined) return { reason: "no crawl has run yet", documented: true };
+  const stale = staleness(input, content);
+  if (stale) return { reason: stale, documented: true };
+  if (!indexed && content.status === "archived")
+    return { reason: "archived content is not indexed", documented: true };
+  const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));
+  if (!viaAnonymous) {
+    const identity = identityFor(input, user, truth.account);
+    if (!identity.ok) return { reason: `unmappable identity: ${identity.detail}`, documented: true };
+  }
+  if (!indexed) return { reason: "the item is not in the index", documented: false };
+  const decision = input.world.graph.explainAccess(user.id, input.connectionId, content.id);
+  const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
+  const denies = decision.denies.map((e) => entryRef(input.world, e));
+  const written = acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(input.world, e)}`);
+  return {
+    reason: denies.length
+      ? `denied by ${denies.join(", ")}`
+      : `no ACL entry grants this user (ACL: ${written.join(", ") || "empty"})`,
+    documented: false,
+  };
+}
+
+/** Documented staleness: incremental crawls skip permission changes and deletions. */
+function staleness(input: OracleInput, content: Content): string | undefined {
+  if (input.lastCrawlAt !== undefined && content.version.createdAt > input.lastCrawlAt)
+    return "changed after the last crawl";
+  if (input.permissionChangesSinceLastCrawl.length > 0)
+    return `not crawled since: ${input.permissionChangesSinceLastCrawl.join("; ")}`;
+  if (input.lastCrawlMode !== "incremental") return undefined;
+  if (content.status === "trashed" || content.status === "deleted")
+    return "incremental crawls do not detect deletions (documented)";
+  if (input.permissionChangesSinceFullCrawl.length > 0)
+    return `incremental crawls skip permission changes (documented): ${input.permissionChangesSinceFullCrawl.join("; ")}`;
+  return undefined;
+}

@@ -1,0 +1,253 @@
+import { dirname } from "node:path";
+import type { RunContext } from "./context.ts";
+import { describeEndpoints } from "./endpoints.ts";
+import { checkExpectation } from "./expect/check.ts";
+import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
+import type { Step } from "./schema.ts";
+import { applyConfluenceChange, SiteNames } from "./steps/confluence.ts";
+import {
+  builtInConnector,
+  type CrawlOutcome,
+  DEFAULT_CONNECTION_ID,
+  runExternalCrawl,
+} from "./steps/crawl.ts";
+import { applyClock, applyDirectoryChange, applyGraphChange, faultPlanOf } from "./steps/other.ts";
+import { type TransportName, World } from "./world.ts";
+
+export interface RunOptions {
+  /** Overrides the scenario seed. */
+  seed?: number;
+  /** Overrides the scenario transport. */
+  transport?: TransportName;
+  /** Called after each step (progress output). */
+  onStep?: (result: StepResult) => void;
+}
+
+export interface StepResult {
+  index: number;
+  kind: string;
+  /** Line of the step in the scenario file. */
+  line: number;
+  summary: string;
+  ok: boolean;
+  failures: string[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  file: string;
+  seed: number;
+  transport: TransportName;
+  tags: string[];
+  ok: boolean;
+  steps: StepResult[];
+  /** Steps not run because an earlier one failed. */
+  skipped: number;
+  /** Load or setup error (the scenario never ran). */
+  error?: string;
+  wallMs: number;
+  simulatedMs: number;
+  requests: number;
+}
+
+const PERMISSION_CHANGES = new Set([
+  "restrict",
+  "unrestrict",
+  "group",
+  "spacePermission",
+  "anonymous",
+  "hideEmail",
+  "user",
+  "move",
+]);
+
+/** Runs one scenario (a file path or an already loaded scenario) and reports every step. */
+export async function runScenario(
+  input: string | LoadedScenario,
+  options: RunOptions = {},
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const loaded = typeof input === "string" ? loadScenarioFile(input, { seed: options.seed }) : input;
+  const { scenario, seed } = loaded;
+  const transport = options.transport ?? scenario.transport ?? "direct";
+  const world = new World({
+    site: loaded.site,
+    directory: loaded.directory,
+    start: scenario.start,
+    faults: scenario.faults ? faultPlanOf(scenario.faults, seed) : { seed, rules: [] },
+    graph: scenario.graph,
+  });
+  const simStart = world.clock.now();
+  const result: ScenarioResult = {
+    name: scenario.name,
+    file: loaded.file,
+    seed,
+    transport,
+    tags: scenario.tags ?? [],
+    ok: true,
+    steps: [],
+    skipped: 0,
+    wallMs: 0,
+    simulatedMs: 0,
+    requests: 0,
+  };
+  try {
+    const ctx: RunContext = {
+      world,
+      loaded,
+      names: new SiteNames(world.confluence.store, loaded.site.spec),
+      connectionId: scenario.connector?.connectionId ?? DEFAULT_CONNECTION_ID,
+      fetch: await transportFetch(world, transport),
+      crawls: [],
+      permissionChanges: [],
+    };
+    for (const [index, step] of scenario.steps.entries()) {
+      const kind = Object.keys(step)[0];
+      const line = loaded.source.locate(["steps", index]).line;
+      let stepResult: StepResult;
+      try {
+        const { summary, failures } = await runStep(ctx, step, index);
+        stepResult = { index, kind, line, summary, ok: failures.length === 0, failures };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        stepResult = { index, kind, line, summary: kind, ok: false, failures: [`step threw: ${message}`] };
+      }
+      result.steps.push(stepResult);
+      options.onStep?.(stepResult);
+      if (!stepResult.ok) {
+        result.ok = false;
+        result.skipped = scenario.steps.length - index - 1;
+        break;
+      }
+    }
+  } catch (error) {
+    result.ok = false;
+    result.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    result.requests = world.host.journal.count();
+    result.simulatedMs = world.clock.now() - simStart;
+    await world.close();
+    result.wallMs = Math.round(performance.now() - started);
+  }
+  return result;
+}
+
+async function runStep(
+  ctx: RunContext,
+  step: Step,
+  index: number,
+): Promise<{ summary: string; failures: string[] }> {
+  const { world, loaded } = ctx;
+  if (step.crawl !== undefined) return crawl(ctx, step.crawl, index);
+  if (step.confluence !== undefined) {
+    const changes = Array.isArray(step.confluence) ? step.confluence : [step.confluence];
+    const done = changes.map((c) => {
+      const text = applyConfluenceChange(ctx.names, c);
+      if (PERMISSION_CHANGES.has(Object.keys(c)[0]))
+        ctx.permissionChanges.push({ step: index, description: text });
+      return text;
+    });
+    return { summary: `confluence: ${done.join("; ")}`, failures: [] };
+  }
+  if (step.directory !== undefined) {
+    const changes = Array.isArray(step.directory) ? step.directory : [step.directory];
+    const done = changes.map((c) => applyDirectoryChange(world.directory, c));
+    for (const text of done) ctx.permissionChanges.push({ step: index, description: `directory: ${text}` });
+    return { summary: `directory: ${done.join("; ")}`, failures: [] };
+  }
+  if (step.graph !== undefined) {
+    const changes = Array.isArray(step.graph) ? step.graph : [step.graph];
+    return {
+      summary: `graph: ${changes.map((c) => applyGraphChange(world.graph, ctx.connectionId, c)).join("; ")}`,
+      failures: [],
+    };
+  }
+  if (step.clock !== undefined) return { summary: applyClock(world.clock, step.clock), failures: [] };
+  if (step.faults !== undefined) {
+    const plan = faultPlanOf(step.faults, loaded.seed);
+    world.host.faults.set(plan);
+    return { summary: `faults: ${plan.rules.length} rule(s)`, failures: [] };
+  }
+  if (step.expect !== undefined) {
+    const failures = await checkExpectation(ctx, step.expect);
+    return { summary: `expect ${Object.keys(step.expect).join(", ")}`, failures };
+  }
+  throw new Error(`unknown step ${JSON.stringify(step)}`);
+}
+
+async function crawl(
+  ctx: RunContext,
+  spec: NonNullable<Step["crawl"]>,
+  index: number,
+): Promise<{ summary: string; failures: string[] }> {
+  const { world, loaded } = ctx;
+  const mode = typeof spec === "string" ? spec : spec.mode;
+  const expectFailure = typeof spec === "object" && spec.fails === true;
+  const outcome: CrawlOutcome = {
+    mode,
+    step: index,
+    startedAt: world.clock.now(),
+    sinceSeq: world.host.journal.entries().at(-1)?.seq ?? 0,
+  };
+  const settings = loaded.scenario.connector ?? {};
+  let summary: string;
+  if (settings.command) {
+    const server = await world.listen();
+    const endpoints = describeEndpoints(world, server.url, server.caFile);
+    const run = await runExternalCrawl(endpoints, settings, mode, dirname(loaded.file));
+    outcome.exitCode = run.exitCode;
+    outcome.output = run.output;
+    if (run.exitCode !== 0) outcome.fatal = { code: 5000, message: `exit code ${run.exitCode}` };
+    summary = `crawl ${mode} (external, exit ${run.exitCode})`;
+  } else {
+    ctx.connector ??= builtInConnector(world, settings, loaded.seed, ctx.fetch);
+    const report = mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();
+    outcome.mode = report.mode;
+    outcome.report = report;
+    outcome.fatal = report.fatal;
+    const c = report.counts;
+    summary = `crawl ${report.mode}: ${c.indexed} indexed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed`;
+  }
+  ctx.crawls.push(outcome);
+  if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;
+  const failures: string[] = [];
+  if (outcome.fatal && !expectFailure) {
+    failures.push(
+      `crawl ${mode} stopped: [${outcome.fatal.code}] ${outcome.fatal.message}${outcome.output ? `\n${outcome.output.trim()}` : ""}`,
+    );
+  }
+  if (!outcome.fatal && expectFailure) failures.push(`crawl ${mode} was expected to fail but completed`);
+  return { summary, failures };
+}
+
+/** The fetch the connector uses for a transport. */
+async function transportFetch(world: World, transport: TransportName): Promise<typeof fetch> {
+  if (transport === "direct") return world.fetch;
+  if (transport === "msw") {
+    world.intercept();
+    return globalThis.fetch.bind(globalThis);
+  }
+  const server = await world.listen();
+  return viaServer(server.url);
+}
+
+/**
+ * Sends requests for the real hosts (`https://contoso.atlassian.net/wiki/…`,
+ * `https://graph.microsoft.com/v1.0/…`) to the local http server: every service answers on one
+ * origin, by path, so only the origin changes and the real socket path is exercised.
+ */
+export function viaServer(base: string): typeof fetch {
+  return async (input, init) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const body =
+      request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+    return fetch(`${base}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: "manual",
+      signal: request.signal,
+    });
+  };
+}

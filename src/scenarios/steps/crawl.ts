@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import { type ConnectorConfigInput, parseConfig } from "../../connector/config.ts";
+import { Connector } from "../../connector/connector.ts";
+import type { CrawlReport } from "../../connector/report.ts";
+import { MemoryStateStore } from "../../connector/state.ts";
+import { parseDuration } from "../../simulators/host/clock.ts";
+import { createRandom } from "../../simulators/host/random.ts";
+import { describeEndpoints, type Endpoints } from "../endpoints.ts";
+import type { ConnectorSettings } from "../schema.ts";
+import type { World } from "../world.ts";
+
+export const DEFAULT_CONNECTION_ID = "confluencecloud1";
+
+/** What a crawl step leaves for later expectations. */
+export interface CrawlOutcome {
+  mode: "full" | "incremental";
+  /** Index of the scenario step that ran it. */
+  step: number;
+  /** Simulated time the crawl started. */
+  startedAt: number;
+  /** The built-in connector's report; undefined for external connectors. */
+  report?: CrawlReport;
+  /** External connector: exit code and captured output. */
+  exitCode?: number | null;
+  output?: string;
+  /** Fatal error code, when the crawl stopped early. */
+  fatal?: { code: number; message: string };
+  /** Journal sequence number before the crawl's first request. */
+  sinceSeq: number;
+}
+
+/** The connector configuration the built-in connector gets from a world and the scenario's settings. */
+export function builtInConfig(world: World, settings: ConnectorSettings = {}): ConnectorConfigInput {
+  const endpoints = describeEndpoints(world, "https://unused.invalid");
+  if (!endpoints.confluence.email || !endpoints.confluence.apiToken)
+    throw new Error("the site has no active user to crawl as (add an admin user to the site file)");
+  if (!endpoints.graph.clientId || !endpoints.graph.clientSecret)
+    throw new Error("the directory has no app registration for the connector (add one under apps:)");
+  if (settings.auth === "oauth")
+    throw new Error("connector.auth: oauth is not wired into scenarios yet; use basic (the default)");
+  const permissions =
+    typeof settings.permissions === "string" ? { mode: settings.permissions } : settings.permissions;
+  const config: ConnectorConfigInput = {
+    confluence: {
+      siteUrl: endpoints.confluence.siteUrl,
+      auth: { type: "basic", email: endpoints.confluence.email, apiToken: endpoints.confluence.apiToken },
+      ...(settings.cql ? { cql: settings.cql } : {}),
+      ...(settings.anonymousAccess === undefined ? {} : { anonymousAccess: settings.anonymousAccess }),
+    },
+    graph: {
+      tenantId: world.directory.tenantId,
+      clientId: endpoints.graph.clientId,
+      clientSecret: endpoints.graph.clientSecret,
+      connection: { id: settings.connectionId ?? DEFAULT_CONNECTION_ID, name: "Confluence Cloud" },
+    },
+  };
+  if (permissions) config.permissions = permissions;
+  if (settings.identity) config.identity = settings.identity;
+  if (settings.properties) config.properties = settings.properties;
+  if (settings.content) config.content = settings.content;
+  if (settings.incremental) config.incremental = settings.incremental;
+  if (settings.concurrency) config.concurrency = settings.concurrency;
+  if (settings.retry) config.retry = settings.retry;
+  return config;
+}
+
+/** The built-in connector (src/connector) wired to a world: simulated clock, seeded jitter, in-memory state. */
+export function builtInConnector(
+  world: World,
+  settings: ConnectorSettings | undefined,
+  seed: number,
+  fetchImpl: typeof fetch,
+): Connector {
+  return new Connector({
+    config: parseConfig(builtInConfig(world, settings)),
+    runtime: {
+      fetch: fetchImpl,
+      now: () => world.clock.now(),
+      sleep: world.clock.sleep,
+      random: createRandom(seed),
+    },
+    state: new MemoryStateStore(),
+  });
+}
+
+/**
+ * Environment an external connector gets (documented in docs/scenario-reference.md):
+ * CGSIM_ENDPOINTS holds the whole JSON; the rest are its common fields.
+ */
+export function externalEnv(
+  endpoints: Endpoints,
+  mode: string,
+  connectionId: string,
+): Record<string, string> {
+  return {
+    CGSIM_ENDPOINTS: JSON.stringify(endpoints),
+    CGSIM_CRAWL_MODE: mode,
+    CGSIM_URL: endpoints.url,
+    CGSIM_CA_FILE: endpoints.caFile ?? "",
+    CGSIM_CONFLUENCE_URL: endpoints.confluence.baseUrl,
+    CGSIM_CONFLUENCE_SITE_URL: endpoints.confluence.siteUrl,
+    CGSIM_CONFLUENCE_CLOUD_ID: endpoints.confluence.cloudId,
+    CGSIM_CONFLUENCE_EMAIL: endpoints.confluence.email ?? "",
+    CGSIM_CONFLUENCE_API_TOKEN: endpoints.confluence.apiToken ?? "",
+    CGSIM_GRAPH_URL: endpoints.graph.baseUrl,
+    CGSIM_TOKEN_URL: endpoints.graph.tokenUrl,
+    CGSIM_TENANT_ID: endpoints.graph.tenantId,
+    CGSIM_CLIENT_ID: endpoints.graph.clientId ?? "",
+    CGSIM_CLIENT_SECRET: endpoints.graph.clientSecret ?? "",
+    CGSIM_CONNECTION_ID: connectionId,
+  };
+}
+
+/** Runs an external connector command once against the world's http server and waits for it to exit. */
+export async function runExternalCrawl(
+  endpoints: Endpoints,
+  settings: ConnectorSettings,
+  mode: "full" | "incremental",
+  cwd: string,
+): Promise<{ exitCode: number | null; output: string }> {
+  const command = Array.isArray(settings.command) ? settings.command : [settings.command ?? ""];
+  const [program, ...args] = command.length === 1 ? ["/bin/sh", "-c", command[0]] : command;
+  const env = {
+    ...process.env,
+    ...externalEnv(endpoints, mode, settings.connectionId ?? DEFAULT_CONNECTION_ID),
+    ...settings.env,
+  };
+  const timeoutMs = parseDuration(settings.timeout ?? "5m");
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    const timer = setTimeout(() => {
+      output += `\n[cgsim] killed after ${settings.timeout ?? "5m"}`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start connector command "${command.join(" ")}": ${error.message}`));
+    });
+    child.once("close", (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, output });
+    });
+  });
+}
