@@ -268,3 +268,22 @@ describe("directory fixture format", () => {
     expect(() => parseDirectorySpec({ users: [] })).toThrow(/tenant/);
   });
 });
+
+describe("directory paging", () => {
+  it("pages /users with $top and @odata.nextLink until the last page", async () => {
+    const w = makeWorld();
+    const first = await w.call("GET", "/users?$top=2&$select=id,userPrincipalName");
+    expect(first.body.value).toHaveLength(2);
+    const seen = [...first.body.value];
+    let next: string | undefined = first.body["@odata.nextLink"];
+    expect(next).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/users\?.*\$skiptoken=/);
+    while (next) {
+      const page = await w.call("GET", next);
+      seen.push(...page.body.value);
+      next = page.body["@odata.nextLink"];
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen.map((u) => u.id)).size).toBe(5);
+    expect((await w.call("GET", "/users?$top=1000")).status).toBe(400);
+  });
+});

@@ -133,6 +133,47 @@ export function parseUserFilter(filter: string): (u: DirectoryUser) => boolean {
   return (u) => tests.some((t) => t(u));
 }
 
+/**
+ * `$top` (1–999, default 100) and `@odata.nextLink` with an opaque `$skiptoken`, on the caller's
+ * origin, keeping the other query options — the shape Graph pages directory collections in.
+ */
+function paginate<T>(ctx: RouteContext, all: T[]): { items: T[]; nextLink: Record<string, string> } {
+  const raw = ctx.query.get("$top");
+  const top = raw === null ? 100 : Number(raw);
+  if (!Number.isInteger(top) || top < 1 || top > 999) {
+    throw new GraphError(
+      400,
+      "Request_BadRequest",
+      `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`,
+    );
+  }
+  const token = ctx.query.get("$skiptoken");
+  let offset = 0;
+  if (token !== null) {
+    const decoded = Number(
+      Buffer.from(token, "base64url")
+        .toString()
+        .replace(/^cgsim:/, ""),
+    );
+    if (!Number.isInteger(decoded) || decoded < 0)
+      throw new GraphError(
+        400,
+        "Request_BadRequest",
+        "The specified page token value has expired or is invalid.",
+      );
+    offset = decoded;
+  }
+  const items = all.slice(offset, offset + top);
+  if (offset + top >= all.length) return { items, nextLink: {} };
+  // Keep the caller's query text as sent (Graph writes `$skiptoken=`, not `%24skiptoken=`).
+  const kept = ctx.url.search
+    .replace(/^\?/, "")
+    .split("&")
+    .filter((p) => p && !/^(\$|%24)skiptoken=/i.test(p));
+  kept.push(`$skiptoken=${Buffer.from(`cgsim:${offset + top}`).toString("base64url")}`);
+  return { items, nextLink: { "@odata.nextLink": `${ctx.url.origin}${ctx.url.pathname}?${kept.join("&")}` } };
+}
+
 export function directoryRoutes(directory: Directory, issuer: TokenIssuer): Route[] {
   const userCtx = (ctx: RouteContext, single: boolean) => {
     const sel = ctx.query.get("$select");
@@ -143,18 +184,10 @@ export function directoryRoutes(directory: Directory, issuer: TokenIssuer): Rout
       requireDirectoryPermission(caller, [...PERMS.userRead]);
       const filter = ctx.query.get("$filter");
       const test = filter ? parseUserFilter(filter) : () => true;
-      const top = Number(ctx.query.get("$top") ?? "100");
-      if (!Number.isInteger(top) || top < 1 || top > 999)
-        throw new GraphError(
-          400,
-          "Request_BadRequest",
-          "Invalid page size specified: '" +
-            ctx.query.get("$top") +
-            "'. Must be between 1 and 999 inclusive.",
-        );
       const users = [...directory.users.values()].filter(test);
-      const value = users.slice(0, top).map((u) => select(ctx, userResource(u), DEFAULT_USER_FIELDS));
-      return graphJson(ctx, { "@odata.context": userCtx(ctx, false), value });
+      const page = paginate(ctx, users);
+      const value = page.items.map((u) => select(ctx, userResource(u), DEFAULT_USER_FIELDS));
+      return graphJson(ctx, { "@odata.context": userCtx(ctx, false), ...page.nextLink, value });
     }),
     ...graphRoutes(issuer, "GET", "/users/:user", "users.get", (ctx, caller) => {
       requireDirectoryPermission(caller, [...PERMS.userRead]);
