@@ -96,6 +96,11 @@ describe("confluence.js 3.2.0 v1 over http with Basic auth", () => {
     expect(memberOf.results.map((g) => g.name)).toEqual(["confluence-users", "leads"]);
   });
 
+  it("searches with CQL through the v1 table", async () => {
+    const found = await v1.search.searchByCQL({ cql: 'type = page and space = "ENG"' });
+    expect(found.results.map((r) => r.content?.id).sort()).toEqual(["1001", "1002", "1003"]);
+  });
+
   it("surfaces the twin's rate limit as RateLimitError with retryAfterMs", async () => {
     world.twin.rateLimits.configure({
       rules: [{ operationId: "getGroups", capacity: 1, refillPerSecond: 0.5 }],
