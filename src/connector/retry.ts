@@ -47,6 +47,21 @@ export function retryDelay(
   return Math.round(exp / 2 + (exp / 2) * random());
 }
 
+/**
+ * Shared by every request to one service: after a Retry-After, nobody sends until it has passed
+ * (Graph throttles per connection; a request racing past the pause would be throttled again).
+ */
+export class ThrottleGate {
+  until = 0;
+
+  async pass(deps: RetryDeps): Promise<number> {
+    const wait = this.until - deps.now();
+    if (wait <= 0) return 0;
+    await deps.sleep(wait);
+    return wait;
+  }
+}
+
 export type Attempt = { kind: "response"; response: Response } | { kind: "network"; error: unknown };
 
 /**
@@ -58,8 +73,10 @@ export async function withRetry(
   policy: RetryPolicy,
   deps: RetryDeps,
   onRetry?: (info: { attempt: number; status: number | "network"; delayMs: number }) => void,
+  gate?: ThrottleGate,
 ): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
+    await gate?.pass(deps);
     let outcome: Attempt;
     try {
       outcome = { kind: "response", response: await send() };
@@ -76,6 +93,7 @@ export async function withRetry(
         ? parseRetryAfter(outcome.response.headers.get("retry-after"), deps.now())
         : undefined;
     const delayMs = retryDelay(policy, attempt, retryAfter, deps.random);
+    if (gate && retryAfter !== undefined) gate.until = Math.max(gate.until, deps.now() + retryAfter);
     if (outcome.kind === "response") await outcome.response.body?.cancel().catch(() => {});
     onRetry?.({
       attempt,

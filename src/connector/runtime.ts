@@ -1,5 +1,5 @@
 import { ConnectorError, httpFailure, type Service } from "./errors.ts";
-import { createLimiter, type RetryPolicy, withRetry } from "./retry.ts";
+import { createLimiter, type RetryPolicy, ThrottleGate, withRetry } from "./retry.ts";
 
 /** Everything the connector takes from its surroundings; tests and the simulator inject these. */
 export interface Runtime {
@@ -56,6 +56,7 @@ export function createHttpClient(
   concurrency: number,
 ): HttpClient {
   const limit = createLimiter(concurrency);
+  const gate = new ThrottleGate();
   const send = (url: string, init: RequestInit = {}, options: SendOptions = {}) =>
     limit(async () => {
       let response: Response;
@@ -72,6 +73,7 @@ export function createHttpClient(
             if (status === 429) stats.throttled[service]++;
             stats.waitedMs += delayMs;
           },
+          gate,
         );
       } catch (error) {
         const cause =

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import type { Service } from "../errors.ts";
-import { type RetryPolicy, withRetry } from "../retry.ts";
+import { type RetryPolicy, ThrottleGate, withRetry } from "../retry.ts";
 import type { CallStats, Runtime } from "../runtime.ts";
 
 /**
@@ -18,6 +18,7 @@ export function graphMiddleware(options: {
 }): Middleware[] {
   const { runtime, policy, stats, graphOrigin, token } = options;
   const service: Service = "graph";
+  const gate = new ThrottleGate();
 
   class BearerToken implements Middleware {
     #next?: Middleware;
@@ -53,6 +54,7 @@ export function graphMiddleware(options: {
           if (status === 429) stats.throttled[service]++;
           stats.waitedMs += delayMs;
         },
+        gate,
       );
     }
   }

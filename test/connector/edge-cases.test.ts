@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStateStore } from "../../src/connector/state.ts";
+import { World } from "../../src/scenarios/world.ts";
+import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
+import { accessMatrix, CONNECTION, configFor, connectorFor, indexOf, makeWorld } from "./harness.ts";
+
+describe("edge cases against the twins", () => {
+  it("Graph ingestion throttling: every throttled request is retried no sooner than its Retry-After", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    world.graph.ingestionItemsPerSecond = 2;
+    const report = await connectorFor(world, configFor(world)).fullCrawl();
+    expect(Object.keys(indexOf(world)).length).toBe(13);
+    expect(report.throttled.graph).toBeGreaterThan(0);
+    // Per request: the retry of a throttled PUT comes at least Retry-After later (journal, SimClock).
+    const entries = world.host.journal
+      .entries()
+      .filter((e) => e.method === "PUT" && e.path.includes("/items/"));
+    let checked = 0;
+    entries.forEach((e, i) => {
+      if (e.status !== 429) return;
+      const retry = entries.slice(i + 1).find((n) => n.path === e.path);
+      expect(retry).toBeDefined();
+      expect(Date.parse(retry!.at) - Date.parse(e.at)).toBeGreaterThanOrEqual((e.retryAfter ?? 0) * 1000);
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(0);
+    // Not asserted: the twin's per-connection `retryDiscipline` record also counts first attempts
+    // that were already in flight when another request got its 429 (unavoidable with concurrency).
+    expect(world.graph.retryDiscipline.length).toBeGreaterThan(0);
+  });
+
+  it("connection quota: items over the limit fail with 1009, the rest is indexed and the crawl completes", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    world.graph.setQuota({ perConnection: 10 });
+    const report = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(report.complete).toBe(true);
+    expect(Object.keys(indexOf(world)).length).toBe(10);
+    expect(report.counts.failed).toBe(3);
+    expect(report.errors.map((e) => e.code)).toEqual([1009, 1009, 1009]);
+    // Failed items are retried by the next full crawl once there is room, and never deleted meanwhile.
+    world.graph.setQuota({ perConnection: 100 });
+    const again = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(again.counts.indexed).toBe(3);
+    expect(Object.keys(indexOf(world)).length).toBe(13);
+  });
+
+  it("anonymous space on a site without anonymous access: nobody unless a group grants it (policy confluence); everyone (documented)", async () => {
+    const site = { ...SITE, site: { ...SITE.site, anonymousAccess: false } };
+    const world = makeWorld(site, DIRECTORY);
+    await connectorFor(world, configFor(world)).fullCrawl();
+    // PUB also grants confluence-users, so members still see the handbook; anonymous adds no one.
+    const truthWorld = accessMatrix(world, UPNS)["3001"];
+    expect(truthWorld).not.toEqual([]);
+    const acl = world.graph.connection(CONNECTION)!.items.get("3001")!.acl;
+    expect(acl.some((e) => e.type === "everyone")).toBe(false);
+
+    const documented = makeWorld(site, DIRECTORY);
+    await connectorFor(
+      documented,
+      configFor(documented, { permissions: { policy: "documented" } }),
+    ).fullCrawl();
+    const docAcl = documented.graph.connection(CONNECTION)!.items.get("3001")!.acl;
+    expect(docAcl).toEqual([expect.objectContaining({ type: "everyone", accessType: "grant" })]);
+  });
+
+  it("non-AAD mapping: regex + {n} formula maps matching users only (S19)", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const report = await connectorFor(
+      world,
+      configFor(world, {
+        identity: {
+          source: "nonAad",
+          property: "email",
+          pattern: "^(\\w)\\w*\\.(\\w+)@fabrikam\\.com$",
+          formula: "{0}{1}@contoso.com",
+        },
+      }),
+    ).fullCrawl();
+    const matrix = accessMatrix(world, UPNS);
+    expect(matrix["2003"]).toEqual(["dsmith@contoso.com"]); // dave.smith@fabrikam.com → dsmith@contoso.com
+    expect(matrix["1001"]).toEqual([]); // alice's email does not match the regex: fail closed
+    expect(report.unmappedIdentities.find((u) => u.displayName === "Alice")?.reason).toBe("no-match");
+  });
+
+  it("the contoso catalog fixture crawls end to end", async () => {
+    const { loadDirectoryFile, loadSiteFile, DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE } = await import(
+      "../../src/fixtures/load.ts"
+    );
+    const directory = loadDirectoryFile(DEFAULT_DIRECTORY_FILE);
+    const world = new World({ site: loadSiteFile(DEFAULT_SITE_FILE), directory });
+    const app = directory.apps![0];
+    const report = await connectorFor(world, {
+      ...configFor(world),
+      confluence: {
+        siteUrl: "https://contoso.atlassian.net",
+        auth: { type: "basic", email: "svc-crawler@contoso.com", apiToken: "crawler-token" },
+      },
+      graph: {
+        tenantId: world.directory.tenantId,
+        clientId: app.clientId,
+        clientSecret: app.secret,
+        connection: { id: CONNECTION, name: "Contoso" },
+      },
+    })
+      .fullCrawl()
+      .catch((e: { report?: unknown }) => e.report ?? e);
+    expect(report).toMatchObject({ complete: true });
+    const ids = Object.keys(indexOf(world));
+    expect(ids).not.toContain("1010"); // archived (S25)
+    expect(ids).toContain("1100"); // blog post
+  });
+});
