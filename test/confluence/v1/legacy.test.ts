@@ -142,3 +142,55 @@ describe("GET /content/{id}", () => {
     expect((await get("/rest/api/content/999999")).status).toBe(404);
   });
 });
+
+describe("older crawlers' v1 lists", () => {
+  it("GET /space lists visible spaces without status (measured), deprecated", async () => {
+    const res = await get("/rest/api/space?limit=1");
+    expect(res.headers.get("deprecation")).toBe(DEPRECATION);
+    const body = await res.json();
+    expect(body.results.map((s: { key: string }) => s.key)).toEqual(["ENG"]);
+    expect(body.results[0].status).toBeUndefined();
+    expect(body._links.next).toBe("/rest/api/space?next=true&limit=1&start=1");
+    const dave = await (await get("/rest/api/space", "dave")).json();
+    expect(dave.results.map((s: { key: string }) => s.key)).toEqual(["PUB"]);
+    const filtered = await (await get("/rest/api/space?spaceKey=PUB&spaceKey=ENG&type=global")).json();
+    expect(filtered.size).toBe(2);
+  });
+
+  it("GET /content/{id}/child/page lists visible current children; attachment and comment lists are empty", async () => {
+    const bob = await (await get("/rest/api/content/1002/child/page", "bob")).json();
+    expect(bob.results.map((c: { id: string }) => c.id)).toEqual(["1003", "1004"]);
+    const alice = await (await get("/rest/api/content/1002/child/page?expand=version")).json();
+    expect(alice.results.map((c: { id: string }) => c.id)).toEqual(["1003", "1004"]);
+    const carol = await (await get("/rest/api/content/1001/child/page", "carol")).json();
+    expect(carol.results.map((c: { id: string }) => c.id)).toEqual(["1005"]);
+    const attachments = await get("/rest/api/content/1001/child/attachment");
+    expect(await attachments.json()).toMatchObject({ results: [], size: 0, start: 0, limit: 25 });
+    expect((await get("/rest/api/content/1001/child/comment")).status).toBe(200);
+    expect((await get("/rest/api/content/1001/child/bogus")).status).toBe(400);
+  });
+
+  it("GET /content/{id}/descendant/page walks the visible subtree (current v1: no deprecation)", async () => {
+    const res = await get("/rest/api/content/1001/descendant/page", "bob");
+    expect(res.headers.get("deprecation")).toBeNull();
+    expect((await res.json()).results.map((c: { id: string }) => c.id)).toEqual([
+      "1002",
+      "1003",
+      "1004",
+      "1005",
+    ]);
+    const carol = await (await get("/rest/api/content/1001/descendant/page", "carol")).json();
+    expect(carol.results.map((c: { id: string }) => c.id)).toEqual(["1005"]);
+    const root = await (await get("/rest/api/content/1001/descendant/page?depth=root", "bob")).json();
+    expect(root.results.map((c: { id: string }) => c.id)).toEqual(["1002", "1005"]);
+  });
+
+  it("GET /content/{id}/label answers a LabelArray with limit 200", async () => {
+    const body = await (await get("/rest/api/content/1001/label")).json();
+    expect(body).toMatchObject({
+      results: [{ prefix: "global", name: "home", label: "home" }],
+      limit: 200,
+      size: 1,
+    });
+  });
+});

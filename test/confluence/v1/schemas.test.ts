@@ -26,6 +26,7 @@ beforeAll(async () => {
     ["contentRestrictionArray", "ContentRestrictionArraySchema"],
     ["getRestrictionsByOperation", "GetRestrictionsByOperationSchema"],
     ["permissionCheckResponse", "PermissionCheckResponseSchema"],
+    ["labelArray", "LabelArraySchema"],
   ];
   for (const [file, name] of files) {
     const mod = (await import(`${MODELS}/${file}.js`)) as Record<string, Schema>;
@@ -113,5 +114,9 @@ describe("v1 answers match confluence.js 3.x models in strict audit mode", () =>
       await (await get(`/rest/api/content?spaceKey=ENG&limit=2&expand=${FULL_EXPAND}`)).json(),
     );
     check("ContentArraySchema", await (await get("/rest/api/content?type=blogpost")).json());
+    check("ContentArraySchema", await (await get("/rest/api/content/1002/child/page?expand=version")).json());
+    check("ContentArraySchema", await (await get("/rest/api/content/1001/child/attachment")).json());
+    check("ContentArraySchema", await (await get("/rest/api/content/1001/descendant/page")).json());
+    check("LabelArraySchema", await (await get("/rest/api/content/1001/label")).json());
   });
 });

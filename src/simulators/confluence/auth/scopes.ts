@@ -38,6 +38,12 @@ const V1_GRANULAR: Record<string, string[][]> = {
   getCurrentUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getGroupMembershipsForUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getSpace: [["read:space-details:confluence"]],
+  getSpaces: [["read:space-details:confluence"]],
+  getContentChildrenByType: [["read:content-details:confluence"]],
+  getAttachments: [["read:content-details:confluence"]],
+  getContentComments: [["read:content-details:confluence"]],
+  getDescendantsOfType: [["read:content-details:confluence"]],
+  getLabelsForContent: [["read:content-details:confluence"]],
   searchByCQL: [["read:content-details:confluence"]],
   searchContentByCQL: [["read:content-details:confluence"]],
 };
