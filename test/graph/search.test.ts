@@ -245,3 +245,57 @@ describe("explainAccess", () => {
     expect(w.twin.canAccess("alice@contoso.onmicrosoft.com", "wiki", "p6")).toBe(false);
   });
 });
+
+describe("search refiners and sorting", () => {
+  it("aggregates refinable properties, filters by bucket token, sorts by refinable properties", async () => {
+    const { w } = await world();
+    const token = await w.userToken("alice@contoso.onmicrosoft.com");
+    const agg = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", {
+        aggregations: [
+          { field: "spaceKey", size: 10, bucketDefinition: { sortBy: "count", isDescending: true } },
+        ],
+      }),
+      token,
+    );
+    const container = agg.body.value[0].hitsContainers[0];
+    expect(container.aggregations).toEqual([
+      {
+        field: "spaceKey",
+        buckets: [
+          { key: "ENG", count: 2, aggregationFilterToken: `"ǂǂ${Buffer.from("ENG").toString("hex")}"` },
+          { key: "HR", count: 2, aggregationFilterToken: `"ǂǂ${Buffer.from("HR").toString("hex")}"` },
+        ],
+      },
+    ]);
+    const filtered = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", {
+        aggregationFilters: [`spaceKey:${container.aggregations[0].buckets[1].aggregationFilterToken}`],
+      }),
+      token,
+    );
+    expect(ids(filtered.body)).toEqual(["p3", "p5"]);
+    const sorted = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", { sortProperties: [{ name: "spaceKey", isDescending: true }] }),
+      token,
+    );
+    expect(
+      sorted.body.value[0].hitsContainers[0].hits.map(
+        (h: { resource: { properties: { spaceKey: string } } }) => h.resource.properties.spaceKey,
+      ),
+    ).toEqual(["HR", "HR", "ENG", "ENG"]);
+    const notRefinable = await w.call(
+      "POST",
+      "/search/query",
+      query("roadmap", { aggregations: [{ field: "title" }] }),
+      token,
+    );
+    expect(notRefinable.status).toBe(400);
+  });
+});

@@ -24,6 +24,7 @@ import type {
 } from "./model.ts";
 import { type ResolveResult, resolveUrl, validateResolvers } from "./resolvers.ts";
 import { validateSchema, validateSchemaUpdate } from "./schema-rules.ts";
+import { aggregate, applyAggregationFilters, sortHits } from "./search/aggregations.ts";
 import { runQuery, type SearchHit } from "./search/search.ts";
 
 export interface GraphTwinOptions {
@@ -96,6 +97,9 @@ export interface SearchRequestInput {
   from?: number;
   size?: number;
   fields?: string[];
+  aggregations?: unknown;
+  aggregationFilters?: unknown;
+  sortProperties?: unknown;
 }
 
 export interface SearchResultItem {
@@ -654,7 +658,13 @@ export class GraphTwin {
   search(
     user: string,
     req: SearchRequestInput,
-  ): { total: number; moreResultsAvailable: boolean; terms: string[]; hits: SearchResultItem[] } {
+  ): {
+    total: number;
+    moreResultsAvailable: boolean;
+    terms: string[];
+    hits: SearchResultItem[];
+    aggregations?: ReturnType<typeof aggregate>;
+  } {
     const candidates: Array<{ conn: ExternalConnection; item: ExternalItem }> = [];
     const ids = req.connectionIds ?? [...this.connections.keys()];
     for (const cid of ids) {
@@ -668,7 +678,14 @@ export class GraphTwin {
         if (decide(item.acl, p, this.directory.tenantId).allowed) candidates.push({ conn, item });
       }
     }
-    const { hits, terms } = runQuery(req.query, candidates);
+    const conns = ids
+      .map((id) => this.connections.get(id))
+      .filter((c): c is ExternalConnection => c !== undefined);
+    const matched = runQuery(req.query, candidates);
+    const terms = matched.terms;
+    const filtered = applyAggregationFilters(matched.hits, req.aggregationFilters, conns);
+    const aggregations = aggregate(filtered, req.aggregations, conns);
+    const hits = sortHits(filtered, req.sortProperties, conns);
     const from = req.from ?? 0;
     const size = req.size ?? 25;
     const page = hits.slice(from, from + size);
@@ -676,6 +693,7 @@ export class GraphTwin {
       total: hits.length,
       moreResultsAvailable: from + size < hits.length,
       terms,
+      aggregations,
       hits: page.map((h: SearchHit, i) => ({
         hitId: h.item.id,
         rank: from + i + 1,

@@ -65,7 +65,16 @@ export function searchRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
           throw invalid("fields must be an array of strings");
         fields = r.fields as string[];
       }
-      const result = twin.search(caller.userId, { query: queryString, connectionIds, from, size, fields });
+      const result = twin.search(caller.userId, {
+        query: queryString,
+        connectionIds,
+        from,
+        size,
+        fields,
+        aggregations: r.aggregations,
+        aggregationFilters: r.aggregationFilters,
+        sortProperties: r.sortProperties,
+      });
       const container: Record<string, unknown> = {};
       if (result.hits.length > 0) {
         container.hits = result.hits.map((h) => ({
@@ -81,6 +90,7 @@ export function searchRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
       }
       container.total = result.total;
       container.moreResultsAvailable = result.moreResultsAvailable;
+      if (result.aggregations) container.aggregations = result.aggregations;
       ctx.note(`search as ${caller.userId}: "${queryString}" → ${result.total} hits`);
       return { searchTerms: result.terms.map((t) => t.toLowerCase()), hitsContainers: [container] };
     });
