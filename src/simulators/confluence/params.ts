@@ -28,15 +28,18 @@ const INT64_MAX = 9_223_372_036_854_775_807n;
 
 /** True for a decimal that fits a Java long (what v2 declares for every numeric id). */
 export function isLong(value: string): boolean {
-  if (!/^-?\d{1,19}$/.test(value)) return false;
+  if (!/^[-+]?\d{1,19}$/.test(value)) return false;
   const n = BigInt(value);
   return n <= INT64_MAX && n >= -INT64_MAX - 1n;
 }
 
-/** A path or query id declared int64: `abc` → 400 `… Expected type is long.` */
+/**
+ * A path or query id declared int64: `abc` → 400 `… Expected type is long.` Parsed like Java's
+ * Long.parseLong, so `007` and `+7` name content 7.
+ */
 export function longId(value: string, name = "id"): string {
   if (!isLong(value)) throw wrongType(name, value, "long");
-  return value;
+  return BigInt(value).toString();
 }
 
 /**

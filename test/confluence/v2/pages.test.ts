@@ -145,6 +145,12 @@ describe("GET /pages/{id}", () => {
     });
   });
 
+  it("reads ids like Java longs: leading zeros and a plus sign name the same page", async () => {
+    expect((await get(fetch, `/wiki/api/v2/pages/000${design}`)).body.id).toBe(design);
+    expect((await get(fetch, `/wiki/api/v2/pages/%2B${design}`)).body.id).toBe(design);
+    expect((await get(fetch, "/wiki/api/v2/pages/99999999999999999999")).status).toBe(400);
+  });
+
   it("hides trashed pages unless status=trashed; serves archived by default", async () => {
     const binned = pageId(store, "Binned Page");
     expect((await get(fetch, `/wiki/api/v2/pages/${binned}`)).status).toBe(404);
