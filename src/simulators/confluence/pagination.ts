@@ -49,6 +49,9 @@ export function readCursor(query: URLSearchParams, order: string): Cursor | unde
     throw BAD_CURSOR();
   }
   if (!isCursor(parsed) || parsed.contentOrder !== order) throw BAD_CURSOR();
+  // Title, key and name orders carry strings; every other order a number.
+  const textual = order === "title" || order === "key" || order === "name";
+  if (textual !== (typeof parsed.contentOrderValue === "string")) throw BAD_CURSOR();
   return parsed;
 }
 

@@ -159,6 +159,10 @@ describe("v2 cursor pagination", () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual(measured);
     }
+    const forged = Buffer.from('{"id":"1","contentOrder":"id","contentOrderValue":"x"}').toString("base64");
+    expect((await get(t.fetch, `/wiki/api/v2/pages?cursor=${encodeURIComponent(forged)}`)).body).toEqual(
+      measured,
+    );
     const next = (await get(t.fetch, "/wiki/api/v2/pages?limit=1")).body._links.next as string;
     const wrongSort = await get(t.fetch, `${next}&sort=title`);
     expect(wrongSort.body).toEqual(measured);
