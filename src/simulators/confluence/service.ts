@@ -15,7 +15,7 @@ import {
   v2Error,
   v2NotFound,
 } from "./errors.ts";
-import { AccessEvaluator } from "./permissions.ts";
+import { AccessEvaluator, type Reason } from "./permissions.ts";
 import { v1Routes } from "./routes/v1/index.ts";
 import { v2Routes } from "./routes/v2/index.ts";
 import { stableUuid } from "./seed.ts";
@@ -120,15 +120,22 @@ async function authorizeAndRun(
   gateway: boolean,
 ): Promise<Response> {
   const { store } = twin;
-  const caller = authenticate(twin, ctx.request, gateway, route);
+  const caller = authenticate(twin, ctx, gateway, route);
   if (caller instanceof Response) return caller;
   if (caller.scopes) {
     const needed = requiredScopes(route);
     if (!needed) ctx.note(`no scope table entry for ${route.operationId}: token let through`);
-    else if (!scopesAllow(caller.scopes, needed)) return scopeMismatch();
+    else if (!scopesAllow(caller.scopes, needed)) {
+      ctx.note(`scope: ${route.operationId} needs ${needed.map((a) => a.join(" + ")).join(" or ")}`);
+      return scopeMismatch();
+    }
   }
   const access = new AccessEvaluator(store, caller.subject);
-  if (!access.siteAccess()) return rejected(route);
+  const siteReasons: Reason[] = [];
+  if (!access.siteAccess(siteReasons)) {
+    ctx.note(`auth: ${siteReasons.map((r) => r.detail).join("; ")}`);
+    return rejected(route);
+  }
   if (route.deprecated && twin.v1Removed(route.operationId, caller.mode)) {
     return v1Error(410, "This deprecated endpoint has been removed.");
   }
@@ -144,22 +151,31 @@ async function authorizeAndRun(
  */
 function authenticate(
   twin: ConfluenceTwin,
-  request: Request,
+  ctx: RouteContext,
   gateway: boolean,
   route: ConfluenceRoute,
 ): Caller | Response {
-  const header = request.headers.get("authorization");
+  const header = ctx.request.headers.get("authorization");
   if (!header) return { mode: "anonymous", subject: { type: "anonymous" }, gateway };
   if (/^Basic\s/i.test(header)) {
     const result = checkBasic(twin.store, header);
-    if (result.kind === "malformed") return tomcatUnauthorized();
-    if (result.kind === "rejected") return rejected(route);
+    if (result.kind === "malformed") {
+      ctx.note("auth: unparseable Basic credentials");
+      return tomcatUnauthorized();
+    }
+    if (result.kind === "rejected") {
+      ctx.note(`auth: Basic rejected (${result.why})`);
+      return rejected(route);
+    }
     return { mode: "basic", subject: { type: "user", accountId: result.accountId }, gateway };
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer && gateway) {
     const grant = twin.oauth.accessToken(bearer[1]);
-    if (!grant) return gatewayUnauthorized();
+    if (!grant) {
+      ctx.note("auth: unknown or expired OAuth access token");
+      return gatewayUnauthorized();
+    }
     return {
       mode: "oauth",
       subject: { type: "user", accountId: grant.accountId },
@@ -167,6 +183,9 @@ function authenticate(
       gateway,
     };
   }
+  ctx.note(
+    gateway ? "auth: unsupported Authorization scheme" : "auth: Bearer tokens only work through the gateway",
+  );
   return rejected(route);
 }
 

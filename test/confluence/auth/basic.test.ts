@@ -112,3 +112,18 @@ describe("CQL search routes behind the same gate", () => {
     expect(ids).not.toContain("1003");
   });
 });
+
+describe("why a request was rejected, in the journal", () => {
+  it("notes the auth reason without changing the answer", async () => {
+    const w = makeWorld();
+    await w.get("/rest/api/group", null, { headers: { authorization: basic("bob", "nope") } });
+    await w.get("/rest/api/group", "olga");
+    await w.get("/rest/api/group", null);
+    const notes = w.host.journal.entries({ status: 403 }).map((e) => e.notes?.[0]);
+    expect(notes).toEqual([
+      "auth: Basic rejected (wrong API token for Bob)",
+      "auth: Basic rejected (Olga is deactivated)",
+      "auth: Anonymous users are not allowed to use Confluence",
+    ]);
+  });
+});
