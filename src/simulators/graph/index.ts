@@ -6,6 +6,7 @@ export {
   type Principal,
   principalFor,
 } from "./acl.ts";
+export { installGraphAdmin } from "./admin.ts";
 export { GRAPH_JSON, GraphError } from "./errors.ts";
 export { DEFAULT_ITEM_RULES, type ItemRules } from "./items.ts";
 export { assertAllowed, type ConnectionOperationName, isAllowed, OPERATION_TABLE } from "./lifecycle.ts";
