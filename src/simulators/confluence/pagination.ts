@@ -6,8 +6,10 @@ import type { ConfluenceStore } from "./store.ts";
 /**
  * v2 cursor pagination (confluence-api.md §2.3). The cursor is opaque base64 JSON shaped like the
  * measured one, `{"id":"302737","contentOrder":"id","contentOrderValue":302737}`: the sort key and
- * id of the last item served. Resuming is a binary search for that key in the sorted list, so a
- * deleted or moved item never makes a page repeat or skip the others.
+ * id of the last item served. Resuming is a binary search for that key in the sorted list, so
+ * removing an item between requests never makes later pages repeat or skip others; an item whose
+ * sort key changes mid-crawl (edited under `-modified-date`) may be seen twice or not at all, as
+ * with any keyset cursor.
  */
 export interface Cursor {
   id: string;
