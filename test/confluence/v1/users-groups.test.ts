@@ -93,6 +93,14 @@ describe("users", () => {
     expect((await (await get("/rest/api/user/current", "carol")).json()).accountId).toBe(id("carol"));
   });
 
+  it("GET /user/anonymous describes the anonymous user", async () => {
+    expect(await (await get("/rest/api/user/anonymous")).json()).toMatchObject({
+      type: "anonymous",
+      displayName: "Anonymous",
+      _links: { self: "https://acme.atlassian.net/wiki/rest/api/user/anonymous" },
+    });
+  });
+
   it("GET /user/memberof lists the user's groups alphabetically", async () => {
     const body = await (await get(`/rest/api/user/memberof?accountId=${id("alice")}`)).json();
     expect(body.results.map((g: { name: string }) => g.name)).toEqual([

@@ -35,6 +35,7 @@ const V1_GRANULAR: Record<string, string[][]> = {
   getGroupMembersByGroupId: [["read:group:confluence", "read:user:confluence"]],
   getUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getBulkUserLookup: [["read:content-details:confluence"], ["read:user:confluence"]],
+  getAnonymousUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getCurrentUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getGroupMembershipsForUser: [["read:content-details:confluence"], ["read:user:confluence"]],
   getSpace: [["read:space-details:confluence"]],

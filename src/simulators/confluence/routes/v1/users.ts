@@ -27,6 +27,13 @@ export function userRoutes(): ConfluenceRoute[] {
     },
     {
       method: "GET",
+      path: "/rest/api/user/anonymous",
+      operationId: "getAnonymousUser",
+      api: "v1",
+      handler: (ctx) => ok(renderAnonymous(ctx.base)),
+    },
+    {
+      method: "GET",
       path: "/rest/api/user/memberof",
       operationId: "getGroupMembershipsForUser",
       api: "v1",
