@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { printError } from "./errors.ts";
+import { registerExplain } from "./explain.ts";
+import { registerRun } from "./run.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
 import { registerServe } from "./serve.ts";
@@ -10,9 +12,11 @@ export function createProgram(): Command {
     .description("Confluence Cloud → Microsoft Graph connector simulator")
     .option("--debug", "print stack traces with errors")
     .showHelpAfterError();
+  registerRun(program);
   registerServe(program);
   registerSeed(program);
   registerSchema(program);
+  registerExplain(program);
   return program;
 }
 

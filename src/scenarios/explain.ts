@@ -1,7 +1,8 @@
+import type { AclEntry } from "../simulators/graph/model.ts";
 import type { RunContext } from "./context.ts";
 import { oracleInput } from "./expect/check.ts";
 import { entryRef } from "./expect/notation.ts";
-import { identityFor, truthFor } from "./parity.ts";
+import { classifyPair, identityFor, truthFor } from "./parity.ts";
 
 /**
  * The chain of reasons for one user × item: Confluence's decision, what the connector made of the
@@ -28,6 +29,17 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   out.push(`  → ${truth.allowed ? "can view" : "cannot view"}`);
 
   const input = oracleInput(ctx);
+  // External groups are shown with their members, so an opaque id still says who it admits.
+  const describe = (e: AclEntry): string => {
+    const ref = entryRef(world, e);
+    if (e.type !== "externalGroup") return ref;
+    const group = world.graph.connection(connectionId)?.groups.get(e.value);
+    if (!group) return `${ref} (missing group)`;
+    const members = [...group.members.values()].map((m) =>
+      entryRef(world, { type: m.type, value: m.id, accessType: "grant" }).replace(/^user:/, ""),
+    );
+    return `${ref}{${members.join(", ")}}`;
+  };
   out.push("Connector:");
   out.push(`  identity: ${identityFor(input, user, truth.account).detail}`);
   const conn = world.graph.connection(connectionId);
@@ -36,7 +48,7 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   else if (!item) out.push("  item not in the index");
   else
     out.push(
-      `  ACL written: ${item.acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(world, e)}`).join(", ") || "(empty: deny-all)"}`,
+      `  ACL written: ${item.acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${describe(e)}`).join(", ") || "(empty: deny-all)"}`,
     );
 
   out.push("Graph:");

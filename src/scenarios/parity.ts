@@ -23,6 +23,8 @@ export interface OracleInput {
   lastCrawlMode?: "full" | "incremental";
   /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
   permissionChangesSinceFullCrawl: string[];
+  /** accountId the connector crawls as: it can only index what this account can view. */
+  crawlAccount?: string;
   /** Permission changes made after the last crawl of any kind (not crawled yet). */
   permissionChangesSinceLastCrawl: string[];
 }
@@ -110,32 +112,16 @@ export function identityFor(
 }
 
 export function runParity(input: OracleInput): ParityReport {
-  const { world, connectionId } = input;
-  const conn = world.graph.connection(connectionId);
+  const { world } = input;
   const users = [...world.directory.users.values()].filter((u) => u.accountEnabled);
   const contents = [...world.confluence.store.content.values()].filter(
     (c) => c.type === "page" || c.type === "blogpost",
   );
   const differences: ParityDifference[] = [];
   for (const content of contents) {
-    const indexed = conn?.items.has(content.id) ?? false;
     for (const user of users) {
-      const truth = truthFor(world, user, content);
-      const granted = indexed && world.graph.canAccess(user.id, connectionId, content.id);
-      if (truth.allowed === granted) continue;
-      const kind = granted ? "overExposed" : "underExposed";
-      const { reason, documented } =
-        kind === "overExposed"
-          ? classifyOver(input, truth, content)
-          : classifyUnder(input, user, truth, content, indexed);
-      differences.push({
-        kind,
-        user: user.userPrincipalName,
-        item: content.id,
-        title: content.title,
-        reason,
-        documented,
-      });
+      const d = classifyPair(input, user, content);
+      if (d) differences.push(d);
     }
   }
   const count = (kind: ParityDifference["kind"], documented: boolean) =>
@@ -148,6 +134,25 @@ export function runParity(input: OracleInput): ParityReport {
     documented: { overExposed: count("overExposed", true), underExposed: count("underExposed", true) },
     differences,
   };
+}
+
+/** The difference for one person × content, or undefined when truth and index agree. */
+export function classifyPair(
+  input: OracleInput,
+  user: DirectoryUser,
+  content: Content,
+): ParityDifference | undefined {
+  const { world, connectionId } = input;
+  const indexed = world.graph.connection(connectionId)?.items.has(content.id) ?? false;
+  const truth = truthFor(world, user, content);
+  const granted = indexed && world.graph.canAccess(user.id, connectionId, content.id);
+  if (truth.allowed === granted) return undefined;
+  const kind = granted ? "overExposed" : "underExposed";
+  const { reason, documented } =
+    kind === "overExposed"
+      ? classifyOver(input, truth, content)
+      : classifyUnder(input, user, truth, content, indexed);
+  return { kind, user: user.userPrincipalName, item: content.id, title: content.title, reason, documented };
 }
 
 function classifyOver(
@@ -170,6 +175,22 @@ function classifyOver(
       documented: true,
     };
   }
+  if (input.config?.permissions.policy === "documented" && denied?.check === "space") {
+    const own = truth.reasons.length === 0 ? undefined : content.restrictions.read;
+    if (own && (own.users.length > 0 || own.groups.length > 0) && truth.account) {
+      const evaluator = new AccessEvaluator(input.world.confluence.store, {
+        type: "user",
+        accountId: truth.account.accountId,
+      });
+      const admitted =
+        own.users.includes(truth.account.accountId) || own.groups.some((g) => evaluator.groupIds.has(g));
+      if (admitted)
+        return {
+          reason: `page restrictions take precedence over space permissions (documented policy): ${denied.detail}`,
+          documented: true,
+        };
+    }
+  }
   return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
 }
 
@@ -183,6 +204,17 @@ function classifyUnder(
   if (input.lastCrawlAt === undefined) return { reason: "no crawl has run yet", documented: true };
   const stale = staleness(input, content);
   if (stale) return { reason: stale, documented: true };
+  if (!indexed && input.crawlAccount) {
+    const crawler = new AccessEvaluator(input.world.confluence.store, {
+      type: "user",
+      accountId: input.crawlAccount,
+    });
+    if (!crawler.canView(content))
+      return {
+        reason: "the crawl account cannot view this content, so it cannot be indexed",
+        documented: true,
+      };
+  }
   if (!indexed && content.status === "archived")
     return { reason: "archived content is not indexed", documented: true };
   const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));

@@ -21,6 +21,10 @@ export interface RunOptions {
   transport?: TransportName;
   /** Called after each step (progress output). */
   onStep?: (result: StepResult) => void;
+  /** Keep running after a failed step (explain does, to reach the state it was asked about). */
+  continueOnFailure?: boolean;
+  /** Runs against the live world after step `afterStep` (1-based; default: the last step). */
+  inspect?: { afterStep?: number; fn: (ctx: RunContext) => void | Promise<void> };
 }
 
 export interface StepResult {
@@ -114,8 +118,16 @@ export async function runScenario(
       }
       result.steps.push(stepResult);
       options.onStep?.(stepResult);
+      if (options.inspect && index + 1 === (options.inspect.afterStep ?? scenario.steps.length)) {
+        await options.inspect.fn(ctx);
+      }
       if (!stepResult.ok) {
         result.ok = false;
+        if (options.continueOnFailure) continue;
+        result.skipped = scenario.steps.length - index - 1;
+        break;
+      }
+      if (options.inspect && index + 1 === options.inspect.afterStep) {
         result.skipped = scenario.steps.length - index - 1;
         break;
       }

@@ -358,11 +358,25 @@ export const expectationSchema = z
       .describe("Confluence twin state of a page or blog post"),
     parity: z
       .object({
-        overExposed: z.number().int().min(0).optional(),
-        underExposed: z.number().int().min(0).optional(),
+        overExposed: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("Undocumented over-exposed user × item pairs"),
+        underExposed: z.number().int().min(0).optional().describe("Undocumented under-exposed pairs"),
+        documented: z
+          .object({
+            overExposed: z.number().int().min(0).optional(),
+            underExposed: z.number().int().min(0).optional(),
+          })
+          .strict()
+          .optional()
+          .describe("Pairs explained by a documented limitation or expected staleness"),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe("Truth (Confluence) vs index (Graph) for every directory user × page/blog post"),
   })
   .strict()
   .describe("Checks; every key given must hold");

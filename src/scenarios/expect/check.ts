@@ -243,10 +243,16 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
         problems.push(`${report[kind]} ${kind} (expected ${want})`);
     }
     if (problems.length) {
-      const bugs = report.differences.filter((d) => !d.documented);
+      const wantsDocumented = e.parity.documented !== undefined;
+      const bugs = report.differences.filter((d) => wantsDocumented || !d.documented);
       failures.push(
         `parity: ${problems.join(", ")} over ${report.users} users × ${report.items} items\n${indent(
-          bugs.slice(0, 20).map((d) => `${d.kind} ${d.user} × ${d.item} "${d.title}": ${d.reason}`),
+          bugs
+            .slice(0, 20)
+            .map(
+              (d) =>
+                `${d.kind} ${d.user} × ${d.item} "${d.title}": ${d.documented ? "(documented) " : ""}${d.reason}`,
+            ),
         )}${bugs.length > 20 ? `\n    … ${bugs.length - 20} more` : ""}`,
       );
     }
@@ -258,9 +264,15 @@ export function oracleInput(ctx: RunContext) {
   const last = ctx.crawls.at(-1);
   const fullIndex = ctx.lastFullCrawlStep ?? -1;
   const lastIndex = last?.step ?? -1;
+  const auth = ctx.connector?.config.confluence.auth;
+  const crawler =
+    auth?.type === "basic"
+      ? ctx.world.confluence.store.userByEmail(auth.email)
+      : [...ctx.world.confluence.store.users.values()].find((u) => u.admin && u.active);
   return {
     world: ctx.world,
     connectionId: ctx.connectionId,
+    crawlAccount: crawler?.accountId,
     config: ctx.connector?.config,
     lastCrawlAt: last?.startedAt,
     lastCrawlMode: last?.mode,
@@ -282,17 +294,18 @@ function reportedCodes(crawl: RunContext["crawls"][number]): Set<number> {
   return codes;
 }
 
-/** A request to a service that answered Retry-After N must not come back before N seconds (simulated). */
+/** A request answered with Retry-After N must not be retried before N seconds (simulated time). */
 export function retryViolations(entries: JournalEntry[]): string[] {
   const out: string[] = [];
   const blockedUntil = new Map<string, { until: number; seq: number }>();
   for (const e of entries) {
-    const key = e.service ?? e.host;
+    // The same request (method + URL) may not come back before the announced time.
+    const key = `${e.method} ${e.url}`;
     const at = Date.parse(e.at);
     const block = blockedUntil.get(key);
     if (block && at < block.until) {
       out.push(
-        `retries: ${e.method} ${e.path} at ${e.at} came ${((block.until - at) / 1000).toFixed(1)}s before the Retry-After of request #${block.seq} elapsed`,
+        `retries: ${e.method} ${e.path} retried at ${e.at}, ${((block.until - at) / 1000).toFixed(1)}s before the Retry-After of request #${block.seq} elapsed`,
       );
     }
     if (e.retryAfter !== undefined && (e.status === 429 || e.status === 503))

@@ -1,0 +1,176 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, relative } from "node:path";
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { LoadError } from "../fixtures/errors.ts";
+import { scenarioFiles } from "../scenarios/discover.ts";
+import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
+import { failureText, jsonReport, junitReport } from "../scenarios/reporters.ts";
+import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
+import type { TransportName } from "../scenarios/world.ts";
+import { parseIntOption, UsageError } from "./errors.ts";
+
+interface RunCliOptions {
+  grep?: string;
+  tag?: string[];
+  seed?: number;
+  reporter: string;
+  out?: string;
+  transport?: TransportName;
+  bail?: boolean;
+  concurrency?: number;
+}
+
+const REPORTERS = ["console", "junit", "json"];
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run scenario files (default: scenarios/); exit code 1 when any fails")
+    .argument("[paths...]", "scenario files or directories")
+    .option("--grep <text>", "only scenarios whose name or file contains this text")
+    .option("--tag <tag...>", "only scenarios with one of these tags")
+    .option("--seed <n>", "override every scenario's seed (replay)", parseIntOption("--seed"))
+    .option("--reporter <list>", `comma-separated: ${REPORTERS.join(", ")}`, "console")
+    .option("--out <dir>", "directory for junit.xml and results.json (default: cgsim-report)")
+    .option("--transport <name>", "override the transport: direct | msw | http")
+    .option("--bail", "stop after the first failing scenario")
+    .option(
+      "--concurrency <n>",
+      "scenarios run at once (msw ones always run alone)",
+      parseIntOption("--concurrency"),
+    )
+    .action(async (paths: string[], options: RunCliOptions) => {
+      const ok = await run(paths, options);
+      if (!ok) process.exitCode = 1;
+    });
+}
+
+async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
+  const reporters = options.reporter.split(",").map((r) => r.trim());
+  for (const r of reporters)
+    if (!REPORTERS.includes(r)) throw new UsageError(`unknown reporter "${r}" (${REPORTERS.join(", ")})`);
+  if (options.transport && !["direct", "msw", "http"].includes(options.transport))
+    throw new UsageError(`--transport must be direct, msw or http, not "${options.transport}"`);
+
+  // Load everything first: a broken file is reported with its location and counts as a failure.
+  const loaded: LoadedScenario[] = [];
+  const results: ScenarioResult[] = [];
+  for (const file of scenarioFiles(...paths)) {
+    try {
+      loaded.push(loadScenarioFile(file, { seed: options.seed }));
+    } catch (error) {
+      if (!(error instanceof LoadError)) throw error;
+      results.push(loadFailure(file, error));
+    }
+  }
+  const selected = loaded.filter((l) => {
+    const s = l.scenario;
+    if (options.grep && !`${s.name} ${l.file}`.toLowerCase().includes(options.grep.toLowerCase()))
+      return false;
+    if (options.tag?.length && !(s.tags ?? []).some((t) => options.tag!.includes(t))) return false;
+    return true;
+  });
+  if (selected.length === 0 && results.length === 0) throw new UsageError("no scenario matched");
+
+  const consoleOut = reporters.includes("console");
+  const bar =
+    consoleOut && process.stderr.isTTY
+      ? new SingleBar({
+          format: " {bar} {value}/{total} {name}",
+          clearOnComplete: true,
+          stream: process.stderr,
+        })
+      : undefined;
+  bar?.start(selected.length, 0, { name: "" });
+  const report = (r: ScenarioResult) => {
+    results.push(r);
+    bar?.increment(1, { name: r.name });
+    // With a progress bar the lines wait until it is gone, so they do not tear it.
+    if (consoleOut && !bar) printLine(r);
+  };
+  if (!bar) for (const r of results) if (consoleOut) printLine(r);
+
+  const transportOf = (l: LoadedScenario) => options.transport ?? l.scenario.transport ?? "direct";
+  const parallel = selected.filter((l) => transportOf(l) !== "msw");
+  const serial = selected.filter((l) => transportOf(l) === "msw");
+  let stop = false;
+  const runOne = async (l: LoadedScenario) => {
+    if (stop) return;
+    const r = await runScenario(l, { transport: options.transport });
+    report(r);
+    if (!r.ok && options.bail) stop = true;
+  };
+  const width = options.concurrency ?? Math.max(1, Math.min(4, availableParallelism()));
+  const queue = [...parallel];
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
+    }),
+  );
+  for (const l of serial) await runOne(l);
+  bar?.stop();
+
+  results.sort((a, b) => a.file.localeCompare(b.file));
+  if (bar) for (const r of results) printLine(r);
+  if (consoleOut) printSummary(results);
+  if (reporters.includes("junit") || reporters.includes("json")) {
+    const dir = options.out ?? "cgsim-report";
+    mkdirSync(dir, { recursive: true });
+    if (reporters.includes("junit")) writeFileSync(join(dir, "junit.xml"), junitReport(results));
+    if (reporters.includes("json")) writeFileSync(join(dir, "results.json"), jsonReport(results));
+    process.stderr.write(pc.dim(`reports written to ${dir}/\n`));
+  }
+  return results.every((r) => r.ok);
+}
+
+function loadFailure(file: string, error: LoadError): ScenarioResult {
+  return {
+    name: relative(process.cwd(), file),
+    file,
+    seed: 0,
+    transport: "direct",
+    tags: [],
+    ok: false,
+    steps: [],
+    skipped: 0,
+    error: `cannot load:\n${error.message}`,
+    wallMs: 0,
+    simulatedMs: 0,
+    requests: 0,
+  };
+}
+
+function printLine(r: ScenarioResult): void {
+  const mark = r.ok ? pc.green("✓") : pc.red("✗");
+  const line = `${mark} ${r.name} ${pc.dim(`(${relative(process.cwd(), r.file)}, seed ${r.seed}, ${r.wallMs} ms)`)}\n`;
+  const detail = r.ok ? "" : `${failureText(r).replace(/^/gm, "    ")}\n`;
+  process.stdout.write(line + (detail ? pc.red(detail) : ""));
+}
+
+function printSummary(results: ScenarioResult[]): void {
+  const rows = results.map((r) => [
+    r.ok ? "pass" : "FAIL",
+    r.name,
+    String(r.steps.length),
+    String(r.requests),
+    formatSim(r.simulatedMs),
+    `${r.wallMs} ms`,
+  ]);
+  const head = ["result", "scenario", "steps", "requests", "sim time", "wall"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join("  ");
+  process.stdout.write(`\n${pc.bold(fmt(head))}\n`);
+  for (const row of rows) process.stdout.write(`${row[0] === "pass" ? fmt(row) : pc.red(fmt(row))}\n`);
+  const failed = results.filter((r) => !r.ok).length;
+  const summary = `${results.length - failed} passed, ${failed} failed`;
+  process.stdout.write(`\n${failed ? pc.red(summary) : pc.green(summary)}\n`);
+}
+
+function formatSim(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
