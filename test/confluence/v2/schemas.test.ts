@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountIdFor } from "../../../src/simulators/confluence/seed.ts";
 import { get, makeTwin, pageId, post, spaceId } from "./helpers.ts";
 
@@ -14,6 +14,13 @@ async function load(file: string, name: string): Promise<Schema> {
   const mod = (await import(`${MODELS}/${file}.js`)) as Record<string, Schema>;
   return mod[name];
 }
+
+const previousAudit = process.env.AUDIT_SCHEMAS;
+// Audit mode is read when the schemas are built, so it only needs to be on while they load.
+afterAll(() => {
+  if (previousAudit === undefined) delete process.env.AUDIT_SCHEMAS;
+  else process.env.AUDIT_SCHEMAS = previousAudit;
+});
 
 beforeAll(async () => {
   process.env.AUDIT_SCHEMAS = "true";
