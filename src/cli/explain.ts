@@ -34,7 +34,9 @@ export function registerExplain(program: Command): void {
         continueOnFailure: true,
         inspect: {
           afterStep: options.afterStep,
-          fn: (ctx) => void (lines = explainPair(ctx, options.user, options.item)),
+          fn: (ctx) => {
+            lines = explainPair(ctx, options.user, options.item);
+          },
         },
       });
       if (result.error) throw new Error(result.error);

@@ -56,21 +56,22 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   if (item) {
     const decision = world.graph.explainAccess(user.id, connectionId, itemId);
     granted = decision.allowed;
-    if (decision.denies.length)
-      out.push(`  ✗ denied by ${decision.denies.map((e) => entryRef(world, e)).join(", ")}`);
-    if (decision.grants.length)
-      out.push(`  ✓ granted by ${decision.grants.map((e) => entryRef(world, e)).join(", ")}`);
+    if (decision.denies.length) out.push(`  ✗ denied by ${decision.denies.map(describe).join(", ")}`);
+    if (decision.grants.length) out.push(`  ✓ granted by ${decision.grants.map(describe).join(", ")}`);
     if (!decision.grants.length && !decision.denies.length)
       out.push(`  ✗ no ACL entry matches this user${decision.reason ? ` (${decision.reason})` : ""}`);
   }
   out.push(`  → ${granted ? "finds" : "does not find"} the item`);
 
-  const verdict =
-    granted === truth.allowed
-      ? "agree"
-      : granted
-        ? "OVER-EXPOSED (index grants, Confluence denies)"
-        : "UNDER-EXPOSED (Confluence allows, index does not)";
-  out.push(`Verdict: ${verdict}`);
+  const difference = classifyPair(input, user, content);
+  if (!difference) out.push(`Verdict: agree (${granted ? "both allow" : "both deny"})`);
+  else {
+    out.push(
+      difference.kind === "overExposed"
+        ? "Verdict: OVER-EXPOSED (the index grants, Confluence denies)"
+        : "Verdict: UNDER-EXPOSED (Confluence allows, the index does not)",
+    );
+    out.push(`  ${difference.documented ? "documented limitation" : "connector bug"}: ${difference.reason}`);
+  }
   return out;
 }

@@ -176,7 +176,7 @@ function classifyOver(
     };
   }
   if (input.config?.permissions.policy === "documented" && denied?.check === "space") {
-    const own = truth.reasons.length === 0 ? undefined : content.restrictions.read;
+    const own = content.restrictions.read;
     if (own && (own.users.length > 0 || own.groups.length > 0) && truth.account) {
       const evaluator = new AccessEvaluator(input.world.confluence.store, {
         type: "user",
