@@ -1,4 +1,6 @@
-import type { Route, RouteContext, Service } from "../host/types.ts";
+import { z } from "zod";
+import type { SimHost } from "../host/host.ts";
+import { json, type Route, type RouteContext, type Service } from "../host/types.ts";
 import { checkBasic } from "./auth/basic.ts";
 import { atlassianApiService, atlassianAuthService } from "./auth/oauth-service.ts";
 import { requiredScopes, scopesAllow } from "./auth/scopes.ts";
@@ -224,4 +226,94 @@ function rateLimited(route: ConfluenceRoute, headers: Record<string, string>): R
 function tooManyRequests(v1: boolean, headers: Record<string, string>): Response {
   if (v1) return v1Error(429, "Rate limit exceeded", { headers });
   return v2Error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded", null, headers);
+}
+
+const removalMode = z.enum(["removed", "deprecated"]);
+const removalSwitch = z.object({ basic: removalMode.optional(), oauth: removalMode.optional() }).strict();
+const adminBodies = {
+  rateLimit: z
+    .object({
+      rules: z
+        .array(
+          z
+            .object({
+              method: z.string().optional(),
+              operationId: z.string().optional(),
+              capacity: z.number().int().min(1),
+              refillPerSecond: z.number().positive(),
+            })
+            .strict(),
+        )
+        .optional(),
+      reason: z.enum(["confluence-quota-tenant-based", "confluence-quota-global-based"]).optional(),
+    })
+    .strict(),
+  v1Removal: removalSwitch.extend({ endpoints: z.record(z.string(), removalSwitch).optional() }).strict(),
+  app: z
+    .object({
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      name: z.string().default("app"),
+      redirectUris: z.array(z.string().url()).min(1),
+      scopes: z.array(z.string()).optional(),
+    })
+    .strict(),
+  tokens: z
+    .object({ clientId: z.string().min(1), accountId: z.string().min(1), scopes: z.array(z.string()).min(1) })
+    .strict(),
+};
+
+/**
+ * Confluence switches over the admin API, for standalone runs and connectors in other processes:
+ * `PUT /_sim/confluence/rate-limit`, `PUT /_sim/confluence/v1-removal`, `POST /_sim/confluence/oauth/apps`,
+ * `POST /_sim/confluence/oauth/tokens` (tokens without the browser step).
+ */
+export function installConfluenceAdmin(host: SimHost, twin: ConfluenceTwin): void {
+  const withBody =
+    <T>(schema: z.ZodType<T>, apply: (body: T) => unknown) =>
+    async (ctx: RouteContext) => {
+      let raw: unknown;
+      try {
+        raw = await ctx.request.json();
+      } catch {
+        raw = undefined;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return json({ error: "invalid body", issues: parsed.error.issues }, 400);
+      const result = apply(parsed.data);
+      return result instanceof Response ? result : json(result ?? { ok: true });
+    };
+  host.admin(
+    "PUT",
+    "/_sim/confluence/rate-limit",
+    withBody(adminBodies.rateLimit, (b) => {
+      twin.rateLimits.configure(b);
+      return { enabled: twin.rateLimits.enabled };
+    }),
+  );
+  host.admin(
+    "PUT",
+    "/_sim/confluence/v1-removal",
+    withBody(adminBodies.v1Removal, (b) => {
+      twin.setV1Removal(b);
+      return b;
+    }),
+  );
+  host.admin(
+    "POST",
+    "/_sim/confluence/oauth/apps",
+    withBody(adminBodies.app, (b) => {
+      twin.oauth.registerApp(b);
+      return { clientId: b.clientId };
+    }),
+  );
+  host.admin(
+    "POST",
+    "/_sim/confluence/oauth/tokens",
+    withBody(adminBodies.tokens, (b) => {
+      if (!twin.oauth.apps.has(b.clientId)) return json({ error: `no OAuth app ${b.clientId}` }, 400);
+      if (!twin.store.users.has(b.accountId)) return json({ error: `no user ${b.accountId}` }, 400);
+      return twin.oauth.issueTokens(b);
+    }),
+  );
 }
