@@ -6,6 +6,8 @@ import {
 } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential, UsernamePasswordCredential } from "@azure/identity";
 import {
+  BatchRequestContent,
+  BatchResponseContent,
   Client,
   type Context,
   GraphError,
@@ -285,6 +287,35 @@ for (const transport of [direct, https, mswTransport]) {
         .map((e) => e.status);
       expect(retried).toEqual([429, 200]);
       w.host.faults.clear();
+    });
+
+    it("JSON batching with the SDK's BatchRequestContent / BatchResponseContent", async () => {
+      const base = transport.name === "https" ? `${server!.url}/v1.0` : "https://graph.microsoft.com/v1.0";
+      const headers = { "content-type": "application/json" };
+      const content = new BatchRequestContent([
+        {
+          id: "1",
+          request: new Request(`${base}/external/connections/confluence/items/b1`, {
+            method: "PUT",
+            headers,
+            body: JSON.stringify({
+              acl: [{ type: "everyone", value: "everyone", accessType: "grant" }],
+              properties: { title: "Batched" },
+            }),
+          }),
+        },
+        {
+          id: "2",
+          request: new Request(`${base}/external/connections/confluence/items/b1`),
+          dependsOn: ["1"],
+        },
+      ]);
+      const raw = await app.api("/$batch").post(await content.getContent());
+      const responses = new BatchResponseContent(raw);
+      expect(responses.getResponseById("1").status).toBe(200);
+      const second = responses.getResponseById("2");
+      expect(second.status).toBe(200);
+      expect((await second.json()).properties.title).toBe("Batched");
     });
 
     it("deletes the connection (202) and the SDK resolves", async () => {

@@ -44,7 +44,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
           results.set(req.id, {
             id: req.id,
             status: 424,
-            headers: { "content-type": "application/json" },
+            headers: { "Content-Type": "application/json" },
             body: {
               error: {
                 code: "FailedDependency",
@@ -69,7 +69,10 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
 
   async function run(outer: RouteContext, version: string, req: BatchRequest) {
     const path = req.url.startsWith("/") ? req.url : `/${req.url}`;
-    const url = new URL(`${outer.url.origin}/${version}${path}`);
+    // The JS SDK's BatchRequestContent strips only the host, sending `/v1.0/...`; accept a leading
+    // version segment as naming the version (inferred leniency).
+    const versioned = /^\/(v1\.0|beta)(\/.*)$/.exec(path);
+    const url = new URL(versioned ? `${outer.url.origin}${path}` : `${outer.url.origin}/${version}${path}`);
     const headers = new Headers(req.headers);
     const auth = outer.request.headers.get("authorization");
     if (auth && !headers.has("authorization")) headers.set("authorization", auth);
@@ -103,9 +106,16 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
         );
       }
     }
+    // Header names as Graph's batch answers spell them (the JS SDK's BatchResponseContent looks
+    // up "Content-Type" case-sensitively to decide whether to re-serialise the JSON body).
     const out: Record<string, string> = {};
-    for (const name of ["content-type", "location", "retry-after"]) {
-      const v = response.headers.get(name);
+    for (const name of ["Cache-Control", "Content-Type", "Location", "Retry-After", "OData-Version"]) {
+      const v =
+        name === "OData-Version"
+          ? response.headers.get("content-type")?.includes("odata")
+            ? "4.0"
+            : null
+          : response.headers.get(name);
       if (v !== null) out[name] = v;
     }
     const text = await response.text();
