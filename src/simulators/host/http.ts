@@ -12,6 +12,7 @@ import { join } from "node:path";
 import express, { type Express } from "express";
 import { generate } from "selfsigned";
 import type { SimHost } from "./host.ts";
+import { serializedBody } from "./types.ts";
 
 /**
  * The http(s) transport: an express 5 app on 127.0.0.1 serving every simulated host under one
@@ -37,7 +38,8 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
       return;
     }
     const { response, truncateAt } = result;
-    const body = Buffer.from(await response.arrayBuffer());
+    const serialized = serializedBody(response);
+    const body = serialized !== undefined ? Buffer.from(serialized) : Buffer.from(await response.arrayBuffer());
     const headers: Record<string, string | string[]> = {};
     response.headers.forEach((value, key) => {
       headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;

@@ -15,4 +15,6 @@ export {
   type Route,
   type RouteContext,
   type Service,
+  serializedBody,
+  text,
 } from "./types.ts";

@@ -51,11 +51,29 @@ export interface Service {
   reset?(): void;
 }
 
+/**
+ * Bodies of responses built here, kept so the http transport can write them without reading the
+ * Response stream back (that read costs more than building the answer; see bench/confluence-http.ts).
+ */
+const serializedBodies = new WeakMap<Response, string>();
+
+/** The text a response was built from, when it came from `json()` or `text()` and is unread. */
+export function serializedBody(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : serializedBodies.get(response);
+}
+
 /** JSON response with the content type every real API uses. */
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+  return text(JSON.stringify(body), "application/json; charset=utf-8", status, headers);
+}
+
+/** A text response (XML, HTML, plain) with its content type. */
+export function text(body: string, contentType: string, status = 200, headers: HeadersInit = {}): Response {
   const h = new Headers(headers);
-  h.set("content-type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers: h });
+  h.set("content-type", contentType);
+  const response = new Response(body, { status, headers: h });
+  serializedBodies.set(response, body);
+  return response;
 }
 
 /** A body-less answer (204, 202 …). */
