@@ -213,12 +213,21 @@ async function crawl(
     summary = `crawl ${mode} (external, exit ${run.exitCode})`;
   } else {
     ctx.connector ??= builtInConnector(world, settings, loaded.seed, ctx.fetch);
-    const report = mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();
-    outcome.mode = report.mode;
-    outcome.report = report;
-    outcome.fatal = report.fatal;
-    const c = report.counts;
-    summary = `crawl ${report.mode}: ${c.indexed} indexed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed`;
+    try {
+      const report =
+        mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();
+      outcome.mode = report.mode;
+      outcome.report = report;
+      outcome.fatal = report.fatal;
+      const c = report.counts;
+      summary = `crawl ${report.mode}: ${c.indexed} indexed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed`;
+    } catch (error) {
+      // Setup failures (token, connection, schema) surface as ConnectorErrors with a Microsoft code.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== "number") throw error;
+      outcome.fatal = { code, message: (error as Error).message };
+      summary = `crawl ${mode}: stopped during setup`;
+    }
   }
   ctx.crawls.push(outcome);
   if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;

@@ -1,0 +1,37 @@
+/**
+ * The programmatic API: load and run scenarios from TypeScript, or from a test runner:
+ *
+ *   import { scenarioFiles, assertScenario } from "cgsim/src/scenarios/index.ts";
+ *   test.each(scenarioFiles("scenarios"))("%s", (file) => assertScenario(file));
+ */
+
+import type { LoadedScenario } from "./loader.ts";
+import { failureText } from "./reporters.ts";
+import { type RunOptions, runScenario, type ScenarioResult } from "./runner.ts";
+
+export { scenarioFiles } from "./discover.ts";
+export { describeEndpoints, type Endpoints } from "./endpoints.ts";
+export { explainPair } from "./explain.ts";
+export { type LoadedScenario, loadScenarioFile, loadScenarioText } from "./loader.ts";
+export { type ParityDifference, type ParityReport, runParity } from "./parity.ts";
+export { failureText, jsonReport, junitReport } from "./reporters.ts";
+export { type RunOptions, runScenario, type ScenarioResult, type StepResult } from "./runner.ts";
+export { type Scenario, scenarioSchema } from "./schema.ts";
+export { type TransportName, World, type WorldOptions } from "./world.ts";
+
+/** Runs a scenario and throws an Error carrying the located failure text when it does not pass. */
+export async function assertScenario(
+  scenario: string | LoadedScenario,
+  options: RunOptions = {},
+): Promise<ScenarioResult> {
+  const result = await runScenario(scenario, options);
+  if (!result.ok) throw new ScenarioFailure(result);
+  return result;
+}
+
+export class ScenarioFailure extends Error {
+  constructor(readonly result: ScenarioResult) {
+    super(`scenario "${result.name}" failed\n${failureText(result)}`);
+    this.name = "ScenarioFailure";
+  }
+}
