@@ -137,6 +137,12 @@ describe("GET /content/{id}", () => {
     expect(home.children.page.results.map((p: { id: string }) => p.id)).toEqual(["1005"]);
   });
 
+  it("expand=extensions carries the sibling position", async () => {
+    const c = await (await get("/rest/api/content/1005?expand=extensions")).json();
+    expect(c.extensions).toEqual({ position: 2 });
+    expect(c._expandable.extensions).toBeUndefined();
+  });
+
   it("answers 404 for restricted or unknown content", async () => {
     expect((await get("/rest/api/content/1003", "carol")).status).toBe(404);
     expect((await get("/rest/api/content/999999")).status).toBe(404);

@@ -51,6 +51,7 @@ const FULL_EXPAND = [
   "restrictions.read.restrictions.group",
   "restrictions.update.restrictions.user",
   "children.page",
+  "extensions",
 ].join(",");
 
 describe("v1 answers match confluence.js 3.x models in strict audit mode", () => {

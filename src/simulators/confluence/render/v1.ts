@@ -469,6 +469,12 @@ export function renderContent(view: V1View, content: Content, single: boolean): 
     out.children = children;
     take("children");
   }
+  if (expand.has("extensions")) {
+    // Sibling order (the spec types `extensions` as an empty object; real pages carry `position`).
+    (out as Record<string, unknown>).extensions =
+      content.position === null ? {} : { position: content.position };
+    take("extensions");
+  }
   out._expandable = expandable;
   out._links = contentLinks(view, content, single);
   return out;
