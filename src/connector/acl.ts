@@ -23,7 +23,7 @@ export interface DesiredGroup {
 
 export interface AclResolution {
   acl: AclEntry[];
-  /** Account ids that had to be dropped (unmapped identity). */
+  /** Users named directly on the item's audience that had to be dropped (unmapped): code 2007. */
   unresolved: string[];
 }
 
@@ -67,22 +67,18 @@ export class AclPlanner {
           if (id) acl.push({ type: "user", value: id, accessType: "grant" });
           else unresolved.push(accountId);
         }
+        // Unmapped members of a group are reported once as users (2006), not per item.
         for (const groupId of audience.set.groups) {
-          acl.push({
-            type: "externalGroup",
-            value: this.#confluenceGroup(groupId, unresolved),
-            accessType: "grant",
-          });
+          acl.push({ type: "externalGroup", value: this.#confluenceGroup(groupId), accessType: "grant" });
         }
         return { acl: acl.length > 0 ? acl : [everyone("deny")], unresolved };
       }
       case "intersection": {
         const sig = signature(audience.sets);
         const id = signatureGroupId(sig);
-        const unresolved: string[] = [];
         if (!this.groups.has(id)) {
           const accounts = membersOf(audience, (g) => this.ctx.groupMembers(g), []);
-          const members = this.#map([...accounts], unresolved);
+          const members = this.#map([...accounts]);
           this.groups.set(id, {
             id,
             displayName: `Confluence: ${audience.sets.map((s) => this.#describe(s)).join(" ∩ ")}`.slice(
@@ -93,15 +89,15 @@ export class AclPlanner {
             members,
           });
         }
-        return { acl: [{ type: "externalGroup", value: id, accessType: "grant" }], unresolved };
+        return { acl: [{ type: "externalGroup", value: id, accessType: "grant" }], unresolved: [] };
       }
     }
   }
 
-  #confluenceGroup(groupId: string, unresolved: string[]): string {
+  #confluenceGroup(groupId: string): string {
     const id = confluenceGroupId(groupId);
     if (!this.groups.has(id)) {
-      const members = this.#map([...this.ctx.groupMembers(groupId)], unresolved);
+      const members = this.#map([...this.ctx.groupMembers(groupId)]);
       this.groups.set(id, {
         id,
         displayName: `Confluence group ${this.ctx.groupName(groupId)}`,
@@ -112,12 +108,11 @@ export class AclPlanner {
     return id;
   }
 
-  #map(accountIds: string[], unresolved: string[]): string[] {
+  #map(accountIds: string[]): string[] {
     const out = new Set<string>();
     for (const a of accountIds) {
       const id = this.ctx.entraId(a);
       if (id) out.add(id);
-      else unresolved.push(a);
     }
     return [...out].sort();
   }

@@ -6,6 +6,7 @@ import {
   fromV1Content,
   fromV2Content,
   principalSetFromV1,
+  restrictionTruncated,
   userFromV1,
   type V1Content,
   type V1Restriction,
@@ -142,11 +143,27 @@ export class ConfluenceClient {
 
   /** The content's own read restriction (direct only; inheritance is the caller's job). */
   async readRestriction(contentId: string): Promise<{ set: PrincipalSet | null; users: ConfluenceUser[] }> {
-    const r = await this.get<V1Restriction>(
-      `${V1}/content/${contentId}/restriction/byOperation/read?limit=200`,
-    );
-    const set = principalSetFromV1(r);
-    return { set, users: (r.restrictions?.user?.results ?? []).map(userFromV1) };
+    const limit = 100;
+    const users = new Map<string, V1User>();
+    const groups = new Map<string, { id?: string }>();
+    // Users and groups page together (`start`/`limit` apply to each list).
+    for (let start = 0; start <= 100_000; start += limit) {
+      const r = await this.get<V1Restriction>(
+        `${V1}/content/${contentId}/restriction/byOperation/read?start=${start}&limit=${limit}`,
+      );
+      // A server that ignores `start` repeats page one: stop (the set stays smaller, never wider).
+      const echoed = (r.restrictions?.user as { start?: number } | undefined)?.start;
+      if (start > 0 && echoed !== undefined && echoed !== start) break;
+      const u = r.restrictions?.user?.results ?? [];
+      const g = r.restrictions?.group?.results ?? [];
+      for (const x of u) users.set(x.accountId, x);
+      for (const x of g) groups.set(x.id ?? "", x);
+      if (!restrictionTruncated(r) || (u.length === 0 && g.length === 0)) break;
+    }
+    const set = principalSetFromV1({
+      restrictions: { user: { results: [...users.values()] }, group: { results: [...groups.values()] } },
+    });
+    return { set, users: [...users.values()].map(userFromV1) };
   }
 
   /** Labels of one page or blog post (used only when the bulk CQL listing is unavailable). */

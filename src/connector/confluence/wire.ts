@@ -39,12 +39,31 @@ export interface V1User {
   publicName?: string;
 }
 
+interface V1Page<T> {
+  results?: T[];
+  size?: number;
+  limit?: number;
+  totalSize?: number;
+  _links?: { next?: string };
+}
+
 export interface V1Restriction {
   operation?: string;
   restrictions?: {
-    user?: { results?: V1User[] };
-    group?: { results?: Array<{ id?: string; name?: string }> };
+    user?: V1Page<V1User>;
+    group?: V1Page<{ id?: string; name?: string }>;
   };
+}
+
+/** True when a restriction's user or group list was cut (more principals than one page). */
+export function restrictionTruncated(r: V1Restriction): boolean {
+  const cut = (p?: V1Page<unknown>) =>
+    p !== undefined &&
+    (Boolean(p._links?.next) ||
+      (p.totalSize !== undefined && p.totalSize > (p.results?.length ?? 0)) ||
+      // No totalSize/next (not always sent): a full page may hide more.
+      (p.totalSize === undefined && p.limit !== undefined && (p.results?.length ?? 0) >= p.limit));
+  return cut(r.restrictions?.user) || cut(r.restrictions?.group);
 }
 
 export interface V1Content {
@@ -105,7 +124,8 @@ export function fromV1Content(c: V1Content): CrawledContent {
     lastModifiedBy: c.version?.by?.accountId ?? c.history?.createdBy?.accountId ?? "",
     version: c.version?.number ?? 1,
     labels: (c.metadata?.labels?.results ?? []).map((l) => l.name),
-    readRestriction: read?.restrictions ? principalSetFromV1(read) : undefined,
+    // A cut list is as good as none: the crawl asks for this item's restriction on its own.
+    readRestriction: read?.restrictions && !restrictionTruncated(read) ? principalSetFromV1(read) : undefined,
   };
 }
 
