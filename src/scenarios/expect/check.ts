@@ -72,7 +72,8 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
     if (want.audience) {
       const actualUsers = [...world.directory.users.values()]
         .filter((u) => u.accountEnabled && world.graph.canAccess(u.id, connectionId, want.item))
-        .map((u) => u.userPrincipalName.toLowerCase());
+        .map((u) => u.userPrincipalName.toLowerCase())
+        .sort();
       const wanted = want.audience.map((u) => normalizeRef(world, `user:${u}`).slice(5));
       const missing = wanted.filter((u) => !actualUsers.includes(u));
       const extra = actualUsers.filter((u) => !wanted.includes(u));

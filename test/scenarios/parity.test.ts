@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import type { RunContext } from "../../src/scenarios/context.ts";
+import { oracleInput } from "../../src/scenarios/expect/check.ts";
+import { explainPair } from "../../src/scenarios/explain.ts";
+import { loadScenarioText } from "../../src/scenarios/loader.ts";
+import { type ParityDifference, runParity } from "../../src/scenarios/parity.ts";
+import { runScenario } from "../../src/scenarios/runner.ts";
+
+/** Runs the steps, then lets `tamper` edit the live world before the oracle looks. */
+async function oracle(steps: string, tamper: (ctx: RunContext) => void = () => {}, head = "") {
+  let out: { diffs: ParityDifference[]; ctx: RunContext } | undefined;
+  await runScenario(loadScenarioText(`name: t\n${head}steps:\n${steps}`, "t.yaml"), {
+    inspect: {
+      fn: (ctx) => {
+        tamper(ctx);
+        out = { diffs: runParity(oracleInput(ctx)).differences, ctx };
+      },
+    },
+  });
+  return out!;
+}
+const find = (diffs: ParityDifference[], user: string, item: string) =>
+  diffs.find((d) => d.user === user && d.item === item);
+
+describe("parity oracle on hand-made cases", () => {
+  it("a faithful crawl leaves only documented differences", async () => {
+    const { diffs } = await oracle("  - crawl: full\n");
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "carol@contoso.com", "1008")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "unmappable identity: identity mapping failed (hidden-email)",
+    });
+    expect(find(diffs, "dsmith@contoso.com", "1009")?.reason).toBe(
+      "unmappable identity: maps to dave.smith@fabrikam.com, not dsmith@contoso.com",
+    );
+    expect(find(diffs, "alice@contoso.com", "1007")?.reason).toBe(
+      "the crawl account cannot view this content, so it cannot be indexed",
+    );
+  });
+
+  it("over-exposure: an ACL broader than Confluence is a bug, with Confluence's reason", async () => {
+    const { diffs } = await oracle("  - crawl: full\n", ({ world, connectionId }) => {
+      const item = world.graph.connection(connectionId)!.items.get("1001")!;
+      item.acl = [{ type: "everyone", value: world.directory.tenantId, accessType: "grant" }];
+    });
+    expect(find(diffs, "bob@contoso.com", "1001")).toEqual({
+      kind: "overExposed",
+      user: "bob@contoso.com",
+      item: "1001",
+      title: "Salary bands",
+      documented: false,
+      reason:
+        'Confluence denies: view restriction on "Salary bands" (1001) does not list user Bob or any of its groups (allows Alice, Crawler Service)',
+    });
+  });
+
+  it("under-exposure: a missing item is a bug", async () => {
+    const { diffs } = await oracle("  - crawl: full\n", ({ world, connectionId }) => {
+      world.graph.connection(connectionId)!.items.delete("1002");
+    });
+    expect(find(diffs, "alice@contoso.com", "1002")).toMatchObject({
+      kind: "underExposed",
+      documented: false,
+      reason: "the item is not in the index",
+    });
+  });
+
+  it("documented policy: parent restrictions ignored is a documented over-exposure", async () => {
+    const { diffs } = await oracle(
+      "  - crawl: full\n",
+      undefined,
+      "connector: { permissions: { mode: onlyPeopleWithAccess, policy: documented } }\n",
+    );
+    expect(find(diffs, "erin@contoso.com", "2001")).toMatchObject({ kind: "overExposed", documented: true });
+    expect(find(diffs, "erin@contoso.com", "2001")?.reason).toMatch(
+      /^parent restrictions ignored \(documented policy\)/,
+    );
+  });
+
+  it("incremental crawls skipping a permission change are documented; the full crawl clears them", async () => {
+    const steps =
+      "  - crawl: full\n  - confluence: { group: { name: eng, remove: [bob] } }\n  - clock: { advance: 1h }\n";
+    const stale = await oracle(`${steps}  - crawl: incremental\n`);
+    expect(find(stale.diffs, "bob@contoso.com", "1002")).toMatchObject({
+      kind: "overExposed",
+      documented: true,
+      reason: "incremental crawls skip permission changes (documented): group eng: +0 −1",
+    });
+    const notYet = await oracle(steps);
+    expect(find(notYet.diffs, "bob@contoso.com", "1002")?.reason).toBe("not crawled since: group eng: +0 −1");
+    const fresh = await oracle(`${steps}  - crawl: full\n`);
+    expect(find(fresh.diffs, "bob@contoso.com", "1002")).toBeUndefined();
+  });
+
+  it("before any crawl everything readable is under-exposed, as expected", async () => {
+    const { diffs } = await oracle("  - clock: { advance: 1m }\n");
+    expect(
+      diffs.every((d) => d.kind === "underExposed" && d.documented && d.reason === "no crawl has run yet"),
+    ).toBe(true);
+  });
+});
+
+describe("explain", () => {
+  it("prints the chain for an over-exposed pair", async () => {
+    const { ctx } = await oracle("  - crawl: full\n", ({ world, connectionId }) => {
+      world.graph
+        .connection(connectionId)!
+        .items.get("1001")!
+        .acl.push({
+          type: "user",
+          value: world.directory.user("bob@contoso.com")!.id,
+          accessType: "grant",
+        });
+    });
+    const text = explainPair(ctx, "bob@contoso.com", "1001").join("\n");
+    expect(text).toMatch(
+      new RegExp(
+        [
+          'explain bob@contoso.com × 1001 "Salary bands"',
+          "Confluence:",
+          "  account Bob <bob@contoso.com>",
+          "  ✓ site: product access via group confluence-users",
+          "  ✓ space: View on space ENG via group eng",
+          '  ✗ restriction: view restriction on "Salary bands" \\(1001\\) does not list user Bob .*',
+          "  → cannot view",
+          "Connector:",
+          "  identity: maps to bob@contoso.com",
+          "  ACL written: xg:sig[0-9a-f]+\\{alice@contoso.com, svc-crawler@contoso.com\\}, user:bob@contoso.com",
+          "Graph:",
+          "  ✓ granted by user:bob@contoso.com",
+          "  → finds the item",
+          "Verdict: OVER-EXPOSED \\(the index grants, Confluence denies\\)",
+          "  connector bug: Confluence denies: view restriction .*",
+        ].join("\n"),
+      ),
+    );
+  });
+
+  it("names unknown users and items", async () => {
+    const { ctx } = await oracle("  - clock: { advance: 1m }\n");
+    expect(explainPair(ctx, "nobody@contoso.com", "1001")).toEqual(["no directory user nobody@contoso.com"]);
+    expect(explainPair(ctx, "bob@contoso.com", "9")).toEqual(["no Confluence page or blog post 9"]);
+  });
+});
