@@ -68,6 +68,30 @@ describe("confluence.js 2.1.0 over http with Basic auth", () => {
     expect(me.accountId).toBe(accountId("alice"));
   });
 
+  it("calls the gateway with an OAuth access token (host = /ex/confluence/{cloudId})", async () => {
+    world.twin.oauth.registerApp({
+      clientId: "js2",
+      clientSecret: "s",
+      name: "js2",
+      redirectUris: ["https://x.example/cb"],
+    });
+    const { access_token } = world.twin.oauth.issueTokens({
+      clientId: "js2",
+      accountId: accountId("bob"),
+      scopes: ["read:confluence-user", "read:confluence-groups"],
+    });
+    const oauth = new ConfluenceClient({
+      host: `${world.server.url}/ex/confluence/${world.twin.store.site.cloudId}`,
+      authentication: { oauth2: { accessToken: access_token } },
+    });
+    expect((await oauth.users.getCurrentUser()).accountId).toBe(accountId("bob"));
+    expect((await oauth.group.getGroups()).size).toBe(3);
+    await expect(oauth.contentRestrictions.getRestrictions({ id: "1001" })).rejects.toMatchObject({
+      code: 401,
+      message: "Unauthorized; scope does not match",
+    });
+  });
+
   it("surfaces the measured 403 for bad credentials", async () => {
     const bad = new ConfluenceClient({
       host: world.server.url,
