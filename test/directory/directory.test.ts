@@ -260,15 +260,6 @@ describe("Graph directory routes", () => {
   });
 });
 
-describe("directory fixture format", () => {
-  it("validates plain objects and names the offending path", async () => {
-    const { parseDirectorySpec } = await import("../../src/simulators/directory/index.ts");
-    expect(parseDirectorySpec(contoso).users).toHaveLength(5);
-    expect(() => parseDirectorySpec({ tenant: "x", users: [{ upn: "a", admin: true }] })).toThrow(/users\.0/);
-    expect(() => parseDirectorySpec({ users: [] })).toThrow(/tenant/);
-  });
-});
-
 describe("directory paging", () => {
   it("pages /users with $top and @odata.nextLink until the last page", async () => {
     const w = makeWorld();

@@ -12,7 +12,6 @@ export {
   deterministicGuid,
   isGuid,
 } from "./model.ts";
-export { directorySpecSchema, parseDirectorySpec } from "./spec.ts";
 export {
   type Caller,
   GRAPH_AUDIENCE,

@@ -1,4 +1,4 @@
-import { parseDirectorySpec } from "../directory/spec.ts";
+import { directoryFileSchema } from "../../fixtures/directory-schema.ts";
 import type { SimHost } from "../host/host.ts";
 import { json, type RouteContext } from "../host/types.ts";
 import type { GraphTwin } from "./store.ts";
@@ -111,7 +111,14 @@ export function installGraphAdmin(host: SimHost, twin: GraphTwin): void {
   host.admin("PUT", "/_sim/directory", async (ctx) => {
     const b = await body(ctx);
     return guard(() => {
-      twin.directory.load(parseDirectorySpec(b));
+      // One fixture format for files and the admin API: the fixture loader's schema.
+      const parsed = directoryFileSchema.safeParse(b);
+      if (!parsed.success) {
+        throw new Error(
+          parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+        );
+      }
+      twin.directory.load(parsed.data);
       return twin.directory.snapshot();
     });
   });

@@ -1,6 +1,6 @@
 import { badRequest, type GraphError, invalidRequest } from "./errors.ts";
 import type { AclEntry, ExternalActivity, ExternalItemContent, PropertyType, Schema } from "./model.ts";
-import { parseAclLikeEnum } from "./schema-rules.ts";
+import { parseEnum } from "./schema-rules.ts";
 
 /**
  * Item body validation against the active schema (research table (a) rows 26–32 and §4.2).
@@ -149,12 +149,8 @@ export function validateAcl(raw: unknown): AclEntry[] {
         message: `acl[${i}] must be an object.`,
       });
     const r = e as Record<string, unknown>;
-    const type = parseAclLikeEnum(r.type, ACL_TYPES, "microsoft.graph.externalConnectors.aclType");
-    const accessType = parseAclLikeEnum(
-      r.accessType,
-      ACCESS_TYPES,
-      "microsoft.graph.externalConnectors.accessType",
-    );
+    const type = parseEnum(r.type, ACL_TYPES, "microsoft.graph.externalConnectors.aclType");
+    const accessType = parseEnum(r.accessType, ACCESS_TYPES, "microsoft.graph.externalConnectors.accessType");
     if (typeof r.value !== "string" || r.value.length === 0) {
       throw invalidRequest(
         "InvalidAcl",
@@ -178,7 +174,7 @@ export function validateContent(raw: unknown): ExternalItemContent {
   const type =
     r.type === undefined
       ? "text"
-      : parseAclLikeEnum(
+      : parseEnum(
           r.type,
           ["text", "html"] as const,
           "microsoft.graph.externalConnectors.externalItemContentType",
@@ -211,18 +207,14 @@ export function validateActivities(raw: unknown, max = Number.POSITIVE_INFINITY)
         `activities[${i}] needs "@odata.type": "${ACTIVITY_ODATA_TYPE}".`,
       );
     }
-    const type = parseAclLikeEnum(
-      r.type,
-      ACTIVITY_TYPES,
-      "microsoft.graph.externalConnectors.externalActivityType",
-    );
+    const type = parseEnum(r.type, ACTIVITY_TYPES, "microsoft.graph.externalConnectors.externalActivityType");
     if (typeof r.startDateTime !== "string" || Number.isNaN(Date.parse(r.startDateTime))) {
       throw invalidRequest("InvalidActivity", `activities[${i}].startDateTime must be an ISO 8601 date.`);
     }
     const pb = (r.performedBy ?? {}) as Record<string, unknown>;
     if (typeof pb.id !== "string")
       throw invalidRequest("InvalidActivity", `activities[${i}].performedBy.id is required.`);
-    const pbType = parseAclLikeEnum(
+    const pbType = parseEnum(
       pb.type ?? "user",
       ["user", "group", "externalGroup"] as const,
       "microsoft.graph.externalConnectors.identityType",

@@ -46,9 +46,8 @@ export function validateResolvers(raw: unknown): ItemIdResolver[] {
     }
     if (typeof m.urlPattern !== "string")
       throw invalidRequest("InvalidUrlMatchInfo", `${where}.urlMatchInfo.urlPattern is required.`);
-    let re: RegExp;
     try {
-      re = new RegExp(m.urlPattern);
+      new RegExp(m.urlPattern);
     } catch (error) {
       throw invalidRequest(
         "InvalidUrlPattern",
@@ -64,7 +63,6 @@ export function validateResolvers(raw: unknown): ItemIdResolver[] {
         );
       }
     }
-    void re;
     return {
       "@odata.type": ITEM_ID_RESOLVER_TYPE,
       priority,

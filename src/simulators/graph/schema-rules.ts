@@ -1,4 +1,4 @@
-import { badRequest, GraphError, invalidRequest } from "./errors.ts";
+import { badRequest, invalidRequest } from "./errors.ts";
 import { PROPERTY_TYPES, type PropertyType, type Schema, type SchemaProperty } from "./model.ts";
 
 /**
@@ -97,7 +97,8 @@ function parseBool(value: unknown, field: string, prop: string): boolean | undef
   });
 }
 
-function parseEnum<T extends string>(value: unknown, allowed: readonly T[], typeName: string): T {
+/** Case-insensitive enum member; `unknownFutureValue` and unknown members are 400 `BadRequest`. */
+export function parseEnum<T extends string>(value: unknown, allowed: readonly T[], typeName: string): T {
   if (typeof value === "string") {
     if (value.toLowerCase() === "unknownfuturevalue") {
       throw badRequest(`The enum member 'unknownFutureValue' of '${typeName}' cannot be used in a request.`, {
@@ -112,14 +113,6 @@ function parseEnum<T extends string>(value: unknown, allowed: readonly T[], type
     code: "InvalidEnumValue",
     message: `'${String(value)}' is not a member of ${typeName} (${allowed.join(", ")}).`,
   });
-}
-
-export function parseAclLikeEnum<T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  typeName: string,
-): T {
-  return parseEnum(value, allowed, typeName);
 }
 
 function checkName(name: unknown, kind: "Property" | "Alias", owner: string): string {
@@ -328,8 +321,4 @@ export function validateSchemaUpdate(current: Schema, next: Schema): void {
         `The refinable attribute of property '${old.name}' cannot be added or removed.`,
       );
   }
-}
-
-export function isGraphError(e: unknown): e is GraphError {
-  return e instanceof GraphError;
 }

@@ -12,7 +12,7 @@ import {
   validateItemBody,
   validateItemId,
 } from "./items.ts";
-import { assertAllowed, type ConnectionOperationName } from "./lifecycle.ts";
+import { assertAllowed, type ConnectionOperationName, refusal } from "./lifecycle.ts";
 import type {
   ConnectionOperation,
   ConnectionState,
@@ -126,11 +126,11 @@ export class GraphTwin {
   readonly clock: SimClock;
   readonly issuer: TokenIssuer;
   readonly connections = new Map<string, ExternalConnection>();
-  schemaProvisioningMs: number;
-  itemsPerConnection: number;
-  itemsPerTenant: number;
-  maxConnections: number;
-  ingestionItemsPerSecond: number | undefined;
+  schemaProvisioningMs!: number;
+  itemsPerConnection!: number;
+  itemsPerTenant!: number;
+  maxConnections!: number;
+  ingestionItemsPerSecond!: number | undefined;
   itemRules: ItemRules;
   readonly retryDiscipline: RetryDisciplineRecord[] = [];
   #opSeq = 0;
@@ -143,12 +143,18 @@ export class GraphTwin {
     this.directory = options.directory;
     this.clock = options.clock;
     this.issuer = options.issuer ?? new TokenIssuer(options.directory, options.clock, options.tokens);
-    this.schemaProvisioningMs = options.schemaProvisioningMs ?? 2_000;
-    this.itemsPerConnection = options.itemsPerConnection ?? 5_000_000;
-    this.itemsPerTenant = options.itemsPerTenant ?? 50_000_000;
-    this.maxConnections = options.maxConnections ?? 30;
-    this.ingestionItemsPerSecond = options.ingestionItemsPerSecond;
     this.itemRules = { ...DEFAULT_ITEM_RULES, ...options.itemRules };
+    this.#applyTunables();
+  }
+
+  /** The settings scenarios may change at run time, back to the constructor's options. */
+  #applyTunables(): void {
+    const o = this.#options;
+    this.schemaProvisioningMs = o.schemaProvisioningMs ?? 2_000;
+    this.itemsPerConnection = o.itemsPerConnection ?? 5_000_000;
+    this.itemsPerTenant = o.itemsPerTenant ?? 50_000_000;
+    this.maxConnections = o.maxConnections ?? 30;
+    this.ingestionItemsPerSecond = o.ingestionItemsPerSecond;
   }
 
   /** A twin over a directory loaded from its fixture object. */
@@ -192,11 +198,7 @@ export class GraphTwin {
     this.#buckets.clear();
     this.#failNext.clear();
     this.#opSeq = 0;
-    const o = this.#options;
-    this.schemaProvisioningMs = o.schemaProvisioningMs ?? 2_000;
-    this.itemsPerConnection = o.itemsPerConnection ?? 5_000_000;
-    this.itemsPerTenant = o.itemsPerTenant ?? 50_000_000;
-    this.ingestionItemsPerSecond = o.ingestionItemsPerSecond;
+    this.#applyTunables();
   }
 
   // ── state ────────────────────────────────────────────────────────────────
@@ -615,7 +617,7 @@ export class GraphTwin {
 
   /** Groups are not in the documented table; obsolete connections refuse writes (inferred). */
   stateGuardForGroups(conn: ExternalConnection): void {
-    if (this.stateOf(conn) === "obsolete") assertAllowed("updateItem", "obsolete", conn.id);
+    if (this.stateOf(conn) === "obsolete") throw refusal("updateItem", "obsolete", conn.id);
   }
 
   // ── access, resolvers, search (the scenario engine's API) ───────────────

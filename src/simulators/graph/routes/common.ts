@@ -7,8 +7,6 @@ export type GraphHandler = (ctx: RouteContext, caller: Caller) => Response | Pro
 
 export interface RouteOptions {
   versions?: Array<"v1.0" | "beta">;
-  /** Skip authentication (none of Graph's routes do; used for internal checks only). */
-  anonymous?: boolean;
 }
 
 /** One Graph operation registered under `/v1.0` and `/beta`, authenticated, errors rendered as Graph does. */

@@ -1,6 +1,6 @@
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { Route, RouteContext } from "../../host/types.ts";
-import { PERMS, permissionsOf, requireConnectorPermission } from "../auth.ts";
+import { PERMS, requireConnectorPermission } from "../auth.ts";
 import {
   apiVersion,
   GraphError,
@@ -343,5 +343,3 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
     ),
   ];
 }
-
-export { permissionsOf };
