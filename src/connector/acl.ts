@@ -30,6 +30,8 @@ export interface AclResolution {
 export interface AclContext {
   /** Tenant id, the documented `value` of everyone ACEs. */
   tenantId: string;
+  /** ACE type granted for `everyone` audiences (default `everyone`). */
+  everyoneType?: "everyone" | "everyoneExceptGuests";
   /** Account id → Entra object id, undefined when unmapped. */
   entraId(accountId: string): string | undefined;
   /** Confluence group id → member account ids. */
@@ -56,7 +58,10 @@ export class AclPlanner {
     });
     switch (audience.kind) {
       case "everyone":
-        return { acl: [everyone("grant")], unresolved: [] };
+        return {
+          acl: [{ type: this.ctx.everyoneType ?? "everyone", value: this.ctx.tenantId, accessType: "grant" }],
+          unresolved: [],
+        };
       case "nobody":
         return { acl: [everyone("deny")], unresolved: [] };
       case "union": {

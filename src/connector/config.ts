@@ -97,9 +97,21 @@ export const connectorConfigSchema = z
         mode: z.enum(["everyone", "onlyPeopleWithAccess"]).default("onlyPeopleWithAccess"),
         /** `confluence` = who can view in Confluence; `documented` = Microsoft's documented rules. */
         policy: z.enum(["confluence", "documented"]).default("confluence"),
+        /** ACL type for anonymous content: all tenant users, or members only (B2B guests excluded; C-5). */
+        anonymousAs: z.enum(["everyone", "everyoneExceptGuests"]).default("everyone"),
+        /**
+         * `documented` policy only: whether unrestricted pages in non-anonymous spaces follow the space
+         * permission (`honored`, the 2023 text) or nobody sees them (`ignored`, the literal 2024 text; C-1).
+         */
+        documentedSpacePermissions: z.enum(["honored", "ignored"]).default("honored"),
       })
       .strict()
-      .default({ mode: "onlyPeopleWithAccess", policy: "confluence" }),
+      .default({
+        mode: "onlyPeopleWithAccess",
+        policy: "confluence",
+        anonymousAs: "everyone",
+        documentedSpacePermissions: "honored",
+      }),
     identity: z.discriminatedUnion("source", [identityAad, identityNonAad]).default({ source: "aad" }),
     incremental: z
       .object({

@@ -27,8 +27,14 @@ export interface PermissionInput {
   ancestors: PrincipalSet[];
 }
 
-export function audienceFor(policy: PermissionPolicy, input: PermissionInput): Audience {
-  return policy === "confluence" ? confluenceAudience(input) : documentedAudience(input);
+export function audienceFor(
+  policy: PermissionPolicy,
+  input: PermissionInput,
+  options: { documentedSpacePermissions?: "honored" | "ignored" } = {},
+): Audience {
+  return policy === "confluence"
+    ? confluenceAudience(input)
+    : documentedAudience(input, options.documentedSpacePermissions ?? "honored");
 }
 
 /**
@@ -46,10 +52,13 @@ export function confluenceAudience({ space, own, ancestors }: PermissionInput): 
  * Microsoft's documented behaviour: page restrictions take precedence over (replace) space
  * permissions; parent restrictions are ignored; anonymous spaces are visible to everyone.
  */
-export function documentedAudience({ space, own }: PermissionInput): Audience {
+export function documentedAudience(
+  { space, own }: PermissionInput,
+  spacePermissions: "honored" | "ignored" = "honored",
+): Audience {
   if (own && !isEmptySet(own)) return { kind: "union", set: normalizeSet(own) };
   if (space.anonymousRead) return { kind: "everyone" };
-  if (isEmptySet(space.readers)) return { kind: "nobody" };
+  if (spacePermissions === "ignored" || isEmptySet(space.readers)) return { kind: "nobody" };
   return { kind: "union", set: normalizeSet(space.readers) };
 }
 

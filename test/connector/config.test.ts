@@ -30,7 +30,16 @@ describe("config", () => {
     expect(c.confluence.siteUrl).toBe("https://acme.atlassian.net");
     expect(c.graph.baseUrl).toBe("https://graph.microsoft.com");
     expect(c.graph.loginUrl).toBe("https://login.microsoftonline.com");
-    expect(c.permissions).toEqual({ mode: "onlyPeopleWithAccess", policy: "confluence" });
+    expect(c.permissions).toEqual({
+      mode: "onlyPeopleWithAccess",
+      policy: "confluence",
+      anonymousAs: "everyone",
+      documentedSpacePermissions: "honored",
+    });
+    expect(parseConfig({ ...minimal, permissions: { policy: "documented" } }).permissions).toMatchObject({
+      mode: "onlyPeopleWithAccess",
+      policy: "documented",
+    });
     expect(c.identity).toEqual({ source: "aad" });
     expect(c.incremental).toEqual({ skewSeconds: 300, updatePermissions: false, detectDeletions: false });
     expect(normalizeSiteUrl("https://acme.atlassian.net")).toBe("https://acme.atlassian.net");

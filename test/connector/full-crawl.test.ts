@@ -112,6 +112,35 @@ describe("full crawl against the twins (direct transport)", () => {
     expect(matrix["3001"]).toEqual(UPNS);
   });
 
+  it("documented policy, literal 2024 text (C-1): space permissions ignored → unrestricted pages deny all", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const config = configFor(world, {
+      permissions: { policy: "documented", documentedSpacePermissions: "ignored" },
+    });
+    await connectorFor(world, config).fullCrawl();
+    const matrix = accessMatrix(world, UPNS);
+    expect(matrix["1002"]).toEqual([]);
+    expect(matrix["3001"]).toEqual(UPNS); // anonymous spaces still everyone
+    expect(matrix["2002"]).toEqual(["alice@contoso.com", "frank@contoso.com"]); // restrictions still apply
+  });
+
+  it("anonymous content can be granted to members only (everyoneExceptGuests, C-5)", async () => {
+    const world = makeWorld(SITE, {
+      ...DIRECTORY,
+      users: [...DIRECTORY.users!, { upn: "gina_partner.io#EXT#@contoso.onmicrosoft.com", guest: true }],
+    });
+    await connectorFor(
+      world,
+      configFor(world, { permissions: { anonymousAs: "everyoneExceptGuests" } }),
+    ).fullCrawl();
+    const acl = world.graph.connection(CONNECTION)!.items.get("3001")!.acl;
+    expect(acl).toEqual([expect.objectContaining({ type: "everyoneExceptGuests", accessType: "grant" })]);
+    expect(world.graph.canAccess("alice@contoso.com", CONNECTION, "3001")).toBe(true);
+    expect(world.graph.canAccess("gina_partner.io#EXT#@contoso.onmicrosoft.com", CONNECTION, "3001")).toBe(
+      false,
+    );
+  });
+
   it("permission mode `everyone` grants everyone on every item", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     await connectorFor(world, configFor(world, { permissions: { mode: "everyone" } })).fullCrawl();

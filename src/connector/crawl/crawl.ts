@@ -77,6 +77,7 @@ export class Crawl {
     this.#everyone = await this.#c.graph.everyoneValue();
     this.#planner = this.#c.newPlanner({
       tenantId: this.#everyone,
+      everyoneType: this.#config.permissions.anonymousAs,
       entraId: (a) => this.#entra.get(a) ?? undefined,
       groupMembers: (g) => this.#groupMembers.get(g) ?? [],
       groupName: (g) => this.#groupNames.get(g) ?? g,
@@ -131,6 +132,8 @@ export class Crawl {
     const byId = new Map(content.map((c) => [c.id, c]));
     const acls = this.#everyoneMode ? undefined : await this.#acls(content, space, byId);
     await this.#syncGroups();
+    // Authors' display names in one batch per space, not one lookup per item.
+    await this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy]));
     await Promise.all(
       content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl(), true)),
     );
@@ -208,6 +211,7 @@ export class Crawl {
       const needAcl = items.filter((c) => updatePermissions || !this.#state.items[c.id]);
       const acls = this.#everyoneMode ? undefined : await this.#acls(needAcl, space, new Map());
       await this.#syncGroups();
+      await this.#ensureUsers(items.flatMap((c) => [c.authorId, c.lastModifiedBy]));
       await Promise.all(
         items.map((c) =>
           this.#upsert(
@@ -276,7 +280,7 @@ export class Crawl {
         const sets = await Promise.all(ids.map((id) => this.#restriction(id)));
         ancestors = sets.filter((s): s is PrincipalSet => s !== null);
       }
-      audiences.set(c.id, audienceFor(policy, { space, own, ancestors }));
+      audiences.set(c.id, audienceFor(policy, { space, own, ancestors }, this.#config.permissions));
     }
     await this.#resolveIdentities([...audiences.values()]);
     const out = new Map<string, { acl: AclEntry[]; partial: boolean }>();
