@@ -160,7 +160,7 @@ function authenticate(
   const header = ctx.request.headers.get("authorization");
   if (!header) return { mode: "anonymous", subject: { type: "anonymous" }, gateway };
   if (/^Basic\s/i.test(header)) {
-    const result = checkBasic(twin.store, header);
+    const result = checkBasic(twin.store, header, twin.scopedApiTokens);
     if (result.kind === "malformed") {
       ctx.note("auth: unparseable Basic credentials");
       return tomcatUnauthorized();
@@ -168,6 +168,15 @@ function authenticate(
     if (result.kind === "rejected") {
       ctx.note(`auth: Basic rejected (${result.why})`);
       return rejected(route);
+    }
+    if (result.kind === "scoped") {
+      if (!gateway) {
+        // Measured: scoped tokens on the site domain get Tomcat's 401 page.
+        ctx.note("auth: scoped API tokens only work through the gateway");
+        return tomcatUnauthorized();
+      }
+      const subject = { type: "user" as const, accountId: result.accountId };
+      return { mode: "basic", subject, scopes: new Set(result.scopes), gateway };
     }
     return { mode: "basic", subject: { type: "user", accountId: result.accountId }, gateway };
   }

@@ -23,12 +23,15 @@ export interface ConfluenceOptions {
   oauth?: OAuthOptions;
   /** Burst rate limits (off by default). */
   rateLimit?: RateLimitOptions;
+  /** Scoped API tokens (Basic credentials with scopes, gateway only). */
+  scopedApiTokens?: ScopedApiToken[];
 }
 
 /** The Confluence Cloud twin: one site's state plus the switches that shape its API. */
 export class ConfluenceTwin {
   readonly oauth: OAuthRegistry;
   readonly rateLimits: RateLimiter;
+  readonly scopedApiTokens: ScopedApiToken[];
 
   constructor(
     readonly store: ConfluenceStore,
@@ -36,6 +39,7 @@ export class ConfluenceTwin {
   ) {
     this.oauth = new OAuthRegistry(store.clock, store.site.cloudId, options.oauth);
     this.rateLimits = new RateLimiter(store.clock, options.rateLimit);
+    this.scopedApiTokens = [...(options.scopedApiTokens ?? [])];
   }
 
   static fromSpec(spec: SiteSpec, clock: SimClock, options?: ConfluenceOptions): ConfluenceTwin {

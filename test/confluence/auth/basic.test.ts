@@ -127,3 +127,24 @@ describe("why a request was rejected, in the journal", () => {
     ]);
   });
 });
+
+describe("scoped API tokens", () => {
+  const spec = {
+    scopedApiTokens: [
+      { user: "bob@acme.example.com", token: "scoped-bob", scopes: ["read:page:confluence"] },
+    ],
+  };
+
+  it("get Tomcat's 401 on the site domain and work through the gateway with their scopes", async () => {
+    const w = makeWorld(SITE, spec);
+    const auth = { headers: { authorization: basic("bob", "scoped-bob") } };
+    const onSite = await w.fetch(`${w.site}/api/v2/pages`, auth);
+    expect(onSite.status).toBe(401);
+    expect(onSite.headers.get("content-type")).toContain("text/html");
+    const viaGateway = await w.fetch(`${w.gateway}/api/v2/pages`, auth);
+    expect(viaGateway.status).toBe(200);
+    const missing = await w.fetch(`${w.gateway}/rest/api/group`, auth);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ code: 401, message: "Unauthorized; scope does not match" });
+  });
+});
