@@ -267,6 +267,9 @@ const adminBodies = {
       scopes: z.array(z.string()).optional(),
     })
     .strict(),
+  scopedToken: z
+    .object({ user: z.string().min(1), token: z.string().min(1), scopes: z.array(z.string()).min(1) })
+    .strict(),
   tokens: z
     .object({ clientId: z.string().min(1), accountId: z.string().min(1), scopes: z.array(z.string()).min(1) })
     .strict(),
@@ -275,7 +278,8 @@ const adminBodies = {
 /**
  * Confluence switches over the admin API, for standalone runs and connectors in other processes:
  * `PUT /_sim/confluence/rate-limit`, `PUT /_sim/confluence/v1-removal`, `POST /_sim/confluence/oauth/apps`,
- * `POST /_sim/confluence/oauth/tokens` (tokens without the browser step).
+ * `POST /_sim/confluence/oauth/tokens` (tokens without the browser step),
+ * `POST /_sim/confluence/scoped-api-tokens` (`{user, token, scopes}`).
  */
 export function installConfluenceAdmin(host: SimHost, twin: ConfluenceTwin): void {
   const withBody =
@@ -314,6 +318,16 @@ export function installConfluenceAdmin(host: SimHost, twin: ConfluenceTwin): voi
     withBody(adminBodies.app, (b) => {
       twin.oauth.registerApp(b);
       return { clientId: b.clientId };
+    }),
+  );
+  host.admin(
+    "POST",
+    "/_sim/confluence/scoped-api-tokens",
+    withBody(adminBodies.scopedToken, (b) => {
+      const user = twin.store.users.get(b.user) ?? twin.store.userByEmail(b.user);
+      if (!user) return json({ error: `no user ${b.user}` }, 400);
+      twin.scopedApiTokens.push(b);
+      return { user: user.accountId, scopes: b.scopes };
     }),
   );
   host.admin(

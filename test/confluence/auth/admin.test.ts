@@ -54,4 +54,15 @@ describe("Confluence switches over the admin API", () => {
     });
     expect(unknown.status).toBe(400);
   });
+
+  it("adds scoped API tokens", async () => {
+    const w = makeWorld();
+    installConfluenceAdmin(w.host, w.twin);
+    const body = { user: "carol@acme.example.com", token: "sc", scopes: ["read:group:confluence"] };
+    expect((await admin(w, "POST", "/_sim/confluence/scoped-api-tokens", body)).status).toBe(200);
+    const auth = `Basic ${Buffer.from("carol@acme.example.com:sc").toString("base64")}`;
+    expect((await w.fetch(`${w.gateway}/rest/api/group`, { headers: { authorization: auth } })).status).toBe(
+      200,
+    );
+  });
 });
