@@ -36,6 +36,7 @@ export class Connector {
   readonly confluence: ConfluenceClient;
   readonly graph: GraphClient;
   #state: ConnectorState | undefined;
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ConnectorOptions) {
     this.config = options.config;
@@ -82,8 +83,12 @@ export class Connector {
     return this.#state;
   }
 
-  async saveState(): Promise<void> {
-    if (this.#state) await this.store.save(this.#state);
+  /** Saves are queued: a file store must never see two writers at once. */
+  saveState(): Promise<void> {
+    this.#saving = this.#saving.then(async () => {
+      if (this.#state) await this.store.save(this.#state);
+    });
+    return this.#saving;
   }
 
   /** Ensure the connection (GET, create on 404), its resolvers and template, and the schema. */

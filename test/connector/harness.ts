@@ -1,7 +1,7 @@
 import { type ConnectorConfigInput, parseConfig } from "../../src/connector/config.ts";
 import { Connector } from "../../src/connector/connector.ts";
 import type { CrawlReport } from "../../src/connector/report.ts";
-import { MemoryStateStore } from "../../src/connector/state.ts";
+import { MemoryStateStore, type StateStore } from "../../src/connector/state.ts";
 import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
 import { World } from "../../src/scenarios/world.ts";
 import { cqlRoutes } from "../../src/simulators/confluence/cql/routes.ts";
@@ -112,7 +112,7 @@ export function seeded(seed: number): () => number {
 export function connectorFor(
   world: World,
   config: ConnectorConfigInput,
-  state = new MemoryStateStore(),
+  state: StateStore = new MemoryStateStore(),
   fetchImpl: typeof fetch = world.fetch,
 ): Connector {
   return new Connector({

@@ -1,6 +1,9 @@
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConnectorError } from "../../src/connector/errors.ts";
-import { MemoryStateStore } from "../../src/connector/state.ts";
+import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
 import type { World } from "../../src/scenarios/world.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
@@ -150,6 +153,34 @@ describe("resilience", () => {
       expect(itemPuts(world)).toBeLessThanOrEqual(2 * Object.keys(expected.index).length);
     },
   );
+
+  it("resumes from the state file on disk (a new process), leaving no temp files", async () => {
+    const expected = await reference();
+    const world = makeWorld(SITE, DIRECTORY);
+    const dir = await mkdtemp(join(tmpdir(), "cgsim-state-"));
+    const path = join(dir, "nested", "state.json");
+    let calls = 0;
+    const dying: typeof fetch = async (input, init) => {
+      if (++calls > 30) throw new Error("process killed");
+      return world.fetch(input, init);
+    };
+    await connectorFor(world, configFor(world), new FileStateStore(path), dying)
+      .fullCrawl()
+      .catch(() => undefined);
+    expect((await new FileStateStore(path).load()).checkpoint?.mode).toBe("full");
+    const report = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+    expect(report.resumed).toBe(true);
+    expect(indexOf(world)).toEqual(expected.index);
+    const saved = await new FileStateStore(path).load();
+    expect(saved.checkpoint).toBeUndefined();
+    expect(Object.keys(saved.items).sort()).toEqual(Object.keys(expected.index).sort());
+    expect(await readdir(join(dir, "nested"))).toEqual(["state.json"]);
+    expect(await new FileStateStore(join(dir, "missing.json")).load()).toEqual({
+      version: 1,
+      items: {},
+      groups: {},
+    });
+  });
 
   it("with 20% injected 429/503 (Retry-After honoured in simulated time) the final index equals the fault-free one", async () => {
     const expected = await reference();

@@ -24,6 +24,7 @@ export class Crawl {
   #resumed = false;
   #planner!: AclPlanner;
   #everyone = "everyone";
+  #sinceSave = 0;
   #users = new Map<string, ConfluenceUser>();
   #groupMembers = new Map<string, string[]>();
   #groupNames = new Map<string, string>();
@@ -465,6 +466,11 @@ export class Crawl {
       await this.#c.graph.putItem(body);
       this.#state.items[c.id] = { c: contentHash, a: aclHash, s: space.id };
       this.#emit("indexed", 1, { itemId: c.id });
+      // Within a large space, record progress now and then so a kill does not redo it all.
+      if (++this.#sinceSave >= 500) {
+        this.#sinceSave = 0;
+        await this.#c.saveState();
+      }
     } catch (error) {
       // Item-level failures (quota, rejected payload) do not stop the crawl; auth and
       // throttling that survived the retries do.
