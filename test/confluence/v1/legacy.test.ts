@@ -200,3 +200,24 @@ describe("older crawlers' v1 lists", () => {
     });
   });
 });
+
+describe("friendlyWhen", () => {
+  it("is relative within a day and a date after", async () => {
+    const w = makeWorld();
+    expect((await (await w.get("/rest/api/content/1001?expand=version")).json()).version.friendlyWhen).toBe(
+      "just a moment ago",
+    );
+    w.clock.advance(5 * 60_000);
+    expect((await (await w.get("/rest/api/content/1001?expand=version")).json()).version.friendlyWhen).toBe(
+      "5 minutes ago",
+    );
+    w.clock.advance(3 * 3_600_000);
+    expect((await (await w.get("/rest/api/content/1001?expand=version")).json()).version.friendlyWhen).toBe(
+      "about 3 hours ago",
+    );
+    w.clock.advance(2 * 86_400_000);
+    expect((await (await w.get("/rest/api/content/1001?expand=version")).json()).version.friendlyWhen).toBe(
+      "Mar 01, 2026",
+    );
+  });
+});

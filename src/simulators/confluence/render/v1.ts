@@ -55,6 +55,21 @@ export class Expand {
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Confluence's `friendlyWhen`: relative within a day ("5 minutes ago"), else "Mar 01, 2026" (UTC). */
+export function friendly(ms: number, now: number): string {
+  const minutes = Math.floor((now - ms) / 60_000);
+  if (minutes >= 0 && minutes < 1) return "just a moment ago";
+  if (minutes >= 1 && minutes < 60) return minutes === 1 ? "a minute ago" : `${minutes} minutes ago`;
+  if (minutes >= 60 && minutes < 24 * 60) {
+    const hours = Math.floor(minutes / 60);
+    return hours === 1 ? "about an hour ago" : `about ${hours} hours ago`;
+  }
+  const d = new Date(ms);
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, "0")}, ${d.getUTCFullYear()}`;
+}
+
 // ---- users and groups ----------------------------------------------------------------------------
 
 const AVATAR = { width: 48, height: 48, isDefault: false } as const;
@@ -304,7 +319,7 @@ function renderVersion(view: V1View, content: Content, v: Version): NonNullable<
   return {
     ...(by ? { by: renderUser(view.base, by) } : {}),
     when: iso(v.createdAt),
-    friendlyWhen: iso(v.createdAt),
+    friendlyWhen: friendly(v.createdAt, view.store.clock.now()),
     message: v.message,
     number: v.number,
     minorEdit: v.minorEdit,
