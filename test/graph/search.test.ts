@@ -299,3 +299,25 @@ describe("search refiners and sorting", () => {
     expect(notRefinable.status).toBe(400);
   });
 });
+
+describe("membership caches", () => {
+  it("follow directory and external group changes", async () => {
+    const { w } = await world();
+    const upn = "carol@contoso.onmicrosoft.com";
+    expect(w.twin.canAccess(upn, "wiki", "p2")).toBe(false);
+    w.directory.addMember("Everyone Sales", upn);
+    expect(w.twin.canAccess(upn, "wiki", "p2")).toBe(true);
+    w.directory.removeMember("Everyone Sales", upn);
+    expect(w.twin.canAccess(upn, "wiki", "p2")).toBe(false);
+    const carol = w.directory.user(upn)!;
+    await w.call("POST", "/external/connections/wiki/groups/spaceSALES/members", {
+      id: carol.id,
+      type: "user",
+    });
+    expect(w.twin.canAccess(upn, "wiki", "p2")).toBe(true);
+    await w.call("DELETE", `/external/connections/wiki/groups/spaceSALES/members/${carol.id}`);
+    expect(w.twin.canAccess(upn, "wiki", "p2")).toBe(false);
+    w.directory.updateUser(upn, { accountEnabled: false });
+    expect(w.twin.canAccess(upn, "wiki", "p3")).toBe(false);
+  });
+});

@@ -105,6 +105,22 @@ export class Directory {
   readonly apps = new Map<string, AppRegistration>();
   #byUpn = new Map<string, string>();
   #spec: DirectorySpec;
+  #version = 0;
+  #groupsOf = new Map<string, ReadonlySet<string>>();
+  #parents: Map<string, string[]> | undefined;
+  #groupsOfVersion = -1;
+
+  /**
+   * Bumped by every mutation method; caches of derived membership (here and in the Graph twin)
+   * compare it. Mutate users and groups through these methods, not by editing the objects.
+   */
+  get version(): number {
+    return this.#version;
+  }
+
+  #touch(): void {
+    this.#version += 1;
+  }
 
   constructor(spec: DirectorySpec = { tenant: "contoso.onmicrosoft.com" }) {
     this.#spec = structuredClone(spec);
@@ -115,6 +131,7 @@ export class Directory {
 
   /** Replaces the whole directory with the given fixture. */
   load(spec: DirectorySpec): void {
+    this.#touch();
     this.#spec = structuredClone(spec);
     this.users.clear();
     this.groups.clear();
@@ -142,6 +159,7 @@ export class Directory {
   }
 
   addUser(u: NonNullable<DirectorySpec["users"]>[number]): DirectoryUser {
+    this.#touch();
     const upn = u.upn.includes("@") ? u.upn : `${u.upn}@${this.domain}`;
     if (this.#byUpn.has(upn.toLowerCase())) throw new DirectoryError(`user ${upn} already exists`);
     const guest = u.guest ?? false;
@@ -164,6 +182,7 @@ export class Directory {
     idOrUpn: string,
     patch: Partial<Omit<DirectoryUser, "id" | "userPrincipalName">>,
   ): DirectoryUser {
+    this.#touch();
     const user = this.user(idOrUpn);
     if (!user) throw new DirectoryError(`no user ${idOrUpn}`);
     Object.assign(user, patch);
@@ -171,6 +190,7 @@ export class Directory {
   }
 
   removeUser(idOrUpn: string): void {
+    this.#touch();
     const user = this.user(idOrUpn);
     if (!user) return;
     this.users.delete(user.id);
@@ -179,6 +199,7 @@ export class Directory {
   }
 
   addGroup(g: { name: string; id?: string; mailNickname?: string; members?: string[] }): DirectoryGroup {
+    this.#touch();
     const nick = g.mailNickname ?? g.name.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
     const group: DirectoryGroup = {
       id: (g.id ?? deterministicGuid(this.tenantId, "group", g.name)).toLowerCase(),
@@ -195,6 +216,7 @@ export class Directory {
   }
 
   removeGroup(idOrName: string): void {
+    this.#touch();
     const group = this.group(idOrName);
     if (!group) return;
     this.groups.delete(group.id);
@@ -203,6 +225,7 @@ export class Directory {
 
   /** Adds a user (UPN or id) or a group (name or id) to a group. */
   addMember(groupIdOrName: string, member: string): void {
+    this.#touch();
     const group = this.group(groupIdOrName);
     if (!group) throw new DirectoryError(`no group ${groupIdOrName}`);
     const user = this.user(member);
@@ -217,6 +240,7 @@ export class Directory {
   }
 
   removeMember(groupIdOrName: string, member: string): void {
+    this.#touch();
     const group = this.group(groupIdOrName);
     if (!group) throw new DirectoryError(`no group ${groupIdOrName}`);
     const id = this.user(member)?.id ?? this.group(member)?.id ?? member;
@@ -259,11 +283,26 @@ export class Directory {
     return undefined;
   }
 
-  /** Every group the user belongs to, directly or through nested groups. */
-  transitiveGroupsOf(userId: string): Set<string> {
+  /** Every group the user belongs to, directly or through nested groups (cached per version; do not mutate). */
+  transitiveGroupsOf(userId: string): ReadonlySet<string> {
+    if (this.#groupsOfVersion !== this.#version) {
+      this.#groupsOf.clear();
+      this.#parents = undefined;
+      this.#groupsOfVersion = this.#version;
+    }
+    const key = userId.toLowerCase();
+    const cached = this.#groupsOf.get(key);
+    if (cached) return cached;
+    const computed = this.#computeGroupsOf(key);
+    this.#groupsOf.set(key, computed);
+    return computed;
+  }
+
+  #computeGroupsOf(userId: string): Set<string> {
     const out = new Set<string>();
-    const parents = this.#parentIndex();
-    const queue = [...(parents.get(userId.toLowerCase()) ?? [])];
+    this.#parents ??= this.#parentIndex();
+    const parents = this.#parents;
+    const queue = [...(parents.get(userId) ?? [])];
     while (queue.length > 0) {
       const g = queue.pop()!;
       if (out.has(g)) continue;

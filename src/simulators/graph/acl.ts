@@ -12,7 +12,7 @@ export interface Principal {
   userId: string;
   guest: boolean;
   /** Entra groups the user belongs to, transitively. */
-  entraGroups: Set<string>;
+  entraGroups: ReadonlySet<string>;
   /** External groups (of one connection) the user belongs to, transitively. */
   externalGroups: Set<string>;
 }
@@ -37,7 +37,7 @@ export function principalFor(
 /** Fixed point over external groups: a group contains U if it lists U, one of U's Entra groups, or a group containing U. */
 export function externalGroupsOf(
   userId: string,
-  entraGroups: Set<string>,
+  entraGroups: ReadonlySet<string>,
   groups: Map<string, ExternalGroup>,
 ): Set<string> {
   const out = new Set<string>();

@@ -80,6 +80,8 @@ export interface ExternalConnection {
   operations: Map<string, ConnectionOperation>;
   items: Map<string, ExternalItem>;
   groups: Map<string, ExternalGroup>;
+  /** Bumped on every external group or membership change (membership caches compare it). */
+  groupsVersion: number;
   /** Per-connection item quota; undefined = twin default. */
   itemQuota?: number;
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Directory, type DirectorySpec } from "../directory/model.ts";
 import { TokenIssuer, type TokenIssuerOptions } from "../directory/tokens.ts";
 import type { SimClock } from "../host/clock.ts";
-import { type AccessDecision, decide, describeMatch, principalFor } from "./acl.ts";
+import { type AccessDecision, decide, describeMatch, type Principal, principalFor } from "./acl.ts";
 import { GraphError, invalidRequest } from "./errors.ts";
 import {
   DEFAULT_ITEM_RULES,
@@ -136,6 +136,10 @@ export class GraphTwin {
   #opSeq = 0;
   #failNext = new Map<string, string>();
   #buckets = new Map<string, Bucket>();
+  #principals = new WeakMap<
+    ExternalConnection,
+    { directory: number; groups: number; byUser: Map<string, Principal | undefined> }
+  >();
   #options: GraphTwinOptions;
 
   constructor(options: GraphTwinOptions) {
@@ -301,6 +305,7 @@ export class GraphTwin {
       operations: new Map(),
       items: new Map(),
       groups: new Map(),
+      groupsVersion: 0,
     };
     this.#applyConnectionPatch(conn, body);
     this.connections.set(id, conn);
@@ -546,6 +551,7 @@ export class GraphTwin {
       members: new Map(),
     };
     conn.groups.set(id, group);
+    conn.groupsVersion += 1;
     return group;
   }
 
@@ -574,6 +580,7 @@ export class GraphTwin {
     this.stateGuardForGroups(conn);
     this.getGroup(conn, id);
     conn.groups.delete(id);
+    conn.groupsVersion += 1;
   }
 
   addGroupMember(
@@ -601,6 +608,7 @@ export class GraphTwin {
     const member: ExternalGroupMember = { id: body.id, type };
     if (typeof body.identitySource === "string") member.identitySource = body.identitySource;
     g.members.set(body.id, member);
+    conn.groupsVersion += 1;
     return member;
   }
 
@@ -613,6 +621,7 @@ export class GraphTwin {
         message: `'${memberId}' is not a member of '${groupId}'.`,
       });
     }
+    conn.groupsVersion += 1;
   }
 
   /** Groups are not in the documented table; obsolete connections refuse writes (inferred). */
@@ -621,6 +630,18 @@ export class GraphTwin {
   }
 
   // ── access, resolvers, search (the scenario engine's API) ───────────────
+
+  /** The user's memberships as one connection sees them, cached until the directory or its groups change. */
+  principal(conn: ExternalConnection, user: string): Principal | undefined {
+    let cache = this.#principals.get(conn);
+    if (!cache || cache.directory !== this.directory.version || cache.groups !== conn.groupsVersion) {
+      cache = { directory: this.directory.version, groups: conn.groupsVersion, byUser: new Map() };
+      this.#principals.set(conn, cache);
+    }
+    const key = user.toLowerCase();
+    if (!cache.byUser.has(key)) cache.byUser.set(key, principalFor(this.directory, user, conn.groups));
+    return cache.byUser.get(key);
+  }
 
   connection(id: string): ExternalConnection | undefined {
     return this.connections.get(id);
@@ -636,7 +657,7 @@ export class GraphTwin {
     const item = conn?.items.get(itemId);
     if (!conn || !item)
       return { allowed: false, grants: [], denies: [], reasons: [], reason: "no such item" };
-    const p = principalFor(this.directory, user, conn.groups);
+    const p = this.principal(conn, user);
     if (!p) return { allowed: false, grants: [], denies: [], reasons: [], reason: "no such enabled user" };
     const d = decide(item.acl, p, this.directory.tenantId);
     const reasons = [...d.denies, ...d.grants].map((e) =>
@@ -648,7 +669,10 @@ export class GraphTwin {
   }
 
   canAccess(user: string, connectionId: string, itemId: string): boolean {
-    return this.explainAccess(user, connectionId, itemId).allowed;
+    const conn = this.connections.get(connectionId);
+    const item = conn?.items.get(itemId);
+    const p = conn && item ? this.principal(conn, user) : undefined;
+    return p !== undefined && decide(item!.acl, p, this.directory.tenantId).allowed;
   }
 
   resolveUrl(connectionId: string, url: string): ResolveResult | undefined {
@@ -674,7 +698,7 @@ export class GraphTwin {
       if (!conn) continue;
       const state = this.stateOf(conn);
       if (state === "draft") continue;
-      const p = principalFor(this.directory, user, conn.groups);
+      const p = this.principal(conn, user);
       if (!p) continue;
       for (const item of conn.items.values()) {
         if (decide(item.acl, p, this.directory.tenantId).allowed) candidates.push({ conn, item });
