@@ -30,16 +30,21 @@ export function registerServe(program: Command): void {
     });
 }
 
-export async function serve(options: ServeOptions): Promise<void> {
+/** The world `cgsim serve` serves: the given (or bundled) site and directory, seeded faults. */
+export function serveWorld(options: ServeOptions = {}): World {
   const { site, directory: generated } = resolveSiteFile(options.site ?? DEFAULT_SITE_FILE, options.seed);
   const directory = options.directory
     ? loadDirectoryFile(options.directory)
     : (generated ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE));
-  const world = new World({
+  return new World({
     site,
     directory,
     faults: options.seed === undefined ? undefined : { seed: options.seed, rules: [] },
   });
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const world = serveWorld(options);
   const server = await world.listen({ port: options.port, https: options.https });
   process.stdout.write(`${JSON.stringify(describeEndpoints(world, server.url, server.caFile))}\n`);
   process.stderr.write(

@@ -1,5 +1,9 @@
+import { ConfluenceClient } from "confluence.js";
+import supertest from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
+import { serveWorld } from "../../src/cli/serve.ts";
 import type { Endpoints } from "../../src/scenarios/endpoints.ts";
+import { createExpressApp } from "../../src/simulators/host/http.ts";
 import { finished, firstLine, runCli, spawnCli } from "./spawn.ts";
 
 const basic = (email: string, token: string) =>
@@ -59,5 +63,36 @@ describe("cgsim serve", () => {
       /bad-site\.yaml:\d+:\d+: spaces\[0\]\.pages\[0\]\.read\[0\]: unknown user "zed"/,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the served world, in-process", () => {
+  const world = serveWorld();
+  const app = createExpressApp(world.host);
+  const auth = basic("svc-crawler@contoso.com", "crawler-token");
+
+  it("answers the admin API and Confluence through express (supertest)", async () => {
+    const state = await supertest(app).get("/_sim/state").expect(200);
+    expect(state.body.services.graph).toBeDefined();
+    const page = await supertest(app).get("/wiki/api/v2/pages/1002").set("authorization", auth).expect(200);
+    expect(page.body).toMatchObject({ id: "1002", title: "Roadmap" });
+    const hidden = await supertest(app).get("/wiki/api/v2/pages/1007").set("authorization", auth);
+    expect(hidden.status).toBe(404);
+  });
+
+  it("serves confluence.js 2.1.0 over a real socket", async () => {
+    const server = await world.listen();
+    try {
+      const client = new ConfluenceClient({
+        host: server.url,
+        authentication: { basic: { email: "svc-crawler@contoso.com", apiToken: "crawler-token" } },
+      });
+      const space = await client.space.getSpace({ spaceKey: "PUB", expand: ["permissions"] });
+      expect(space).toMatchObject({ key: "PUB", name: "Public" });
+      const page = await client.content.getContentById({ id: "2001", expand: ["ancestors"] });
+      expect(page.ancestors?.map((a) => a.id)).toEqual(["2000"]);
+    } finally {
+      await world.close();
+    }
   });
 });

@@ -242,6 +242,9 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
       const want = e.parity[kind];
       if (want !== undefined && report[kind] !== want)
         problems.push(`${report[kind]} ${kind} (expected ${want})`);
+      const documented = e.parity.documented?.[kind];
+      if (documented !== undefined && report.documented[kind] !== documented)
+        problems.push(`${report.documented[kind]} documented ${kind} (expected ${documented})`);
     }
     if (problems.length) {
       const wantsDocumented = e.parity.documented !== undefined;
