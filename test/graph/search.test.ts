@@ -321,3 +321,16 @@ describe("membership caches", () => {
     expect(w.twin.canAccess(upn, "wiki", "p3")).toBe(false);
   });
 });
+
+describe("search index cache", () => {
+  it("sees item updates", async () => {
+    const { w } = await world();
+    expect(w.twin.search("alice@contoso.onmicrosoft.com", { query: "zebra" }).total).toBe(0);
+    await w.call("PATCH", "/external/connections/wiki/items/p3", { properties: { title: "Zebra crossing" } });
+    expect(w.twin.search("alice@contoso.onmicrosoft.com", { query: "zebra" }).total).toBe(1);
+    await w.call("PUT", "/external/connections/wiki/items/p3", {
+      content: { type: "text", value: "now about okapis" },
+    });
+    expect(w.twin.search("alice@contoso.onmicrosoft.com", { query: "okapis" }).total).toBe(1);
+  });
+});

@@ -23,7 +23,19 @@ function contentText(item: ExternalItem): string {
   return item.content.type === "html" ? item.content.value.replace(/<[^>]*>/g, " ") : item.content.value;
 }
 
+/** Token index per item, reused while the item's properties, content and the schema are the same objects. */
+const indexCache = new WeakMap<ExternalItem, { key: [unknown, unknown, unknown]; idx: IndexedItem }>();
+
 function index(conn: ExternalConnection, item: ExternalItem): IndexedItem {
+  const key: [unknown, unknown, unknown] = [conn.schema, item.properties, item.content];
+  const hit = indexCache.get(item);
+  if (hit && hit.key.every((k, i) => k === key[i])) return hit.idx;
+  const idx = buildIndex(conn, item);
+  indexCache.set(item, { key, idx });
+  return idx;
+}
+
+function buildIndex(conn: ExternalConnection, item: ExternalItem): IndexedItem {
   const props = conn.schema?.properties ?? [];
   const searchable: string[] = [];
   const title: string[] = [];
