@@ -1,4 +1,6 @@
+import supertest from "supertest";
 import { describe, expect, it } from "vitest";
+import { createExpressApp } from "../../../src/simulators/host/index.ts";
 import { id, makeWorld, SITE } from "../v1/site.ts";
 
 const APP = {
@@ -274,5 +276,32 @@ describe("scopes at the gateway", () => {
     const v2 = await w.fetch(`${w.gateway}/api/v2/spaces`, bearer(t));
     expect(v2.status).toBe(401);
     expect(await v2.json()).toEqual(SCOPE_MISMATCH);
+  });
+});
+
+describe("the OAuth endpoints over express (one origin for every host)", () => {
+  it("authorize → token → accessible-resources → gateway", async () => {
+    const w = world();
+    const app = createExpressApp(w.host);
+    const auth = await supertest(app).get(`/authorize?${new URL(authorizeUrl({})).searchParams}`);
+    expect(auth.status).toBe(302);
+    const code = new URL(auth.headers.location).searchParams.get("code")!;
+    const tok = await supertest(app).post("/oauth/token").send({
+      grant_type: "authorization_code",
+      client_id: APP.clientId,
+      client_secret: APP.clientSecret,
+      code,
+      redirect_uri: REDIRECT,
+    });
+    expect(tok.status).toBe(200);
+    const res = await supertest(app)
+      .get("/oauth/token/accessible-resources")
+      .set("authorization", `Bearer ${tok.body.access_token}`);
+    expect(res.body[0].id).toBe(w.twin.store.site.cloudId);
+    const me = await supertest(app)
+      .get(`/ex/confluence/${res.body[0].id}/wiki/rest/api/user/current`)
+      .set("authorization", `Bearer ${tok.body.access_token}`);
+    expect(me.status).toBe(200);
+    expect(me.body.accountId).toBe(w.twin.store.users.values().next().value!.accountId);
   });
 });
