@@ -103,6 +103,14 @@ export class Connector {
     };
     let connection = await this.graph.getConnection();
     if (!connection) connection = await this.graph.createConnection(settings);
+    if (connection.state === "obsolete")
+      throw new ConnectorError(
+        2010,
+        `connection ${g.id} is obsolete (a dependency was deprecated); only delete is allowed`,
+        {
+          service: "graph",
+        },
+      );
     else if (
       JSON.stringify(connection.activitySettings?.urlToItemResolvers ?? []) !==
       JSON.stringify(settings.activitySettings.urlToItemResolvers)

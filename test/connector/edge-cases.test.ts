@@ -111,3 +111,34 @@ describe("edge cases against the twins", () => {
     expect(ids).toContain("1100"); // blog post
   });
 });
+
+describe("connection setup", () => {
+  it("a failed schema operation fails the crawl with its message; the next run registers it again", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const { APP } = await import("./harness.ts");
+    world.graph.createConnection(APP.clientId, { id: CONNECTION, name: "Confluence test" });
+    world.graph.failNextSchemaOperation(CONNECTION, "Server error, something went wrong");
+    const state = new MemoryStateStore();
+    const error = await connectorFor(world, configFor(world), state)
+      .fullCrawl()
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/schema registration failed: Server error, something went wrong/);
+    expect(Object.keys(indexOf(world))).toEqual([]);
+    const report = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(report.complete).toBe(true);
+    expect(Object.keys(indexOf(world)).length).toBe(13);
+  });
+
+  it("an obsolete connection stops with 2010 and leaves the index alone", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    const before = indexOf(world);
+    world.graph.makeObsolete(CONNECTION);
+    const error = await connectorFor(world, configFor(world), state)
+      .fullCrawl()
+      .catch((e: unknown) => e);
+    expect((error as { code?: number }).code).toBe(2010);
+    expect(indexOf(world)).toEqual(before);
+  });
+});
