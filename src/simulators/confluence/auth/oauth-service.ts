@@ -51,7 +51,7 @@ function authorize(twin: ConfluenceTwin, { query }: RouteContext): Response {
   const app = oauth.apps.get(query.get("client_id") ?? "");
   if (!app) return errorPage(400, "Invalid client_id: the app is not registered.");
   const redirectUri = query.get("redirect_uri") ?? "";
-  if (!app.redirectUris.includes(redirectUri)) {
+  if (!app.redirectUris.includes(redirectUri) || !URL.canParse(redirectUri)) {
     return errorPage(400, "The redirect_uri does not match any callback URL registered for this app.");
   }
   const state = query.get("state");
