@@ -29,7 +29,7 @@ const indexCache = new WeakMap<ExternalItem, { key: [unknown, unknown, unknown];
 function index(conn: ExternalConnection, item: ExternalItem): IndexedItem {
   const key: [unknown, unknown, unknown] = [conn.schema, item.properties, item.content];
   const hit = indexCache.get(item);
-  if (hit && hit.key.every((k, i) => k === key[i])) return hit.idx;
+  if (hit?.key.every((k, i) => k === key[i])) return hit.idx;
   const idx = buildIndex(conn, item);
   indexCache.set(item, { key, idx });
   return idx;
