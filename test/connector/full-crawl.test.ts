@@ -175,3 +175,13 @@ describe("full crawl against the twins (direct transport)", () => {
     expect(report.complete).toBe(true);
   });
 });
+
+describe("external groups", () => {
+  it("carry the Confluence group name and the intersected principals in their display names", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    await connectorFor(world, configFor(world)).fullCrawl();
+    const names = [...world.graph.connection(CONNECTION)!.groups.values()].map((g) => g.displayName);
+    expect(names).toContain("Confluence group eng");
+    expect(names.some((n) => n?.includes("hr") && n.includes("hr-leads") && n.includes("∩"))).toBe(true);
+  });
+});

@@ -182,6 +182,12 @@ export class ConfluenceClient {
     return (answer.results ?? []).filter((a) => !a.type || a.type === "page").map((a) => String(a.id));
   }
 
+  /** A group's name (space permissions carry only its id). */
+  async groupName(groupId: string): Promise<string> {
+    const g = await this.get<{ name?: string }>(`${V1}/group/by-id?id=${encodeURIComponent(groupId)}`);
+    return g.name ?? groupId;
+  }
+
   async groupMembers(groupId: string): Promise<ConfluenceUser[]> {
     const out: ConfluenceUser[] = [];
     const limit = 200;

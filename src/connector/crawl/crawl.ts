@@ -332,7 +332,11 @@ export class Crawl {
     const groups = [...new Set(sets.flatMap((s) => s.groups))].filter((g) => !this.#groupMembers.has(g));
     await Promise.all(
       groups.map(async (g) => {
-        const members = await this.#c.confluence.groupMembers(g);
+        const [members, name] = await Promise.all([
+          this.#c.confluence.groupMembers(g),
+          this.#c.confluence.groupName(g).catch(() => g), // cosmetic: never fail a crawl on it
+        ]);
+        this.#groupNames.set(g, name);
         this.#rememberUsers(members);
         this.#groupMembers.set(
           g,
