@@ -206,7 +206,16 @@ async function crawl(
   if (settings.command) {
     const server = await world.listen();
     const endpoints = describeEndpoints(world, server.url, server.caFile);
-    const run = await runExternalCrawl(endpoints, settings, mode, dirname(loaded.file));
+    // An external connector sleeps in real time: simulated time follows real time while it runs.
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      world.clock.advance(Math.round(now - last));
+      last = now;
+    }, 10);
+    const run = await runExternalCrawl(endpoints, settings, mode, dirname(loaded.file)).finally(() =>
+      clearInterval(ticker),
+    );
     outcome.exitCode = run.exitCode;
     outcome.output = run.output;
     if (run.exitCode !== 0) outcome.fatal = { code: 5000, message: `exit code ${run.exitCode}` };
