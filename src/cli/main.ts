@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCrawl } from "./crawl.ts";
 import { printError } from "./errors.ts";
 import { registerExplain } from "./explain.ts";
 import { registerRun } from "./run.ts";
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerSeed(program);
   registerSchema(program);
   registerExplain(program);
+  registerCrawl(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import type { SiteFixture } from "../fixtures/site-schema.ts";
 import { confluenceServices } from "../simulators/confluence/service.ts";
 import { ConfluenceTwin } from "../simulators/confluence/twin.ts";
 import { Directory } from "../simulators/directory/model.ts";
+import { installGraphAdmin } from "../simulators/graph/admin.ts";
 import { createGraphServices } from "../simulators/graph/service.ts";
 import { GraphTwin, type GraphTwinOptions } from "../simulators/graph/store.ts";
 import { installAdminApi } from "../simulators/host/admin.ts";
@@ -53,6 +54,7 @@ export class World {
       faults: options.faults,
     });
     installAdminApi(this.host);
+    installGraphAdmin(this.host, this.graph);
     this.fetch = createDirectFetch(this.host);
   }
 
