@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import supertest from "supertest";
 import { describe, expect, it } from "vitest";
 import { createExpressApp } from "../../../src/simulators/host/index.ts";
@@ -303,5 +304,37 @@ describe("the OAuth endpoints over express (one origin for every host)", () => {
       .set("authorization", `Bearer ${tok.body.access_token}`);
     expect(me.status).toBe(200);
     expect(me.body.accountId).toBe(w.twin.store.users.values().next().value!.accountId);
+  });
+});
+
+describe("OAuth endpoints never answer 500", () => {
+  it("token endpoint and authorize take any input", async () => {
+    const w = world();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.dictionary(fc.constantFrom("grant_type", "code", "client_id"), fc.string()),
+        ),
+        fc.dictionary(
+          fc.constantFrom("client_id", "redirect_uri", "scope", "response_type", "audience", "sim_user"),
+          fc.string(),
+        ),
+        async (body, params) => {
+          const tokenRes = await w.fetch("https://auth.atlassian.com/oauth/token", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: typeof body === "string" ? body : JSON.stringify(body),
+          });
+          expect([400, 401, 403]).toContain(tokenRes.status);
+          const auth = await w.fetch(`https://auth.atlassian.com/authorize?${new URLSearchParams(params)}`, {
+            redirect: "manual",
+          });
+          expect([302, 400]).toContain(auth.status);
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
   });
 });
