@@ -1,4 +1,4 @@
-import type { Content, Group, Restriction, Space, User } from "./model.ts";
+import type { Content, Group, Restriction, Space, SpacePermission, User } from "./model.ts";
 import { isRestricted } from "./model.ts";
 import type { ConfluenceStore } from "./store.ts";
 
@@ -94,28 +94,39 @@ export class AccessEvaluator {
     return false;
   }
 
+  /**
+   * Whether a space permission entry applies to this subject, and through what: the subject's own
+   * user entry, one of its groups, or an anonymous grant. Licensed users also hold what anonymous
+   * users hold when the site allows anonymous use (guests excepted); see docs/fidelity/confluence.md.
+   */
+  holds(permission: SpacePermission): string | undefined {
+    const { store, subject } = this;
+    const pr = permission.principal;
+    if (pr.type === "anonymous") {
+      if (subject.type === "anonymous") return "anonymous access";
+      if (store.site.anonymousAccess && (subject.type !== "user" || !this.user?.guest))
+        return "anonymous access";
+      return undefined;
+    }
+    if (pr.type === "user") {
+      return subject.type === "user" && pr.id === subject.accountId
+        ? `user ${this.user?.displayName ?? pr.id}`
+        : undefined;
+    }
+    return this.groupIds.has(pr.id) ? `group ${groupName(store, pr.id)}` : undefined;
+  }
+
   /** View permission on a space (`read` on targetType `space`). */
   spaceAccess(space: Space, reasons?: Reason[]): boolean {
-    const { store, subject } = this;
     for (const p of space.permissions) {
       if (p.operation.key !== "read" || p.operation.targetType !== "space") continue;
-      const pr = p.principal;
-      let via: string | undefined;
-      if (pr.type === "anonymous") {
-        if (subject.type === "anonymous") via = "anonymous access";
-        // Licensed users can always see what anonymous users can, when the site allows anonymous use.
-        else if (store.site.anonymousAccess && (subject.type !== "user" || !this.user?.guest))
-          via = "anonymous access";
-      } else if (pr.type === "user" && subject.type === "user" && pr.id === subject.accountId) {
-        via = `user ${this.user?.displayName ?? pr.id}`;
-      } else if (pr.type === "group" && this.groupIds.has(pr.id)) {
-        via = `group ${groupName(store, pr.id)}`;
-      }
+      const via = this.holds(p);
       if (via) {
         reasons?.push({ check: "space", ok: true, detail: `View on space ${space.key} via ${via}` });
         return true;
       }
     }
+    const { subject } = this;
     const who = subject.type === "anonymous" ? "Anonymous user" : subject.type === "group" ? "Group" : "User";
     reasons?.push({
       check: "space",

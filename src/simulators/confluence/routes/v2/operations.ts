@@ -5,14 +5,9 @@ import { canEdit } from "../../permissions.ts";
 
 type Operation = components["schemas"]["Operation"];
 
-/** True when a space permission entry applies to the caller (directly, via a group, or anonymous). */
+/** True when a space permission entry applies to the caller (the one evaluator decides). */
 export function holds(ctx: ConfluenceContext, p: SpacePermission): boolean {
-  const { subject } = ctx.access;
-  const pr = p.principal;
-  if (pr.type === "user") return subject.type === "user" && subject.accountId === pr.id;
-  if (pr.type === "group") return ctx.access.groupIds.has(pr.id);
-  // Anonymous grants apply to everyone when the site allows anonymous use (guests excepted).
-  return subject.type === "anonymous" || (ctx.store.site.anonymousAccess && !ctx.access.user?.guest);
+  return ctx.access.holds(p) !== undefined;
 }
 
 /** The caller's operations on a space: every space permission they hold, `read` first. */
