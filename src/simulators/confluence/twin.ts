@@ -1,4 +1,5 @@
 import type { SimClock } from "../host/clock.ts";
+import type { ScopedApiToken } from "./auth/basic.ts";
 import { type OAuthOptions, OAuthRegistry } from "./auth/oauth.ts";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.ts";
 import { buildSite, type SiteSpec } from "./seed.ts";
