@@ -6,7 +6,7 @@ export function registerCrawl(program: Command): void {
   program
     .command("crawl")
     .description("run the built-in connector once against the endpoints in its config (real or simulated)")
-    .requiredOption("--config <file>", "connector config (YAML or JSON; ${ENV} expanded)")
+    .requiredOption("--config <file>", "connector config (YAML or JSON; environment variables expanded)")
     .option("--full", "full crawl (default)")
     .option("--incremental", "incremental crawl")
     .option("--json", "print the crawl report as JSON")
