@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storageToAdf } from "../../../src/simulators/confluence/render/v2.ts";
+import { storageToAdf } from "../../../src/simulators/confluence/render/storage.ts";
 import { get, makeTwin } from "./helpers.ts";
 
 const adf = (storage: string) => JSON.parse(storageToAdf(storage));
