@@ -149,8 +149,10 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const report = await connector.fullCrawl();
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuStart);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -159,6 +161,9 @@ const result = {
   description: `full crawl, ${pages} pages, ${Math.round(restrictedShare * 100)} % restricted, ${spaceCount} spaces, direct transport`,
   siteBuildMs: Math.round(buildMs),
   wallSeconds: Math.round(wallMs) / 1000,
+  // CPU time of the crawl (connector and twins share the process): stable when the machine is busy.
+  cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+  loadAverage: (await import("node:os")).loadavg()[0],
   peakRssMB: Math.round(peakRss / 1e6),
   items,
   indexed: report.counts.indexed,

@@ -22,6 +22,8 @@ export interface ConnectorOptions {
   /** Ledger/checkpoint store; a JSON file at `config.statePath` by default. */
   state?: StateStore;
   onProgress?: (event: ProgressEvent) => void;
+  /** Save the checkpoint after a space once this many items were listed since the last save (default 1000). */
+  checkpointEvery?: number;
 }
 
 /**
@@ -38,7 +40,10 @@ export class Connector {
   #state: ConnectorState | undefined;
   #saving: Promise<void> = Promise.resolve();
 
+  readonly checkpointEvery: number;
+
   constructor(private readonly options: ConnectorOptions) {
+    this.checkpointEvery = options.checkpointEvery ?? 1000;
     this.config = options.config;
     this.runtime = { ...defaultRuntime(), ...options.runtime };
     this.store =

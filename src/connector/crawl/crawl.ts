@@ -25,6 +25,8 @@ export class Crawl {
   #planner!: AclPlanner;
   #everyone = "everyone";
   #sinceSave = 0;
+  #sinceCheckpoint = 0;
+  #spaceItems = 0;
   #users = new Map<string, ConfluenceUser>();
   #groupMembers = new Map<string, string[]>();
   #groupNames = new Map<string, string>();
@@ -115,7 +117,13 @@ export class Crawl {
       this.#checkpoint.groups = [
         ...new Set([...(this.#checkpoint.groups ?? []), ...this.#planner.groups.keys()]),
       ];
-      await this.#c.saveState();
+      // Checkpoint every ~1,000 items by default (small spaces are cheap to redo; saving is not free).
+      this.#sinceCheckpoint += this.#spaceItems;
+      if (this.#sinceCheckpoint >= this.#c.checkpointEvery) {
+        this.#sinceCheckpoint = 0;
+        this.#sinceSave = 0;
+        await this.#c.saveState();
+      }
     }
     // The listing completed without error: only now may vanished items and groups go.
     const seen = new Set(this.#checkpoint.seen);
@@ -129,6 +137,7 @@ export class Crawl {
     const space = await this.#space(s);
     const content = await this.#spaceContent(s);
     this.#emit("discovered", content.length, { space: s.key });
+    this.#spaceItems = content.length;
     this.#checkpoint.seen.push(...content.map((c) => c.id));
     const byId = new Map(content.map((c) => [c.id, c]));
     const acls = this.#everyoneMode ? undefined : await this.#acls(content, space, byId);
@@ -471,7 +480,7 @@ export class Crawl {
       this.#state.items[c.id] = { c: contentHash, a: aclHash, s: space.id };
       this.#emit("indexed", 1, { itemId: c.id });
       // Within a large space, record progress now and then so a kill does not redo it all.
-      if (++this.#sinceSave >= 500) {
+      if (++this.#sinceSave >= 2000) {
         this.#sinceSave = 0;
         await this.#c.saveState();
       }
