@@ -309,5 +309,9 @@ describe("items", () => {
 
   it("formats CQL dates in UTC to the minute", () => {
     expect(cqlDate(Date.parse("2026-01-02T03:04:59Z"))).toBe("2026/01/02 03:04");
+    // Confluence reads CQL dates in the caller's time zone.
+    expect(cqlDate(Date.parse("2026-01-02T03:04:59Z"), "America/New_York")).toBe("2026/01/01 22:04");
+    expect(cqlDate(Date.parse("2026-07-02T23:30:00Z"), "Asia/Kolkata")).toBe("2026/07/03 05:00");
+    expect(cqlDate(0, "Not/AZone")).toBe("1970/01/01 00:00");
   });
 });

@@ -34,6 +34,7 @@ export type V2BlogPost = V2ContentBase;
 
 export interface V1User {
   accountId: string;
+  timeZone?: string | null;
   email?: string | null;
   displayName?: string;
   publicName?: string;

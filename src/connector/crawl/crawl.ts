@@ -25,6 +25,7 @@ export class Crawl {
   #planner!: AclPlanner;
   #everyone = "everyone";
   #sinceSave = 0;
+  #timeZone: string | null = null;
   #sinceCheckpoint = 0;
   #spaceItems = 0;
   #users = new Map<string, ConfluenceUser>();
@@ -88,7 +89,8 @@ export class Crawl {
     let fatal: CrawlReport["fatal"];
     let complete = false;
     try {
-      await this.#c.confluence.currentUser();
+      // Credential probe; its time zone is the one Confluence reads CQL dates in.
+      this.#timeZone = (await this.#c.confluence.currentUser()).timeZone ?? null;
       if (this.mode === "full") await this.#full();
       else await this.#incremental();
       complete = true;
@@ -199,7 +201,7 @@ export class Crawl {
     const filter = this.#config.confluence.cql;
     const base = `type in (page, blogpost)${filter ? ` and (${filter})` : ""}`;
     const changed = await this.#c.confluence.search(
-      `${base} and lastmodified >= "${cqlDate(since)}"`,
+      `${base} and lastmodified >= "${cqlDate(since, this.#timeZone)}"`,
       CONTENT_EXPAND,
     );
     this.#rememberUsers(changed.users);
@@ -555,10 +557,35 @@ export function cqlString(value: string): string {
 }
 
 /** `yyyy/MM/dd HH:mm` in UTC, floored to the minute (CQL has no seconds). */
-export function cqlDate(ms: number): string {
+/**
+ * `yyyy/MM/dd HH:mm` floored to the minute (CQL has no seconds), in the time zone Confluence
+ * reads CQL dates in: the calling user's (UTC when unknown or not a valid IANA zone).
+ */
+export function cqlDate(ms: number, timeZone?: string | null): string {
   const d = new Date(Math.max(0, ms));
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  let zone = "UTC";
+  if (timeZone) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone });
+      zone = timeZone;
+    } catch {
+      zone = "UTC";
+    }
+  }
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}/${parts.month}/${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 export { confluenceGroupId };
