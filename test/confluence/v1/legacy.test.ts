@@ -137,6 +137,14 @@ describe("GET /content/{id}", () => {
     expect(home.children.page.results.map((p: { id: string }) => p.id)).toEqual(["1005"]);
   });
 
+  it("renders body.view without macro markup and body.atlas_doc_format as an ADF JSON string", async () => {
+    const c = await (await get("/rest/api/content/1001?expand=body.view,body.atlas_doc_format")).json();
+    expect(c.body.view).toMatchObject({ representation: "view" });
+    expect(c.body.view.value).not.toContain("ac:");
+    expect(JSON.parse(c.body.atlas_doc_format.value)).toMatchObject({ type: "doc", version: 1 });
+    expect(c.body.storage).toBeUndefined();
+  });
+
   it("expand=extensions carries the sibling position", async () => {
     const c = await (await get("/rest/api/content/1005?expand=extensions")).json();
     expect(c.extensions).toEqual({ position: 2 });

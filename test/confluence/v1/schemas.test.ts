@@ -42,6 +42,7 @@ function check(name: string, body: unknown) {
 const FULL_EXPAND = [
   "body.storage",
   "body.view",
+  "body.atlas_doc_format",
   "version",
   "space",
   "ancestors",

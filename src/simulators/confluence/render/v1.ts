@@ -10,6 +10,7 @@ import type {
   Version,
 } from "../model.ts";
 import type { ConfluenceStore } from "../store.ts";
+import { adfOf, storageToView } from "./storage.ts";
 
 /**
  * v1 wire shapes (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
@@ -412,9 +413,21 @@ export function renderContent(view: V1View, content: Content, single: boolean): 
         anonymous_export_view: "",
       },
     };
-    for (const rep of ["storage", "view", "export_view", "styled_view", "anonymous_export_view"] as const) {
+    for (const rep of [
+      "storage",
+      "view",
+      "export_view",
+      "styled_view",
+      "anonymous_export_view",
+      "atlas_doc_format",
+    ] as const) {
       if (!expand.has(`body.${rep}`)) continue;
-      const value = rep === "storage" ? content.body : content.body.replace(/<\/?(?:ac|ri):[^>]*>/g, "");
+      const value =
+        rep === "storage"
+          ? content.body
+          : rep === "atlas_doc_format"
+            ? adfOf(content)
+            : storageToView(content.body);
       body[rep] = {
         value,
         representation: rep,
