@@ -11,6 +11,7 @@ import type {
 } from "../model.ts";
 import type { ConfluenceStore } from "../store.ts";
 import { adfOf, storageToView } from "./storage.ts";
+import { tinyui, webuiTitle } from "./v2.ts";
 
 /**
  * v1 wire shapes (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
@@ -282,19 +283,6 @@ export function renderSpacePermission(view: V1View, p: SpacePermission): S["Spac
 }
 
 // ---- content ---------------------------------------------------------------------------------------
-
-/** Title as it appears in web UI paths (`Title+With+Plus`). */
-function webuiTitle(title: string): string {
-  return encodeURIComponent(title).replaceAll("%20", "+");
-}
-
-/** Confluence's tiny link: the id as 8 little-endian bytes, base64, trailing `A`s trimmed. */
-function tinyui(id: string): string {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64LE(BigInt(id));
-  const b64 = bytes.toString("base64").replace(/=+$/, "").replace(/A+$/, "");
-  return `/x/${b64.replaceAll("/", "-").replaceAll("+", "_")}`;
-}
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
