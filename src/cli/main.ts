@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { registerCrawl } from "./crawl.ts";
 import { printError } from "./errors.ts";
 import { registerExplain } from "./explain.ts";
-import { registerRun } from "./run.ts";
+import { registerRun, stalledDetail } from "./run.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
 import { registerServe } from "./serve.ts";
@@ -23,7 +23,22 @@ export function createProgram(): Command {
 }
 
 const program = createProgram();
-program.parseAsync(process.argv).catch((error: unknown) => {
-  printError(error, Boolean(program.opts().debug));
+let settled = false;
+// If the event loop empties while a command is still awaiting (a promise that can never settle),
+// Node would exit 0 silently: say so and fail instead.
+process.once("beforeExit", () => {
+  if (settled) return;
+  process.stderr.write(
+    `error: cgsim stopped with work pending (a request or timer can never complete)${stalledDetail()}\n`,
+  );
   process.exitCode = 1;
 });
+program
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    printError(error, Boolean(program.opts().debug));
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    settled = true;
+  });

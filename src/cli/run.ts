@@ -25,6 +25,15 @@ interface RunCliOptions {
 
 const REPORTERS = ["console", "junit", "json"];
 
+/** Scenarios in flight, named when the process stalls. */
+const running = new Set<string>();
+
+export function stalledDetail(): string {
+  return running.size
+    ? `; still running: ${[...running].map((f) => relative(process.cwd(), f)).join(", ")}`
+    : "";
+}
+
 export function registerRun(program: Command): void {
   program
     .command("run")
@@ -99,7 +108,9 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   let stop = false;
   const runOne = async (l: LoadedScenario) => {
     if (stop) return;
+    running.add(l.file);
     const r = await runScenario(l, { transport: options.transport });
+    running.delete(l.file);
     report(r);
     if (!r.ok && options.bail) stop = true;
   };
