@@ -32,6 +32,28 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 }
 
 /**
+ * What the server asked for: `Retry-After` (both services), else on a 429 Atlassian's
+ * `X-RateLimit-Reset` (ISO time or epoch seconds) or the preview `Beta-Retry-After`.
+ */
+export function serverDelay(response: Response, nowMs: number): number | undefined {
+  const h = response.headers;
+  const direct = parseRetryAfter(h.get("retry-after"), nowMs);
+  if (direct !== undefined || response.status !== 429) return direct;
+  const beta = parseRetryAfter(h.get("beta-retry-after"), nowMs);
+  if (beta !== undefined) return beta;
+  const reset = h.get("x-ratelimit-reset");
+  if (!reset) return undefined;
+  const v = reset.trim();
+  const at = /^\d{9,}$/.test(v)
+    ? Number(v) * 1000
+    : /^\d{4}-\d{2}-\d{2}T/.test(v)
+      ? Date.parse(v)
+      : Number.NaN;
+  // A reset already past says nothing useful: fall back to backoff rather than retry at once.
+  return Number.isNaN(at) || at <= nowMs ? undefined : at - nowMs;
+}
+
+/**
  * Delay before attempt `attempt + 1` after `attempt` failures. A server's Retry-After wins
  * (never shortened); otherwise full-jitter exponential backoff
  * in [base·2^(n-1)/2, base·2^(n-1)].
@@ -88,10 +110,7 @@ export async function withRetry(
       if (outcome.kind === "network") throw outcome.error;
       return outcome.response;
     }
-    const retryAfter =
-      outcome.kind === "response"
-        ? parseRetryAfter(outcome.response.headers.get("retry-after"), deps.now())
-        : undefined;
+    const retryAfter = outcome.kind === "response" ? serverDelay(outcome.response, deps.now()) : undefined;
     const delayMs = retryDelay(policy, attempt, retryAfter, deps.random);
     if (gate && retryAfter !== undefined) gate.until = Math.max(gate.until, deps.now() + retryAfter);
     if (outcome.kind === "response") await outcome.response.body?.cancel().catch(() => {});

@@ -61,6 +61,13 @@ describe("full crawl against the twins (direct transport)", () => {
     });
     expect(roadmap.content).toEqual({ type: "html", value: "<p>Q3 <b>roadmap</b></p>" });
     expect(index["1100"].properties).toMatchObject({ contentType: "blogpost", labels: ["release"] });
+    // Every indexed item's own URL resolves back to it (pages and blog posts alike).
+    for (const [id, item] of Object.entries(index)) {
+      expect(
+        world.graph.resolveUrl(CONNECTION, String(item.properties.url))?.itemId,
+        String(item.properties.url),
+      ).toBe(id);
+    }
     const conn = world.graph.connection(CONNECTION)!;
     expect(world.graph.stateOf(conn)).toBe("ready");
     expect(

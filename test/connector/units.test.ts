@@ -5,7 +5,13 @@ import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
 import { mapIdentity } from "../../src/connector/identity.ts";
 import { buildItem, hashOf, htmlToText } from "../../src/connector/items.ts";
 import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
-import { createLimiter, parseRetryAfter, retryDelay, withRetry } from "../../src/connector/retry.ts";
+import {
+  createLimiter,
+  parseRetryAfter,
+  retryDelay,
+  serverDelay,
+  withRetry,
+} from "../../src/connector/retry.ts";
 import { buildSchema, LABEL_TYPES, schemaProblems } from "../../src/connector/schema.ts";
 
 const user = (email: string, extra: Partial<{ displayName: string; accountId: string }> = {}) => ({
@@ -98,6 +104,17 @@ describe("retry policy", () => {
     expect(parseRetryAfter(new Date(65_000).toUTCString(), 5_000)).toBe(60_000);
     expect(parseRetryAfter(null, 0)).toBeUndefined();
     expect(parseRetryAfter("soon", 0)).toBeUndefined();
+  });
+
+  it("falls back to Atlassian's X-RateLimit-Reset / Beta-Retry-After on a 429 without Retry-After", () => {
+    const at = (headers: Record<string, string>, status = 429) =>
+      serverDelay(new Response(null, { status, headers }), 1_000_000);
+    expect(at({ "x-ratelimit-reset": new Date(1_060_000).toISOString() })).toBe(60_000);
+    expect(at({ "x-ratelimit-reset": "1060" })).toBeUndefined(); // not an epoch (too short), not a date
+    expect(at({ "x-ratelimit-reset": "1000000060" })).toBeGreaterThan(0);
+    expect(at({ "beta-retry-after": "7" })).toBe(7000);
+    expect(at({ "retry-after": "3", "x-ratelimit-reset": new Date(1_060_000).toISOString() })).toBe(3000);
+    expect(at({ "x-ratelimit-reset": new Date(1_060_000).toISOString() }, 503)).toBeUndefined();
   });
 
   it("never waits less than Retry-After; backoff stays within [half, full] of base·2^(n-1), capped", () => {
