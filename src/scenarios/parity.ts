@@ -218,6 +218,23 @@ function classifyUnder(
   if (!indexed && content.status === "archived")
     return { reason: "archived content is not indexed", documented: true };
   const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));
+  const permissions = input.config?.permissions;
+  if (viaAnonymous && user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
+    return {
+      reason: "anonymous content is kept from tenant guests (anonymousAs: everyoneExceptGuests)",
+      documented: true,
+    };
+  if (
+    permissions?.policy === "documented" &&
+    permissions.documentedSpacePermissions === "ignored" &&
+    !viaAnonymous &&
+    !content.restrictions.read &&
+    !input.world.confluence.store.ancestorsOf(content).some((a) => a.restrictions.read)
+  )
+    return {
+      reason: "space permissions are not honored (documented policy, literal reading C-1)",
+      documented: true,
+    };
   if (!viaAnonymous) {
     const identity = identityFor(input, user, truth.account);
     if (!identity.ok) return { reason: `unmappable identity: ${identity.detail}`, documented: true };

@@ -78,6 +78,29 @@ describe("parity oracle on hand-made cases", () => {
     );
   });
 
+  it("connector switches: guests kept from anonymous content, space permissions ignored (C-1 literal)", async () => {
+    const guests = await oracle(
+      "  - crawl: full\n",
+      undefined,
+      "connector: { permissions: { anonymousAs: everyoneExceptGuests } }\n",
+    );
+    expect(find(guests.diffs, "gina_partner.io#EXT#@contoso.onmicrosoft.com", "3001")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "anonymous content is kept from tenant guests (anonymousAs: everyoneExceptGuests)",
+    });
+    const literal = await oracle(
+      "  - crawl: full\n",
+      undefined,
+      "connector: { permissions: { policy: documented, documentedSpacePermissions: ignored } }\n",
+    );
+    expect(find(literal.diffs, "bob@contoso.com", "1002")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "space permissions are not honored (documented policy, literal reading C-1)",
+    });
+  });
+
   it("incremental crawls skipping a permission change are documented; the full crawl clears them", async () => {
     const steps =
       "  - crawl: full\n  - confluence: { group: { name: eng, remove: [bob] } }\n  - clock: { advance: 1h }\n";
