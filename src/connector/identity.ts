@@ -10,9 +10,11 @@ export type IdentityRule = ConnectorConfig["identity"];
 
 export type MappedIdentity =
   | { ok: true; kind: "upn" | "objectId"; value: string }
-  | { ok: false; reason: "hidden-email" | "no-match" | "empty-result" };
+  | { ok: false; reason: "hidden-email" | "no-match" | "empty-result" | "inactive-account" };
 
 export function mapIdentity(rule: IdentityRule, user: ConfluenceUser): MappedIdentity {
+  // A deactivated Atlassian account cannot use Confluence: map it to nobody (fail closed).
+  if (user.active === false) return { ok: false, reason: "inactive-account" };
   if (rule.source === "aad") {
     const email = user.email.trim().toLowerCase();
     if (!email) return { ok: false, reason: "hidden-email" };

@@ -55,6 +55,8 @@ export interface ConfluenceUser {
   email: string;
   displayName: string;
   publicName: string;
+  /** False for deactivated/closed accounts: they cannot use Confluence, so they get nothing. */
+  active?: boolean;
 }
 
 export const emptySet = (): PrincipalSet => ({ users: [], groups: [] });

@@ -183,6 +183,21 @@ describe("full crawl against the twins (direct transport)", () => {
   });
 });
 
+describe("deactivated accounts", () => {
+  it("a deactivated Atlassian user is granted nothing, even with an active Entra account", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    world.confluence.store.setUserActive(accountIdFor("bob"), false);
+    const report = await connectorFor(world, configFor(world)).fullCrawl();
+    const matrix = accessMatrix(world, UPNS);
+    expect(matrix["1002"]).toEqual(["alice@contoso.com"]); // bob is in eng, but cannot use Confluence
+    expect(report.unmappedIdentities.find((u) => u.displayName === "Bob")?.reason).toBe("inactive-account");
+    for (const [id, users] of Object.entries(matrix)) {
+      if (users.includes("bob@contoso.com"))
+        expect(world.graph.connection(CONNECTION)!.items.get(id)!.acl[0].type).toBe("everyone");
+    }
+  });
+});
+
 describe("external groups", () => {
   it("carry the Confluence group name and the intersected principals in their display names", async () => {
     const world = makeWorld(SITE, DIRECTORY);

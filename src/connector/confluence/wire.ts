@@ -35,6 +35,7 @@ export type V2BlogPost = V2ContentBase;
 export interface V1User {
   accountId: string;
   timeZone?: string | null;
+  accountStatus?: string;
   email?: string | null;
   displayName?: string;
   publicName?: string;
@@ -143,5 +144,6 @@ export function userFromV1(u: V1User): ConfluenceUser {
     email: u.email ?? "",
     displayName: u.displayName ?? u.publicName ?? "",
     publicName: u.publicName ?? u.displayName ?? "",
+    active: u.accountStatus === undefined || u.accountStatus === "active",
   };
 }
