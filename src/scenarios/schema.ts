@@ -75,6 +75,10 @@ export const connectorSchema = z
       .optional()
       .describe("Default confluencecloud1"),
     auth: z.enum(["basic", "oauth"]).optional().describe("Crawler auth against Confluence (default basic)"),
+    oauthScopes: z
+      .array(z.string())
+      .optional()
+      .describe("Scopes the crawl account consents to with auth: oauth (default: the eight documented ones)"),
     cql: z.string().optional(),
     anonymousAccess: shape.confluence.shape.anonymousAccess.optional(),
     permissions: z

@@ -36,14 +36,15 @@ export function builtInConfig(world: World, settings: ConnectorSettings = {}): C
     throw new Error("the site has no active user to crawl as (add an admin user to the site file)");
   if (!endpoints.graph.clientId || !endpoints.graph.clientSecret)
     throw new Error("the directory has no app registration for the connector (add one under apps:)");
-  if (settings.auth === "oauth")
-    throw new Error("connector.auth: oauth is not wired into scenarios yet; use basic (the default)");
   const permissions =
     typeof settings.permissions === "string" ? { mode: settings.permissions } : settings.permissions;
   const config: ConnectorConfigInput = {
     confluence: {
       siteUrl: endpoints.confluence.siteUrl,
-      auth: { type: "basic", email: endpoints.confluence.email, apiToken: endpoints.confluence.apiToken },
+      auth:
+        settings.auth === "oauth"
+          ? oauthAuth(world, endpoints.confluence.email, settings.oauthScopes ?? CONNECTOR_SCOPES)
+          : { type: "basic", email: endpoints.confluence.email, apiToken: endpoints.confluence.apiToken },
       ...(settings.cql ? { cql: settings.cql } : {}),
       ...(settings.anonymousAccess === undefined ? {} : { anonymousAccess: settings.anonymousAccess }),
     },
@@ -62,6 +63,48 @@ export function builtInConfig(world: World, settings: ConnectorSettings = {}): C
   if (settings.concurrency) config.concurrency = settings.concurrency;
   if (settings.retry) config.retry = settings.retry;
   return config;
+}
+
+/** The eight scopes Microsoft's connector documentation lists for v2 (customer-bugs §1.1). */
+export const CONNECTOR_SCOPES = [
+  "read:content-details:confluence",
+  "read:group:confluence",
+  "read:user:confluence",
+  "read:space:confluence",
+  "read:permission:confluence",
+  "read:audit-log:confluence",
+  "read:content.metadata:confluence",
+  "read:page:confluence",
+];
+
+export const CONNECTOR_OAUTH_APP = {
+  clientId: "cgsim-graph-connector",
+  clientSecret: "cgsim-graph-connector-secret",
+  name: "Microsoft Graph connector",
+  redirectUris: ["https://gcs.office.com/v1.0/admin/oauth/callback"],
+};
+
+/**
+ * OAuth 3LO without the browser: the connector's app is registered on the twin and the crawl
+ * account consents to `scopes` (+ offline_access); the connector gets the refresh token.
+ */
+function oauthAuth(world: World, email: string, scopes: string[]) {
+  const { oauth, store } = world.confluence;
+  if (!oauth.apps.has(CONNECTOR_OAUTH_APP.clientId)) oauth.registerApp(CONNECTOR_OAUTH_APP);
+  const account = store.userByEmail(email);
+  if (!account) throw new Error(`no Confluence account ${email} to consent for the connector`);
+  const tokens = oauth.issueTokens({
+    clientId: CONNECTOR_OAUTH_APP.clientId,
+    accountId: account.accountId,
+    scopes: [...scopes, "offline_access"],
+  });
+  if (!tokens.refresh_token) throw new Error("the twin issued no refresh token");
+  return {
+    type: "oauth" as const,
+    clientId: CONNECTOR_OAUTH_APP.clientId,
+    clientSecret: CONNECTOR_OAUTH_APP.clientSecret,
+    refreshToken: tokens.refresh_token,
+  };
 }
 
 /** The built-in connector (src/connector) wired to a world: simulated clock, seeded jitter, in-memory state. */
