@@ -59,6 +59,19 @@ describe("deletions", () => {
   });
 });
 
+describe("graph credentials", () => {
+  it("a wrong client secret fails with 1002 before Confluence is touched", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const config = configFor(world, { graph: { clientSecret: "wrong" } as never });
+    const error = await connectorFor(world, config)
+      .fullCrawl()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).code).toBe(1002);
+    expect(world.host.journal.entries().filter((e) => e.service === "confluence")).toEqual([]);
+  });
+});
+
 describe("incremental crawl", () => {
   async function setup() {
     const world = makeWorld(SITE, DIRECTORY);

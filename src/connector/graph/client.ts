@@ -96,6 +96,9 @@ export class GraphClient {
     allow: number[] = [],
   ): Promise<{ status: number; headers: Headers; json: unknown }> {
     return this.#limit(async () => {
+      // Token problems (bad secret: 1002, expired secret: 1005) surface with their own code here,
+      // rather than wrapped by the SDK; the middleware then reuses the cached token.
+      await this.#tokens.token();
       let response: Response;
       try {
         const request = this.#client.api(path).responseType(ResponseType.RAW);
