@@ -39,7 +39,8 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
     }
     const { response, truncateAt } = result;
     const serialized = serializedBody(response);
-    const body = serialized !== undefined ? Buffer.from(serialized) : Buffer.from(await response.arrayBuffer());
+    const body =
+      serialized !== undefined ? Buffer.from(serialized) : Buffer.from(await response.arrayBuffer());
     const headers: Record<string, string | string[]> = {};
     response.headers.forEach((value, key) => {
       headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;
