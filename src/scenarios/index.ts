@@ -12,7 +12,7 @@ import { type RunOptions, runScenario, type ScenarioResult } from "./runner.ts";
 export { scenarioFiles } from "./discover.ts";
 export { describeEndpoints, type Endpoints } from "./endpoints.ts";
 export { explainPair } from "./explain.ts";
-export { type LoadedScenario, loadScenarioFile, loadScenarioText } from "./loader.ts";
+export { type LoadedScenario, loadScenarioFile, loadScenarioObject, loadScenarioText } from "./loader.ts";
 export { type ParityDifference, type ParityReport, runParity } from "./parity.ts";
 export { failureText, jsonReport, junitReport } from "./reporters.ts";
 export { type RunOptions, runScenario, type ScenarioResult, type StepResult } from "./runner.ts";

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { stringify } from "yaml";
 import { z } from "zod";
 import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import { LoadError } from "../fixtures/errors.ts";
@@ -45,6 +46,18 @@ export function loadScenarioText(
   options: LoadOptions = {},
 ): LoadedScenario {
   return loadScenario(YamlSource.parse(text, file), options);
+}
+
+/**
+ * A scenario written as a TypeScript object (same shape as the YAML). It goes through the same
+ * validation; error locations refer to the object rendered as YAML under the given name.
+ */
+export function loadScenarioObject(
+  scenario: Record<string, unknown>,
+  name = "inline-scenario.yaml",
+  options: LoadOptions = {},
+): LoadedScenario {
+  return loadScenario(YamlSource.parse(stringify(scenario), name), options);
 }
 
 function loadScenario(source: YamlSource, options: LoadOptions): LoadedScenario {

@@ -59,6 +59,10 @@ describe("expectations against a crawled contoso world", () => {
   });
 
   it("external groups by Confluence group name", async () => {
+    expect(await check({ externalGroup: { id: "eng", members: ["alice@contoso.com", "bob"] } })).toEqual([]);
+    expect(await check({ externalGroup: { id: "legal", members: ["alice@contoso.com"] } })).toEqual([
+      "externalGroup legal: members are [user:frank@contoso.com], expected [user:alice@contoso.com]",
+    ]);
     const failures = await check({ externalGroup: { id: "no-such-group" } });
     expect(failures).toEqual(["externalGroup no-such-group: no external group no-such-group"]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertScenario, scenarioFiles } from "../../src/scenarios/index.ts";
+import { assertScenario, loadScenarioObject, scenarioFiles } from "../../src/scenarios/index.ts";
 
 const files = scenarioFiles("scenarios");
 
@@ -10,5 +10,23 @@ describe("the bundled scenario library", () => {
 
   it.each(files)("%s passes", async (file) => {
     await assertScenario(file);
+  });
+});
+
+describe("a scenario written inline in TypeScript", () => {
+  it("runs through the same validation and runner", async () => {
+    const result = await assertScenario(
+      loadScenarioObject({
+        name: "inline",
+        steps: [
+          { confluence: { restrict: { page: 1002, read: ["user:alice"] } } },
+          { expect: { access: { as: "bob", cannotView: [1002] } } },
+        ],
+      }),
+    );
+    expect(result.steps.map((s) => s.ok)).toEqual([true, true]);
+    expect(() => loadScenarioObject({ name: "bad", steps: [{ crawl: "sideways" }] })).toThrow(
+      /inline-scenario\.yaml:\d+:\d+: steps\[0\]\.crawl/,
+    );
   });
 });
