@@ -24,6 +24,8 @@ export interface ConnectorOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Save the checkpoint after a space once this many items were listed since the last save (default 1000). */
   checkpointEvery?: number;
+  /** Largest external group Graph indexes (2008 above it); default 50,000. */
+  maxGroupMembers?: number;
 }
 
 /**
@@ -41,9 +43,11 @@ export class Connector {
   #saving: Promise<void> = Promise.resolve();
 
   readonly checkpointEvery: number;
+  readonly maxGroupMembers: number;
 
   constructor(private readonly options: ConnectorOptions) {
     this.checkpointEvery = options.checkpointEvery ?? 1000;
+    this.maxGroupMembers = options.maxGroupMembers ?? 50_000;
     this.config = options.config;
     this.runtime = { ...defaultRuntime(), ...options.runtime };
     this.store =

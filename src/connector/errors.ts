@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   1009: "Connection quota reached",
   2006: "User mapping failed",
   2007: "Some principals on the item's ACL could not be resolved",
+  2008: "External group has more than 50,000 members",
   2010: "The connection is no longer valid; delete and recreate it",
   5000: "Something went wrong",
 } as const;

@@ -112,6 +112,21 @@ describe("edge cases against the twins", () => {
   });
 });
 
+describe("huge groups (S22)", () => {
+  it("an external group over Graph's member limit is written empty with 2008, never truncated", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const report = await connectorFor(world, configFor(world), new MemoryStateStore(), world.fetch, {
+      maxGroupMembers: 1,
+    }).fullCrawl();
+    const errors = report.errors.filter((e) => e.code === 2008);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.some((e) => e.message.includes("Confluence group eng"))).toBe(true);
+    const matrix = accessMatrix(world, UPNS);
+    // eng (alice, bob, carol) is too big: the unrestricted ENG page is granted to nobody through it.
+    expect(matrix["1002"]).toEqual([]);
+  });
+});
+
 describe("connection setup", () => {
   it("a failed schema operation fails the crawl with its message; the next run registers it again", async () => {
     const world = makeWorld(SITE, DIRECTORY);

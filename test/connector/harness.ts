@@ -114,8 +114,10 @@ export function connectorFor(
   config: ConnectorConfigInput,
   state: StateStore = new MemoryStateStore(),
   fetchImpl: typeof fetch = world.fetch,
+  extra: Partial<ConstructorParameters<typeof Connector>[0]> = {},
 ): Connector {
   return new Connector({
+    ...extra,
     config: parseConfig(config),
     runtime: { fetch: fetchImpl, now: () => world.clock.now(), sleep: world.clock.sleep, random: seeded(7) },
     state,

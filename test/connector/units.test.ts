@@ -332,3 +332,21 @@ describe("items", () => {
     expect(cqlDate(0, "Not/AZone")).toBe("1970/01/01 00:00");
   });
 });
+
+describe("pagination links (S28)", () => {
+  it("joins v2 and v1 `next` links onto the API base without doubling /wiki", async () => {
+    const { nextPath } = await import("../../src/connector/confluence/client.ts");
+    expect(nextPath("/wiki/api/v2/spaces/1/pages?cursor=abc&limit=250")).toBe(
+      "/wiki/api/v2/spaces/1/pages?cursor=abc&limit=250",
+    );
+    expect(nextPath("/rest/api/content/search?next=true&cursor=x&limit=25&cql=type%3Dpage")).toBe(
+      "/wiki/rest/api/content/search?next=true&cursor=x&limit=25&cql=type%3Dpage",
+    );
+    expect(nextPath("https://acme.atlassian.net/wiki/api/v2/pages?cursor=c")).toBe(
+      "/wiki/api/v2/pages?cursor=c",
+    );
+    expect(nextPath("https://api.atlassian.com/ex/confluence/abc/wiki/rest/api/search?cursor=c")).toBe(
+      "/wiki/rest/api/search?cursor=c",
+    );
+  });
+});

@@ -417,15 +417,26 @@ export class Crawl {
       pending.map(async (g) => {
         this.#syncedGroups.add(g.id);
         const before = this.#state.groups[g.id];
-        if (before && hashOf(before) === hashOf(g.members)) return;
+        let members = g.members;
+        if (members.length > this.#c.maxGroupMembers) {
+          // Graph does not index external groups this large (2008): write it empty so it grants
+          // nobody, rather than a silently truncated member list.
+          this.#errors.push({
+            itemId: `group:${g.id}`,
+            code: 2008,
+            message: `[2008] ${g.displayName} has ${members.length} members (limit ${this.#c.maxGroupMembers}); it grants nobody`,
+          });
+          members = [];
+        }
+        if (before && hashOf(before) === hashOf(members)) return;
         if (!before) await this.#c.graph.ensureGroup(g.id, g.displayName, g.description);
         const had = new Set(before ?? []);
-        const want = new Set(g.members);
+        const want = new Set(members);
         await Promise.all([
-          ...g.members.filter((m) => !had.has(m)).map((m) => this.#c.graph.addMember(g.id, m)),
+          ...members.filter((m) => !had.has(m)).map((m) => this.#c.graph.addMember(g.id, m)),
           ...[...had].filter((m) => !want.has(m)).map((m) => this.#c.graph.removeMember(g.id, m)),
         ]);
-        this.#state.groups[g.id] = g.members;
+        this.#state.groups[g.id] = members;
         this.#counts.groupsWritten++;
       }),
     );
