@@ -83,6 +83,7 @@ export function createConfluenceService(
       content: twin.store.content.size,
       revision: twin.store.revision,
     }),
+    reset: () => twin.reset(),
   };
 }
 

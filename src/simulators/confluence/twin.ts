@@ -30,21 +30,55 @@ export interface ConfluenceOptions {
 
 /** The Confluence Cloud twin: one site's state plus the switches that shape its API. */
 export class ConfluenceTwin {
-  readonly oauth: OAuthRegistry;
-  readonly rateLimits: RateLimiter;
+  #store: ConfluenceStore;
+  #oauth: OAuthRegistry;
+  #rateLimits: RateLimiter;
   readonly scopedApiTokens: ScopedApiToken[];
+  /** What `reset()` rebuilds: the site spec (when built from one) and the options as first given. */
+  #initial: { spec?: SiteSpec; options: ConfluenceOptions };
 
   constructor(
-    readonly store: ConfluenceStore,
+    store: ConfluenceStore,
     readonly options: ConfluenceOptions = {},
   ) {
-    this.oauth = new OAuthRegistry(store.clock, store.site.cloudId, options.oauth);
-    this.rateLimits = new RateLimiter(store.clock, options.rateLimit);
+    this.#initial = { options: structuredClone(options) };
+    this.#store = store;
+    this.#oauth = new OAuthRegistry(store.clock, store.site.cloudId, options.oauth);
+    this.#rateLimits = new RateLimiter(store.clock, options.rateLimit);
     this.scopedApiTokens = [...(options.scopedApiTokens ?? [])];
   }
 
   static fromSpec(spec: SiteSpec, clock: SimClock, options?: ConfluenceOptions): ConfluenceTwin {
-    return new ConfluenceTwin(buildSite(spec, clock), options);
+    const twin = new ConfluenceTwin(buildSite(spec, clock), options);
+    twin.#initial.spec = structuredClone(spec);
+    return twin;
+  }
+
+  get store(): ConfluenceStore {
+    return this.#store;
+  }
+
+  get oauth(): OAuthRegistry {
+    return this.#oauth;
+  }
+
+  get rateLimits(): RateLimiter {
+    return this.#rateLimits;
+  }
+
+  /**
+   * Back to the state the twin was created with (`POST /_sim/reset`): the site rebuilt from its
+   * spec, OAuth grants and tokens dropped, rate-limit buckets full, switches as first configured.
+   */
+  reset(): void {
+    const { spec, options } = this.#initial;
+    if (spec) this.#store = buildSite(spec, this.#store.clock);
+    const fresh = structuredClone(options);
+    for (const key of Object.keys(this.options) as (keyof ConfluenceOptions)[]) delete this.options[key];
+    Object.assign(this.options, fresh);
+    this.#oauth = new OAuthRegistry(this.#store.clock, this.#store.site.cloudId, fresh.oauth);
+    this.#rateLimits = new RateLimiter(this.#store.clock, fresh.rateLimit);
+    this.scopedApiTokens.splice(0, this.scopedApiTokens.length, ...(fresh.scopedApiTokens ?? []));
   }
 
   get clock(): SimClock {
