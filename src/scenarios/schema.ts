@@ -24,7 +24,11 @@ function oneOf<T extends z.ZodRawShape>(shape: T, what: string) {
     .meta({ minProperties: 1, maxProperties: 1 });
 }
 
-const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
+/** One item or a list of them. With an id the item is emitted once in the JSON Schema's $defs. */
+const many = <T extends z.ZodType>(item: T, id?: string) => {
+  const one = id ? item.meta({ id }) : item;
+  return z.union([one, z.array(one)]);
+};
 
 const duration = z
   .union([z.string(), z.number().int().min(0)])
@@ -219,7 +223,7 @@ export const graphChangeSchema = oneOf(
   "Graph change",
 );
 
-const serviceRules = many(faultRuleSchema);
+const serviceRules = many(faultRuleSchema, "FaultRule");
 
 export const faultsStepSchema = z
   .union([
@@ -277,6 +281,7 @@ export const expectationSchema = z
           content: z.string().optional().describe("Substring the indexed content must contain"),
         })
         .strict(),
+      "ItemExpectation",
     ).optional(),
     acl: many(
       z
@@ -291,6 +296,7 @@ export const expectationSchema = z
             .describe("Exactly these directory users (UPNs; bare names get the tenant domain) are granted"),
         })
         .strict(),
+      "AclExpectation",
     ).optional(),
     externalGroup: many(
       z
@@ -300,6 +306,7 @@ export const expectationSchema = z
           exists: z.boolean().optional(),
         })
         .strict(),
+      "ExternalGroupExpectation",
     ).optional(),
     search: many(
       z
@@ -310,8 +317,12 @@ export const expectationSchema = z
           misses: ids.optional(),
         })
         .strict(),
+      "SearchExpectation",
     ).optional(),
-    resolve: many(z.object({ url: z.string(), to: contentId.nullable() }).strict()).optional(),
+    resolve: many(
+      z.object({ url: z.string(), to: contentId.nullable() }).strict(),
+      "ResolveExpectation",
+    ).optional(),
     errors: z
       .object({
         codes: z.array(z.number().int()).optional().describe("These codes were reported"),
@@ -344,6 +355,7 @@ export const expectationSchema = z
           cannotView: ids.optional(),
         })
         .strict(),
+      "AccessExpectation",
     )
       .optional()
       .describe("Truth: what the Confluence twin lets the user view"),
@@ -357,6 +369,7 @@ export const expectationSchema = z
           space: z.string().optional(),
         })
         .strict(),
+      "ContentExpectation",
     )
       .optional()
       .describe("Confluence twin state of a page or blog post"),
@@ -388,9 +401,9 @@ export const expectationSchema = z
 export const stepSchema = oneOf(
   {
     crawl: crawlStepSchema,
-    confluence: many(confluenceChangeSchema),
-    directory: many(directoryChangeSchema),
-    graph: many(graphChangeSchema),
+    confluence: many(confluenceChangeSchema, "ConfluenceChange"),
+    directory: many(directoryChangeSchema, "DirectoryChange"),
+    graph: many(graphChangeSchema, "GraphChange"),
     clock: clockStepSchema,
     faults: faultsStepSchema,
     expect: expectationSchema,
