@@ -96,3 +96,16 @@ describe("the served world, in-process", () => {
     }
   });
 });
+
+describe("serve with a generator spec as the site", () => {
+  it("serves the generated site with its matching directory", async () => {
+    const world = serveWorld({ site: "fixtures/generators/small.yaml", seed: 5 });
+    expect(world.confluence.store.spaces.size).toBe(2);
+    expect(world.directory.domain).toBe("acme.example.com");
+    expect(world.host.faults.spec.seed).toBe(5);
+    const again = serveWorld({ site: "fixtures/generators/small.yaml", seed: 5 });
+    expect([...again.confluence.store.content.values()].map((c) => c.title)).toEqual(
+      [...world.confluence.store.content.values()].map((c) => c.title),
+    );
+  });
+});
