@@ -155,8 +155,10 @@ export class Connector {
   }
 
   async #run(mode: "full" | "incremental"): Promise<CrawlReport> {
-    await this.setup();
+    // The watermark is the moment before anything is read: edits made while the crawl runs are
+    // picked up again by the next incremental crawl rather than lost.
     const crawl = new Crawl(this, mode, this.options.onProgress);
+    await this.setup();
     return crawl.run();
   }
 

@@ -125,6 +125,36 @@ describe("incremental crawl", () => {
     expect(accessMatrix(world, UPNS)["1000"]).toEqual(["alice@contoso.com"]);
   });
 
+  it("an edit made while a crawl runs is picked up by the next incremental crawl (watermark = crawl start)", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    let edited = false;
+    const editing: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      // After ENG was listed and its first item is being written, someone edits an ENG page.
+      if (!edited && request.method === "PUT" && request.url.includes("/items/")) {
+        edited = true;
+        world.clock.advance(60_000);
+        world.confluence.store.updateContent("1002", { title: "Roadmap (edited mid-crawl)" });
+      }
+      return world.fetch(request);
+    };
+    await connectorFor(
+      world,
+      configFor(world, { incremental: { skewSeconds: 0 } }),
+      state,
+      editing,
+    ).fullCrawl();
+    expect(indexOf(world)["1002"].properties.title).toBe("Roadmap");
+    world.clock.advance(HOUR);
+    await connectorFor(
+      world,
+      configFor(world, { incremental: { skewSeconds: 0 } }),
+      state,
+    ).incrementalCrawl();
+    expect(indexOf(world)["1002"].properties.title).toBe("Roadmap (edited mid-crawl)");
+  });
+
   it("falls back to a full crawl when there is no watermark", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     const report = await connectorFor(world, configFor(world)).incrementalCrawl();
