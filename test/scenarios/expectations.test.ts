@@ -147,5 +147,12 @@ describe("retry discipline over the journal", () => {
     expect(
       retryViolations([entry(1, "2026-01-01T00:00:00Z", 429, 20), entry(2, "2026-01-01T00:00:20Z")]),
     ).toEqual([]);
+    const post = (seq: number, at: string, status = 200, retryAfter?: number) => ({
+      ...entry(seq, at, status, retryAfter),
+      method: "POST",
+    });
+    expect(
+      retryViolations([post(1, "2026-01-01T00:00:00Z", 429, 20), post(2, "2026-01-01T00:00:00Z")]),
+    ).toEqual([]);
   });
 });
