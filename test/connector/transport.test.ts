@@ -28,6 +28,24 @@ describe("over real sockets", () => {
   });
 });
 
+describe("with the real hostnames (msw intercepting Node's fetch)", () => {
+  it("runs with the default endpoints — graph.microsoft.com, login.microsoftonline.com, <site>.atlassian.net", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    worlds.push(world);
+    world.intercept();
+    const config = configFor(world); // no base URL overrides: production defaults
+    const report = await connectorFor(world, config, undefined, globalThis.fetch).fullCrawl();
+    expect(report.complete).toBe(true);
+    expect(Object.keys(indexOf(world)).length).toBe(13);
+    const hosts = new Set(world.host.journal.entries().map((e) => e.host));
+    expect([...hosts].sort()).toEqual([
+      "acme.atlassian.net",
+      "graph.microsoft.com",
+      "login.microsoftonline.com",
+    ]);
+  });
+});
+
 describe("large restrictions", () => {
   it("pages through a read restriction with more principals than one answer holds", async () => {
     const names = Array.from({ length: 230 }, (_, i) => `user${i}`);
