@@ -99,6 +99,10 @@ export function summary(r: CrawlReport): string {
     `  external groups: ${r.counts.groupsWritten} written, ${r.counts.groupsDeleted} deleted`,
     `  calls: confluence ${r.calls.confluence} (${r.callsPerItem.confluence.toFixed(3)}/item), graph ${r.calls.graph} (${r.callsPerItem.graph.toFixed(3)}/item); retries ${r.retries.confluence + r.retries.graph}, throttled ${r.throttled.confluence + r.throttled.graph}`,
   ];
+  const p = r.phasesMs;
+  lines.push(
+    `  time (ms): setup ${p.setup}, listing ${p.listing}, permissions ${p.permissions}, groups ${p.groups}, items ${p.items}, deletions ${p.deletions}`,
+  );
   if (r.unmappedIdentities.length) {
     lines.push(`  unmapped identities (2006): ${r.unmappedIdentities.length}`);
     for (const u of r.unmappedIdentities.slice(0, 20))

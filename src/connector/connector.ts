@@ -158,7 +158,9 @@ export class Connector {
     // The watermark is the moment before anything is read: edits made while the crawl runs are
     // picked up again by the next incremental crawl rather than lost.
     const crawl = new Crawl(this, mode, this.options.onProgress);
+    const started = performance.now();
     await this.setup();
+    crawl.setupTook(performance.now() - started);
     return crawl.run();
   }
 

@@ -42,6 +42,15 @@ export interface CrawlReport {
   throttled: Record<Service, number>;
   callsPerItem: { confluence: number; graph: number };
   waitedMs: number;
+  /** Real time per phase: setup (connection, schema), listing, permissions, groups, items, deletions. */
+  phasesMs: {
+    setup: number;
+    listing: number;
+    permissions: number;
+    groups: number;
+    items: number;
+    deletions: number;
+  };
   unmappedIdentities: UnmappedIdentity[];
   /** Items indexed with principals dropped because they could not be mapped (code 2007). */
   partialAcl: string[];

@@ -49,6 +49,7 @@ describe("cgsim crawl (runCrawlCommand)", () => {
     expect(out.text()).toMatch(/full crawl complete/);
     expect(out.text()).toMatch(/13 discovered, 13 indexed/);
     expect(out.text()).toMatch(/unmapped identities \(2006\)/);
+    expect(out.text()).toMatch(/time \(ms\): setup \d+, listing \d+/);
     expect(err.text()).toMatch(/crawl \[/);
     expect(Object.keys(indexOf(world)).length).toBe(13);
 

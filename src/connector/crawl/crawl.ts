@@ -39,6 +39,14 @@ export class Crawl {
   #unmapped = new Map<string, UnmappedIdentity>();
   #partialAcl = new Set<string>();
   #errors: ItemError[] = [];
+  #phases: CrawlReport["phasesMs"] = {
+    setup: 0,
+    listing: 0,
+    permissions: 0,
+    groups: 0,
+    items: 0,
+    deletions: 0,
+  };
   #counts: CrawlReport["counts"] = {
     discovered: 0,
     indexed: 0,
@@ -108,10 +116,25 @@ export class Crawl {
     return this.#report(complete, fatal);
   }
 
+  /** Adds the real time `work` takes to a phase of the report (phases overlap when concurrent). */
+  async #time<T>(phase: keyof CrawlReport["phasesMs"], work: Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.#phases[phase] += performance.now() - started;
+    }
+  }
+
+  /** Connection setup ran before the crawl (see Connector); its duration belongs in this report. */
+  setupTook(ms: number): void {
+    this.#phases.setup += ms;
+  }
+
   // ── full ────────────────────────────────────────────────────────────────────────────────
 
   async #full(): Promise<void> {
-    const spaces = await this.#c.confluence.spaces();
+    const spaces = await this.#time("listing", this.#c.confluence.spaces());
     for (const s of spaces) {
       if (this.#checkpoint.spacesDone.includes(s.id)) continue;
       await this.#crawlSpace(s);
@@ -130,24 +153,27 @@ export class Crawl {
     // The listing completed without error: only now may vanished items and groups go.
     const seen = new Set(this.#checkpoint.seen);
     const gone = Object.keys(this.#state.items).filter((id) => !seen.has(id));
-    await Promise.all(gone.map((id) => this.#delete(id)));
-    if (!this.#everyoneMode) await this.#deleteUnusedGroups();
+    await this.#time("deletions", Promise.all(gone.map((id) => this.#delete(id))));
+    if (!this.#everyoneMode) await this.#time("deletions", this.#deleteUnusedGroups());
     this.#finish();
   }
 
   async #crawlSpace(s: V2Space): Promise<void> {
-    const space = await this.#space(s);
-    const content = await this.#spaceContent(s);
+    const space = await this.#time("permissions", this.#space(s));
+    const content = await this.#time("listing", this.#spaceContent(s));
     this.#emit("discovered", content.length, { space: s.key });
     this.#spaceItems = content.length;
     this.#checkpoint.seen.push(...content.map((c) => c.id));
     const byId = new Map(content.map((c) => [c.id, c]));
-    const acls = this.#everyoneMode ? undefined : await this.#acls(content, space, byId);
-    await this.#syncGroups();
+    const acls = this.#everyoneMode
+      ? undefined
+      : await this.#time("permissions", this.#acls(content, space, byId));
+    await this.#time("groups", this.#syncGroups());
     // Authors' display names in one batch per space, not one lookup per item.
-    await this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy]));
-    await Promise.all(
-      content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl(), true)),
+    await this.#time("listing", this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])));
+    await this.#time(
+      "items",
+      Promise.all(content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl(), true))),
     );
   }
 
@@ -215,23 +241,21 @@ export class Crawl {
         continue;
       }
       c.spaceId = s.id;
-      bySpace.set(s.id, [...(bySpace.get(s.id) ?? []), c]);
+      const list = bySpace.get(s.id);
+      if (list) list.push(c);
+      else bySpace.set(s.id, [c]);
     }
     for (const [spaceId, items] of bySpace) {
       const s = [...spaces.values()].find((x) => x.id === spaceId)!;
       const space = await this.#space(s);
       const needAcl = items.filter((c) => updatePermissions || !this.#state.items[c.id]);
+      const needs = new Set(needAcl);
       const acls = this.#everyoneMode ? undefined : await this.#acls(needAcl, space, new Map());
       await this.#syncGroups();
       await this.#ensureUsers(items.flatMap((c) => [c.authorId, c.lastModifiedBy]));
       await Promise.all(
         items.map((c) =>
-          this.#upsert(
-            c,
-            space,
-            needAcl.includes(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined,
-            false,
-          ),
+          this.#upsert(c, space, needs.has(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined, false),
         ),
       );
     }
@@ -554,6 +578,9 @@ export class Crawl {
       throttled: { ...s.throttled },
       callsPerItem: { confluence: s.calls.confluence / items, graph: s.calls.graph / items },
       waitedMs: s.waitedMs,
+      phasesMs: Object.fromEntries(
+        Object.entries(this.#phases).map(([k, v]) => [k, Math.round(v)]),
+      ) as CrawlReport["phasesMs"],
       unmappedIdentities: [...this.#unmapped.values()],
       partialAcl: [...this.#partialAcl],
       errors: this.#errors,
