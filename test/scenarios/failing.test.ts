@@ -42,6 +42,8 @@ describe("deliberately failing examples", () => {
     expect(message).toContain(
       'overExposed frank@contoso.com × 1004 "Investigation file": (documented) page restrictions take precedence over space permissions (documented policy)',
     );
+    expect(message).toContain('explain erin@contoso.com × 2001 "Compensation appendix"');
+    expect(message).toContain("Verdict: OVER-EXPOSED (the index grants, Confluence denies)");
   });
 
   it("cgsim run exits 1 and writes JUnit and JSON reports", async () => {

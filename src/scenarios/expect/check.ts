@@ -245,17 +245,22 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
   if (e.parity) {
     const report = runParity(oracleInput(ctx));
     const problems: string[] = [];
+    // Which (kind, documented) classes missed their count: only those differences are listed.
+    const failing = new Set<string>();
     for (const kind of ["overExposed", "underExposed"] as const) {
       const want = e.parity[kind];
-      if (want !== undefined && report[kind] !== want)
+      if (want !== undefined && report[kind] !== want) {
         problems.push(`${report[kind]} ${kind} (expected ${want})`);
+        failing.add(`${kind} false`);
+      }
       const documented = e.parity.documented?.[kind];
-      if (documented !== undefined && report.documented[kind] !== documented)
+      if (documented !== undefined && report.documented[kind] !== documented) {
         problems.push(`${report.documented[kind]} documented ${kind} (expected ${documented})`);
+        failing.add(`${kind} true`);
+      }
     }
     if (problems.length) {
-      const wantsDocumented = e.parity.documented !== undefined;
-      const bugs = report.differences.filter((d) => wantsDocumented || !d.documented);
+      const bugs = report.differences.filter((d) => failing.has(`${d.kind} ${d.documented}`));
       failures.push(
         `parity: ${problems.join(", ")} over ${report.users} users × ${report.items} items\n${indent(
           bugs
@@ -264,7 +269,10 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
               (d) =>
                 `${d.kind} ${d.user} × ${d.item} "${d.title}": ${d.documented ? "(documented) " : ""}${d.reason}`,
             ),
-        )}${bugs.length > 20 ? `\n    … ${bugs.length - 20} more` : ""}`,
+        )}${bugs.length > 20 ? `\n    … ${bugs.length - 20} more` : ""}${
+          // The first difference explained in full: usually enough to see the pattern.
+          bugs[0] ? `\n${indent(explainPair(ctx, bugs[0].user, bugs[0].item))}` : ""
+        }`,
       );
     }
   }
