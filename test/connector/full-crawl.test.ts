@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStateStore } from "../../src/connector/state.ts";
 import type { World } from "../../src/scenarios/world.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
 import { CONFLUENCE_NAME, DIRECTORY, SITE, UPNS } from "./fixture.ts";
-import { accessMatrix, CONNECTION, configFor, connectorFor, indexOf, makeWorld } from "./harness.ts";
+import {
+  accessMatrix,
+  CONNECTION,
+  configFor,
+  connectorFor,
+  groupsOf,
+  indexOf,
+  makeWorld,
+} from "./harness.ts";
 
 const EXPECTED_ITEMS = [
   "1000",
@@ -148,10 +157,14 @@ describe("full crawl against the twins (direct transport)", () => {
     );
   });
 
-  it("permission mode `everyone` grants everyone on every item", async () => {
+  it("permission mode `everyone` grants everyone on every item (and switching to it drops the old groups)", async () => {
     const world = makeWorld(SITE, DIRECTORY);
-    await connectorFor(world, configFor(world, { permissions: { mode: "everyone" } })).fullCrawl();
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(Object.keys(groupsOf(world)).length).toBeGreaterThan(0);
+    await connectorFor(world, configFor(world, { permissions: { mode: "everyone" } }), state).fullCrawl();
     for (const row of Object.values(accessMatrix(world, UPNS))) expect(row).toEqual(UPNS);
+    expect(groupsOf(world)).toEqual({});
   });
 
   it("a second full crawl writes nothing; a group membership change rewrites one group, no items", async () => {

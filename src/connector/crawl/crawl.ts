@@ -154,7 +154,8 @@ export class Crawl {
     const seen = new Set(this.#checkpoint.seen);
     const gone = Object.keys(this.#state.items).filter((id) => !seen.has(id));
     await this.#time("deletions", Promise.all(gone.map((id) => this.#delete(id))));
-    if (!this.#everyoneMode) await this.#time("deletions", this.#deleteUnusedGroups());
+    // Also after switching to permission mode `everyone`: the old groups are then all unused.
+    await this.#time("deletions", this.#deleteUnusedGroups());
     this.#finish();
   }
 
