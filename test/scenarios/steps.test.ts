@@ -187,3 +187,19 @@ describe("crawl steps", () => {
     expect(new Set(indexes).size).toBe(1);
   });
 });
+
+describe("msw transport", () => {
+  it("survives clients that discard throttled bodies (msw's body.cancel never settles)", async () => {
+    await passes(
+      `seed: 27
+steps:
+  - faults: { confluence: { status: 429, retryAfter: 20, probability: 0.2 } }
+  - crawl: full
+  - expect:
+      items: { include: [1001, 2001] }
+      retries: { honourRetryAfter: true }
+`,
+      { transport: "msw" },
+    );
+  });
+});
