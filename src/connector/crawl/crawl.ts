@@ -174,7 +174,7 @@ export class Crawl {
     await this.#time("listing", this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])));
     await this.#time(
       "items",
-      Promise.all(content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl(), true))),
+      Promise.all(content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl()))),
     );
   }
 
@@ -256,7 +256,7 @@ export class Crawl {
       await this.#ensureUsers(items.flatMap((c) => [c.authorId, c.lastModifiedBy]));
       await Promise.all(
         items.map((c) =>
-          this.#upsert(c, space, needs.has(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined, false),
+          this.#upsert(c, space, needs.has(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined),
         ),
       );
     }
@@ -493,7 +493,6 @@ export class Crawl {
     c: CrawledContent,
     space: CrawledSpace,
     acl: { acl: AclEntry[]; partial: boolean } | undefined,
-    full: boolean,
   ): Promise<void> {
     try {
       await this.#ensureUsers([c.authorId, c.lastModifiedBy]);
@@ -533,7 +532,6 @@ export class Crawl {
         message: error instanceof Error ? error.message : String(error),
       });
       this.#emit("failed", 1, { itemId: c.id });
-      void full;
     }
   }
 
