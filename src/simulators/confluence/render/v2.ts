@@ -91,26 +91,35 @@ export function tinyui(id: string): string {
   return `/x/${b64.replaceAll("/", "-").replaceAll("+", "_")}`;
 }
 
+/** Links per content, rebuilt only when the title or space key changes (listings render them for every row). */
+const linkCache = new WeakMap<Content, { title: string; spaceKey: string; links: PageLinks }>();
+
 export function contentLinks(store: ConfluenceStore, content: Content, withBase: boolean): PageLinks {
   const key = store.spaces.get(content.spaceId)?.key ?? "";
+  let cached = linkCache.get(content);
+  if (!cached || cached.title !== content.title || cached.spaceKey !== key) {
+    cached = { title: content.title, spaceKey: key, links: buildLinks(content, key) };
+    linkCache.set(content, cached);
+  }
+  return withBase ? { ...cached.links, base: `${store.site.baseUrl}/wiki` } : { ...cached.links };
+}
+
+function buildLinks(content: Content, key: string): PageLinks {
   const d = new Date(content.createdAt);
   const day = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
-  const links: PageLinks =
-    content.type === "page"
-      ? {
-          editui: `/pages/resumedraft.action?draftId=${content.id}`,
-          edituiv2: `/spaces/${key}/pages/edit-v2/${content.id}`,
-          webui: `/spaces/${key}/pages/${content.id}/${webuiTitle(content.title)}`,
-          tinyui: tinyui(content.id),
-        }
-      : {
-          editui: `/pages/resumedraft.action?draftId=${content.id}`,
-          edituiv2: `/spaces/${key}/blog/edit-v2/${content.id}`,
-          webui: `/spaces/${key}/blog/${day}/${content.id}/${webuiTitle(content.title)}`,
-          tinyui: tinyui(content.id),
-        };
-  if (withBase) links.base = `${store.site.baseUrl}/wiki`;
-  return links;
+  return content.type === "page"
+    ? {
+        editui: `/pages/resumedraft.action?draftId=${content.id}`,
+        edituiv2: `/spaces/${key}/pages/edit-v2/${content.id}`,
+        webui: `/spaces/${key}/pages/${content.id}/${webuiTitle(content.title)}`,
+        tinyui: tinyui(content.id),
+      }
+    : {
+        editui: `/pages/resumedraft.action?draftId=${content.id}`,
+        edituiv2: `/spaces/${key}/blog/edit-v2/${content.id}`,
+        webui: `/spaces/${key}/blog/${day}/${content.id}/${webuiTitle(content.title)}`,
+        tinyui: tinyui(content.id),
+      };
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
