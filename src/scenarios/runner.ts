@@ -3,6 +3,7 @@ import type { RunContext } from "./context.ts";
 import { describeEndpoints } from "./endpoints.ts";
 import { checkExpectation } from "./expect/check.ts";
 import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
+import { type MatrixOptions, type MatrixSnapshot, recordMatrix } from "./matrix.ts";
 import type { Step } from "./schema.ts";
 import { applyConfluenceChange, SiteNames } from "./steps/confluence.ts";
 import {
@@ -25,6 +26,8 @@ export interface RunOptions {
   continueOnFailure?: boolean;
   /** Runs against the live world after step `afterStep` (1-based; default: the last step). */
   inspect?: { afterStep?: number; fn: (ctx: RunContext) => void | Promise<void> };
+  /** Capture users × items matrix snapshots (after each crawl step and at the end) for the HTML report. */
+  matrix?: boolean | MatrixOptions;
 }
 
 export interface StepResult {
@@ -52,6 +55,8 @@ export interface ScenarioResult {
   wallMs: number;
   simulatedMs: number;
   requests: number;
+  /** Permission matrix snapshots, when asked for (`RunOptions.matrix`); the last is the final state. */
+  matrix?: MatrixSnapshot[];
 }
 
 const PERMISSION_CHANGES = new Set([
@@ -117,6 +122,7 @@ export async function runScenario(
         stepResult = { index, kind, line, summary: kind, ok: false, failures: [`step threw: ${message}`] };
       }
       result.steps.push(stepResult);
+      if (options.matrix) recordMatrix(ctx, result, "step", matrixOptions(options.matrix));
       options.onStep?.(stepResult);
       if (options.inspect && index + 1 === (options.inspect.afterStep ?? scenario.steps.length)) {
         await options.inspect.fn(ctx);
@@ -132,6 +138,7 @@ export async function runScenario(
         break;
       }
     }
+    if (options.matrix) recordMatrix(ctx, result, "end", matrixOptions(options.matrix));
   } catch (error) {
     result.ok = false;
     result.error = error instanceof Error ? error.message : String(error);
@@ -142,6 +149,10 @@ export async function runScenario(
     result.wallMs = Math.round(performance.now() - started);
   }
   return result;
+}
+
+function matrixOptions(option: true | MatrixOptions): MatrixOptions {
+  return option === true ? {} : option;
 }
 
 async function runStep(

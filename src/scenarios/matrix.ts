@@ -1,0 +1,197 @@
+import type { RunContext } from "./context.ts";
+import { oracleInput } from "./expect/check.ts";
+import { explainPair } from "./explain.ts";
+import { classifyPair } from "./parity.ts";
+import type { StepResult } from "./runner.ts";
+
+/**
+ * Users × items permission matrix of a live world, for the HTML report: each cell is the parity
+ * oracle's verdict for one directory user and one page or blog post, with its `explain` chain.
+ * Nothing here decides access: the oracle (classifyPair) and explain (explainPair) do.
+ */
+
+/** Truth vs index for one cell. `notIndexed`: nobody finds the item and Confluence denies this user. */
+export type CellState =
+  | "allowed"
+  | "denied"
+  | "notIndexed"
+  | "over"
+  | "under"
+  | "documentedOver"
+  | "documentedUnder";
+
+export const CELL_STATES: CellState[] = [
+  "allowed",
+  "denied",
+  "notIndexed",
+  "over",
+  "documentedOver",
+  "under",
+  "documentedUnder",
+];
+
+export interface MatrixCell {
+  state: CellState;
+  /** The oracle's reason, for differences. */
+  reason?: string;
+  /** The explain chain, as indices into the snapshot's `lines` (chains repeat most lines). */
+  explain: number[];
+}
+
+export interface MatrixUser {
+  upn: string;
+  name: string;
+  guest: boolean;
+}
+
+export interface MatrixItem {
+  id: string;
+  title: string;
+  type: string;
+  space: string;
+  status: string;
+  indexed: boolean;
+}
+
+export interface MatrixSnapshot {
+  /** Steps run when the snapshot was taken (1-based step number of the last one). */
+  afterStep: number;
+  label: string;
+  users: MatrixUser[];
+  items: MatrixItem[];
+  /** Population before capping (enabled directory users, pages and blog posts). */
+  total: { users: number; items: number };
+  /** Shown cells by state. */
+  counts: Record<CellState, number>;
+  /** cells[user][item]. */
+  cells: MatrixCell[][];
+  lines: string[];
+  /** Why the snapshot could not be taken (the scenario result is unaffected). */
+  error?: string;
+}
+
+export interface MatrixOptions {
+  /** Caps keep big generated sites cheap: explain runs once per shown cell. */
+  maxUsers?: number;
+  maxItems?: number;
+}
+
+export const DEFAULT_MATRIX_CAP = { maxUsers: 30, maxItems: 60 };
+
+/** The matrix for the world as it is now. */
+export function takeMatrix(
+  ctx: RunContext,
+  afterStep: number,
+  label: string,
+  options: MatrixOptions = {},
+): MatrixSnapshot {
+  const { world, connectionId } = ctx;
+  const maxUsers = options.maxUsers ?? DEFAULT_MATRIX_CAP.maxUsers;
+  const maxItems = options.maxItems ?? DEFAULT_MATRIX_CAP.maxItems;
+  // Same population as the parity oracle (runParity).
+  const allUsers = [...world.directory.users.values()].filter((u) => u.accountEnabled);
+  const allContents = [...world.confluence.store.content.values()].filter(
+    (c) => c.type === "page" || c.type === "blogpost",
+  );
+  const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
+  // Grouped by space, in the site's own order within a space (parents before children).
+  const contents = allContents
+    .map((c, order) => ({ c, order, key: spaceKey(c.spaceId) }))
+    .sort((a, b) => a.key.localeCompare(b.key) || a.order - b.order)
+    .slice(0, maxItems)
+    .map((x) => x.c);
+  const users = allUsers.slice(0, maxUsers);
+  const items = world.graph.connection(connectionId)?.items;
+
+  const input = oracleInput(ctx);
+  const lines: string[] = [];
+  const lineIndex = new Map<string, number>();
+  const intern = (line: string) => {
+    let i = lineIndex.get(line);
+    if (i === undefined) {
+      i = lines.push(line) - 1;
+      lineIndex.set(line, i);
+    }
+    return i;
+  };
+  const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
+  const cells = users.map((user) =>
+    contents.map((content): MatrixCell => {
+      const indexed = items?.has(content.id) ?? false;
+      const difference = classifyPair(input, user, content);
+      let state: CellState;
+      if (difference?.kind === "overExposed") state = difference.documented ? "documentedOver" : "over";
+      else if (difference) state = difference.documented ? "documentedUnder" : "under";
+      else if (!indexed) state = "notIndexed";
+      else state = world.graph.canAccess(user.id, connectionId, content.id) ? "allowed" : "denied";
+      counts[state]++;
+      const explain = explainPair(ctx, user.userPrincipalName, content.id).map(intern);
+      return difference ? { state, reason: difference.reason, explain } : { state, explain };
+    }),
+  );
+  return {
+    afterStep,
+    label,
+    users: users.map((u) => ({
+      upn: u.userPrincipalName,
+      name: u.displayName,
+      guest: u.userType === "Guest",
+    })),
+    items: contents.map((c) => ({
+      id: c.id,
+      title: c.title,
+      type: c.type,
+      space: spaceKey(c.spaceId),
+      status: c.status,
+      indexed: items?.has(c.id) ?? false,
+    })),
+    total: { users: allUsers.length, items: allContents.length },
+    counts,
+    cells,
+    lines,
+  };
+}
+
+/**
+ * The runner's hook: a snapshot after each crawl step, and one at the end unless only
+ * expectations ran since the last (they change nothing the matrix shows).
+ */
+export function recordMatrix(
+  ctx: RunContext,
+  result: { steps: StepResult[]; matrix?: MatrixSnapshot[] },
+  at: "step" | "end",
+  options: MatrixOptions = {},
+): void {
+  const last = result.steps.at(-1);
+  const taken = result.matrix?.at(-1)?.afterStep ?? 0;
+  const stepNo = result.steps.length;
+  let label: string;
+  if (at === "step") {
+    if (last?.kind !== "crawl") return;
+    label = `after step ${stepNo}: ${last.summary}`;
+  } else {
+    const since = result.steps.slice(taken);
+    if (taken > 0 && since.every((s) => s.kind === "expect")) return;
+    label =
+      last && !last.ok
+        ? `where it stopped (step ${stepNo} failed)`
+        : `end of scenario (after step ${stepNo})`;
+  }
+  result.matrix ??= [];
+  try {
+    result.matrix.push(takeMatrix(ctx, stepNo, label, options));
+  } catch (error) {
+    // A report aid must never fail the scenario it reports on.
+    result.matrix.push({
+      afterStep: stepNo,
+      label,
+      users: [],
+      items: [],
+      total: { users: 0, items: 0 },
+      counts: Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>,
+      cells: [],
+      lines: [],
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
