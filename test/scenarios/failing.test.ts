@@ -60,12 +60,12 @@ describe("deliberately failing examples", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("✗ failing example — bob expects a page restricted to alice");
     expect(result.stdout).toContain("✓ shared fixture truth");
-    expect(result.stdout).toMatch(/2 passed, 2 failed/);
+    expect(result.stdout).toMatch(/3 passed, 2 failed/);
     const junit = readFileSync(join(out, "junit.xml"), "utf8");
-    expect(junit).toContain('<testsuites name="cgsim" tests="4" failures="2"');
+    expect(junit).toContain('<testsuites name="cgsim" tests="5" failures="2"');
     expect(junit).toContain('<failure message="test/scenarios/failing/documented-policy-parity.yaml:');
     const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
-    expect(json).toMatchObject({ passed: 2, failed: 2 });
+    expect(json).toMatchObject({ passed: 3, failed: 2 });
     const search = json.scenarios.find((r: { name: string }) => r.name.includes("bob expects"));
     expect(search.steps.map((s: { kind: string; ok: boolean }) => [s.kind, s.ok])).toEqual([
       ["crawl", true],
@@ -89,7 +89,7 @@ describe("deliberately failing examples", () => {
   it("cgsim explain prints the chain after a given step", async () => {
     const result = await runCli([
       "explain",
-      "scenarios/permissions/s10-group-removal-incremental.yaml",
+      "test/scenarios/catalog/permissions/s10-group-removal-incremental.yaml",
       "--user",
       "bob@contoso.com",
       "--item",

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { assertScenario, loadScenarioObject, scenarioFiles } from "../../src/scenarios/index.ts";
 
-const files = scenarioFiles("scenarios");
+// The smoke examples (scenarios/) and the customer-bug catalog (test/scenarios/catalog).
+const files = scenarioFiles("scenarios", "test/scenarios/catalog");
 
-describe("the bundled scenario library", () => {
-  it("has at least ten scenarios", () => {
-    expect(files.length).toBeGreaterThanOrEqual(10);
+describe("the scenario library", () => {
+  it("has the smoke examples and at least ten catalog scenarios", () => {
+    expect(files.filter((f) => f.startsWith("scenarios/")).length).toBeGreaterThanOrEqual(2);
+    expect(files.filter((f) => f.startsWith("test/scenarios/catalog/")).length).toBeGreaterThanOrEqual(10);
   });
 
   it.each(files)("%s passes", async (file) => {
