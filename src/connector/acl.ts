@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AclEntry } from "./graph/client.ts";
+import type { PrincipalSet } from "./model.ts";
 import { type Audience, membersOf, signature } from "./permissions.ts";
 
 /**
@@ -19,6 +20,8 @@ export interface DesiredGroup {
   description: string;
   /** Entra object ids. */
   members: string[];
+  /** What it stands for: one set (a Confluence group) or the sets it intersects. Not sent to Graph. */
+  definition: PrincipalSet[];
 }
 
 export interface AclResolution {
@@ -92,6 +95,7 @@ export class AclPlanner {
             ),
             description: `Intersection ${sig}`.slice(0, 1024),
             members,
+            definition: audience.sets,
           });
         }
         return { acl: [{ type: "externalGroup", value: id, accessType: "grant" }], unresolved: [] };
@@ -108,6 +112,7 @@ export class AclPlanner {
         displayName: `Confluence group ${this.ctx.groupName(groupId)}`,
         description: `Confluence group ${groupId}`,
         members,
+        definition: [{ users: [], groups: [groupId] }],
       });
     }
     return id;

@@ -24,8 +24,11 @@ export interface Checkpoint {
   spacesDone: string[];
   /** Item ids seen by the listing so far (for deletion after a complete listing). */
   seen: string[];
-  /** External groups referenced by ACLs written so far (kept across a resume so they survive). */
-  groups?: string[];
+  /**
+   * External groups referenced by ACLs written so far, with what each stands for, so a resumed
+   * crawl keeps them and re-syncs their members too.
+   */
+  groupDefs?: Record<string, Array<{ users: string[]; groups: string[] }>>;
 }
 
 export interface ConnectorState {

@@ -199,6 +199,37 @@ describe("resilience", () => {
     },
   );
 
+  it("a resumed crawl also refreshes the external groups of spaces finished before the kill", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    const engId = world.confluence.store.spaceByKey("ENG")!.id;
+    let killAfterEng = false;
+    const dying: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      // Die as soon as the crawl moves on from ENG (its checkpoint is saved by then).
+      if (/\/spaces\/\d+\/permissions/.test(request.url) && !request.url.includes(`/spaces/${engId}/`))
+        killAfterEng = true;
+      if (killAfterEng) throw new Error("process killed");
+      return world.fetch(request);
+    };
+    await connectorFor(world, configFor(world), state, dying)
+      .fullCrawl()
+      .catch(() => undefined);
+    expect(state.peek()?.checkpoint?.spacesDone).toEqual([engId]);
+    const { store } = world.confluence;
+    store.addGroupMember(store.requireGroup("eng").id, accountIdFor("erin"));
+    await connectorFor(world, configFor(world), state).fullCrawl();
+
+    const fresh = makeWorld(SITE, DIRECTORY);
+    fresh.confluence.store.addGroupMember(
+      fresh.confluence.store.requireGroup("eng").id,
+      accountIdFor("erin"),
+    );
+    await connectorFor(fresh, configFor(fresh)).fullCrawl();
+    expect(groupsOf(world)).toEqual(groupsOf(fresh));
+    expect(indexOf(world)).toEqual(indexOf(fresh));
+  });
+
   it("resumes from the state file on disk (a new process), leaving no temp files", async () => {
     const expected = await reference();
     const world = makeWorld(SITE, DIRECTORY);

@@ -139,9 +139,8 @@ export class Crawl {
       if (this.#checkpoint.spacesDone.includes(s.id)) continue;
       await this.#crawlSpace(s);
       this.#checkpoint.spacesDone.push(s.id);
-      this.#checkpoint.groups = [
-        ...new Set([...(this.#checkpoint.groups ?? []), ...this.#planner.groups.keys()]),
-      ];
+      this.#checkpoint.groupDefs ??= {};
+      for (const g of this.#planner.groups.values()) this.#checkpoint.groupDefs[g.id] = g.definition;
       // Checkpoint every ~1,000 items by default (small spaces are cheap to redo; saving is not free).
       this.#sinceCheckpoint += this.#spaceItems;
       if (this.#sinceCheckpoint >= this.#c.checkpointEvery) {
@@ -150,6 +149,8 @@ export class Crawl {
         await this.#c.saveState();
       }
     }
+    // Groups that only spaces finished before a resume reference: bring their members up to date.
+    await this.#time("groups", this.#resyncCheckpointedGroups());
     // The listing completed without error: only now may vanished items and groups go.
     const seen = new Set(this.#checkpoint.seen);
     const gone = Object.keys(this.#state.items).filter((id) => !seen.has(id));
@@ -467,8 +468,21 @@ export class Crawl {
     );
   }
 
+  async #resyncCheckpointedGroups(): Promise<void> {
+    const defs = Object.entries(this.#checkpoint.groupDefs ?? {}).filter(
+      ([id]) => !this.#planner.groups.has(id),
+    );
+    if (defs.length === 0) return;
+    const audiences: Audience[] = defs.map(([, sets]) =>
+      sets.length === 1 ? { kind: "union", set: sets[0] } : { kind: "intersection", sets },
+    );
+    await this.#resolveIdentities(audiences);
+    for (const a of audiences) this.#planner.resolve(a);
+    await this.#syncGroups();
+  }
+
   async #deleteUnusedGroups(): Promise<void> {
-    const used = new Set([...this.#planner.groups.keys(), ...(this.#checkpoint.groups ?? [])]);
+    const used = new Set([...this.#planner.groups.keys(), ...Object.keys(this.#checkpoint.groupDefs ?? {})]);
     const unused = Object.keys(this.#state.groups).filter((id) => !used.has(id));
     await Promise.all(
       unused.map(async (id) => {
