@@ -170,7 +170,11 @@ describe("scenario loader", () => {
   });
 
   it("loads every example under scenarios/", () => {
-    for (const f of ["smoke/fixture-truth.yaml", "smoke/confluence-changes.yaml", "smoke/crawl-and-search.yaml"]) {
+    for (const f of [
+      "smoke/fixture-truth.yaml",
+      "smoke/confluence-changes.yaml",
+      "smoke/crawl-and-search.yaml",
+    ]) {
       expect(() => loadScenarioFile(join(ROOT, "scenarios", f))).not.toThrow();
     }
   });
