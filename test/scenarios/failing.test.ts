@@ -73,6 +73,12 @@ describe("deliberately failing examples", () => {
     ]);
   });
 
+  it("cgsim run --bail stops after the first failing scenario", async () => {
+    const result = await runCli(["run", "scenarios/smoke", DIR, "--bail", "--concurrency", "1"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/3 passed, 1 failed/);
+  });
+
   it("cgsim run filters by tag and grep, and reports load errors with their location", async () => {
     const tagged = await runCli(["run", "scenarios", "--tag", "fixture"]);
     expect(tagged.code).toBe(0);
