@@ -144,6 +144,29 @@ describe("connection setup", () => {
     expect(Object.keys(indexOf(world)).length).toBe(13);
   });
 
+  it("a Graph 401 mid-crawl gets one fresh token and carries on", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    let rejected = false;
+    const once: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (!rejected && request.method === "PUT" && request.url.includes("/items/")) {
+        rejected = true;
+        return new Response(
+          JSON.stringify({ error: { code: "InvalidAuthenticationToken", message: "Token expired" } }),
+          {
+            status: 401,
+            headers: { "content-type": "application/json" },
+          },
+        );
+      }
+      return world.fetch(request);
+    };
+    const report = await connectorFor(world, configFor(world), new MemoryStateStore(), once).fullCrawl();
+    expect(rejected).toBe(true);
+    expect(report.calls.login).toBe(2);
+    expect(Object.keys(indexOf(world)).length).toBe(13);
+  });
+
   it("an obsolete connection stops with 2010 and leaves the index alone", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     const state = new MemoryStateStore();

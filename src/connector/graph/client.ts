@@ -96,21 +96,29 @@ export class GraphClient {
     allow: number[] = [],
   ): Promise<{ status: number; headers: Headers; json: unknown }> {
     return this.#limit(async () => {
-      // Token problems (bad secret: 1002, expired secret: 1005) surface with their own code here,
-      // rather than wrapped by the SDK; the middleware then reuses the cached token.
-      await this.#tokens.token();
-      let response: Response;
-      try {
-        const request = this.#client.api(path).responseType(ResponseType.RAW);
-        response = (await (method === "get" || method === "delete"
-          ? request[method]()
-          : request[method](body))) as Response;
-      } catch (error) {
-        const cause =
-          error instanceof Error
-            ? ((error.cause as Error | undefined)?.message ?? error.message)
-            : String(error);
-        throw new ConnectorError(1000, `graph unreachable: ${cause}`, { service: "graph" });
+      const send = async (): Promise<Response> => {
+        // Token problems (bad secret: 1002, expired secret: 1005) surface with their own code here,
+        // rather than wrapped by the SDK; the middleware then reuses the cached token.
+        await this.#tokens.token();
+        try {
+          const request = this.#client.api(path).responseType(ResponseType.RAW);
+          return (await (method === "get" || method === "delete"
+            ? request[method]()
+            : request[method](body))) as Response;
+        } catch (error) {
+          const cause =
+            error instanceof Error
+              ? ((error.cause as Error | undefined)?.message ?? error.message)
+              : String(error);
+          throw new ConnectorError(1000, `graph unreachable: ${cause}`, { service: "graph" });
+        }
+      };
+      let response = await send();
+      if (response.status === 401 && !allow.includes(401)) {
+        // A token revoked or signed with rotated keys: get a new one once before giving up.
+        await response.body?.cancel().catch(() => {});
+        this.#tokens.invalidate();
+        response = await send();
       }
       const text = await response.text().catch(() => "");
       if (!response.ok && !allow.includes(response.status)) {
