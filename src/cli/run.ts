@@ -7,6 +7,7 @@ import pc from "picocolors";
 import { LoadError } from "../fixtures/errors.ts";
 import { scenarioFiles } from "../scenarios/discover.ts";
 import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
+import { htmlReport } from "../scenarios/report/html.ts";
 import { failureText, jsonReport, junitReport } from "../scenarios/reporters.ts";
 import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
 import type { TransportName } from "../scenarios/world.ts";
@@ -23,7 +24,7 @@ interface RunCliOptions {
   concurrency?: number;
 }
 
-const REPORTERS = ["console", "junit", "json"];
+const REPORTERS = ["console", "junit", "json", "html"];
 
 /** Scenarios in flight, named when the process stalls. */
 const running = new Set<string>();
@@ -43,7 +44,7 @@ export function registerRun(program: Command): void {
     .option("--tag <tag...>", "only scenarios with one of these tags")
     .option("--seed <n>", "override every scenario's seed (replay)", parseIntOption("--seed"))
     .option("--reporter <list>", `comma-separated: ${REPORTERS.join(", ")}`, "console")
-    .option("--out <dir>", "directory for junit.xml and results.json (default: cgsim-report)")
+    .option("--out <dir>", "directory for junit.xml, results.json and report.html (default: cgsim-report)")
     .option("--transport <name>", "override the transport: direct | msw | http")
     .option("--bail", "stop after the first failing scenario")
     .option(
@@ -109,7 +110,8 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   const runOne = async (l: LoadedScenario) => {
     if (stop) return;
     running.add(l.file);
-    const r = await runScenario(l, { transport: options.transport });
+    // Permission matrices cost an explain per cell: only when the HTML report will show them.
+    const r = await runScenario(l, { transport: options.transport, matrix: reporters.includes("html") });
     running.delete(l.file);
     report(r);
     if (!r.ok && options.bail) stop = true;
@@ -127,11 +129,15 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   results.sort((a, b) => a.file.localeCompare(b.file));
   if (bar) for (const r of results) printLine(r);
   if (consoleOut) printSummary(results);
-  if (reporters.includes("junit") || reporters.includes("json")) {
+  if (reporters.some((r) => r === "junit" || r === "json" || r === "html")) {
     const dir = options.out ?? "cgsim-report";
     mkdirSync(dir, { recursive: true });
     if (reporters.includes("junit")) writeFileSync(join(dir, "junit.xml"), junitReport(results));
-    if (reporters.includes("json")) writeFileSync(join(dir, "results.json"), jsonReport(results));
+    // results.json stays a compact pass/fail record: the matrices belong to the HTML report.
+    if (reporters.includes("json"))
+      writeFileSync(join(dir, "results.json"), jsonReport(results.map(({ matrix: _, ...r }) => r)));
+    if (reporters.includes("html"))
+      writeFileSync(join(dir, "report.html"), htmlReport(results, { generatedAt: new Date() }));
     process.stderr.write(pc.dim(`reports written to ${dir}/\n`));
   }
   return results.every((r) => r.ok);
