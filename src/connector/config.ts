@@ -74,6 +74,8 @@ export const connectorConfigSchema = z
         baseUrl: url.default("https://graph.microsoft.com"),
         version: z.enum(["v1.0", "beta"]).default("v1.0"),
         loginUrl: url.default("https://login.microsoftonline.com"),
+        /** Item and member writes per JSON batch (`POST /$batch`); 1 sends each on its own. */
+        batchSize: z.number().int().min(1).max(20).default(1),
         connection: z
           .object({
             id: z

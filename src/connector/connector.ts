@@ -84,6 +84,7 @@ export class Connector {
       clientId: g.clientId,
       clientSecret: g.clientSecret,
       connectionId: g.connection.id,
+      batchSize: g.batchSize,
     });
   }
 

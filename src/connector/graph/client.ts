@@ -4,6 +4,7 @@ import type { ItemIdResolver } from "../resolvers.ts";
 import { createLimiter, type RetryPolicy } from "../retry.ts";
 import type { CallStats, HttpClient, Runtime } from "../runtime.ts";
 import type { SchemaProperty } from "../schema.ts";
+import { Batcher, type SubRequest, type SubResponse } from "./batch.ts";
 import { graphMiddleware } from "./middleware.ts";
 import { clientCredentials } from "./token.ts";
 
@@ -39,6 +40,8 @@ export interface GraphClientOptions {
   clientId: string;
   clientSecret: string;
   connectionId: string;
+  /** Writes per JSON batch (1 = no batching, max 20). */
+  batchSize?: number;
 }
 
 /**
@@ -52,6 +55,7 @@ export class GraphClient {
   readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
   readonly #connection: string;
   readonly #tokens: ReturnType<typeof clientCredentials>;
+  readonly #batcher: Batcher | undefined;
 
   constructor(private readonly options: GraphClientOptions) {
     const origin = new URL(options.baseUrl).origin;
@@ -76,6 +80,34 @@ export class GraphClient {
     });
     this.#limit = createLimiter(options.concurrency);
     this.#connection = `/external/connections/${encodeURIComponent(options.connectionId)}`;
+    if ((options.batchSize ?? 1) > 1) {
+      this.#batcher = new Batcher(
+        async (requests) => {
+          const r = await this.call("post", "/$batch", {
+            requests: requests.map((q) => ({
+              id: q.id,
+              method: q.method,
+              url: q.url,
+              ...(q.body === undefined
+                ? {}
+                : { body: q.body, headers: { "content-type": "application/json" } }),
+            })),
+          });
+          return ((r.json as { responses?: SubResponse[] } | undefined)?.responses ?? []).map((x) => ({
+            ...x,
+            id: String(x.id),
+          }));
+        },
+        Math.min(20, options.batchSize ?? 1),
+        options.policy,
+        options.runtime,
+        options.baseUrl,
+        (status) => {
+          options.stats.retries.graph++;
+          if (status === 429) options.stats.throttled.graph++;
+        },
+      );
+    }
   }
 
   /**
@@ -183,14 +215,25 @@ export class GraphClient {
     });
   }
 
+  /** A write, sent alone or inside a JSON batch when `batchSize` > 1. */
+  async #write(
+    method: SubRequest["method"],
+    path: string,
+    body?: unknown,
+    allow: number[] = [],
+  ): Promise<void> {
+    if (this.#batcher) await this.#batcher.submit({ method, url: path, body, allow });
+    else await this.call(method.toLowerCase() as "put" | "post" | "delete", path, body, allow);
+  }
+
   async putItem(item: ExternalItem): Promise<void> {
     const { id, ...body } = item;
-    await this.call("put", `${this.#connection}/items/${encodeURIComponent(id)}`, body);
+    await this.#write("PUT", `${this.#connection}/items/${encodeURIComponent(id)}`, body);
   }
 
   /** Idempotent: an item already gone counts as deleted. */
   async deleteItem(id: string): Promise<void> {
-    await this.call("delete", `${this.#connection}/items/${encodeURIComponent(id)}`, undefined, [404]);
+    await this.#write("DELETE", `${this.#connection}/items/${encodeURIComponent(id)}`, undefined, [404]);
   }
 
   /** Creates the group if missing (409 = exists). */
@@ -203,8 +246,8 @@ export class GraphClient {
   }
 
   async addMember(groupId: string, memberId: string, type: "user" | "group" | "externalGroup" = "user") {
-    await this.call(
-      "post",
+    await this.#write(
+      "POST",
       `${this.#connection}/groups/${encodeURIComponent(groupId)}/members`,
       { id: memberId, type },
       [409],
@@ -212,8 +255,8 @@ export class GraphClient {
   }
 
   async removeMember(groupId: string, memberId: string): Promise<void> {
-    await this.call(
-      "delete",
+    await this.#write(
+      "DELETE",
       `${this.#connection}/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}`,
       undefined,
       [404],
