@@ -16,6 +16,8 @@ import { arg, writeResult } from "./support.ts";
 const pages = Number(arg("pages", "10000"));
 const spaceCount = Number(arg("spaces", "50"));
 const restrictedShare = Number(arg("restricted", "0.1"));
+/** Graph JSON batch size (1 = every write on its own, the default connector setting). */
+const batchSize = Number(arg("batch", "1"));
 const userCount = 200;
 const groupCount = 20;
 
@@ -136,6 +138,7 @@ const connector = new Connector({
       clientId: APP.clientId,
       clientSecret: APP.secret,
       connection: { id: "benchconfluence", name: "Bench" },
+      batchSize,
     },
     concurrency: { confluence: 8, graph: 16 },
   }),
@@ -158,7 +161,7 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
 const items = report.counts.discovered;
 const result = {
-  description: `full crawl, ${pages} pages, ${Math.round(restrictedShare * 100)} % restricted, ${spaceCount} spaces, direct transport`,
+  description: `full crawl, ${pages} pages, ${Math.round(restrictedShare * 100)} % restricted, ${spaceCount} spaces, direct transport, Graph batch size ${batchSize}`,
   siteBuildMs: Math.round(buildMs),
   wallSeconds: Math.round(wallMs) / 1000,
   // CPU time of the crawl (connector and twins share the process): stable when the machine is busy.
