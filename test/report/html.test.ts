@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenarioObject } from "../../src/scenarios/loader.ts";
+import { CELL_STATES } from "../../src/scenarios/matrix.ts";
+import { htmlReport } from "../../src/scenarios/report/html.ts";
+import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
+import { $$, type El, hasClass, parseHtml, text } from "./dom.ts";
+import { runReportScenarios } from "./fixture.ts";
+
+interface ReportData {
+  scenarios: {
+    file: string;
+    snapshots: {
+      afterStep: number;
+      lines: string[];
+      users: string[];
+      items: string[][];
+      explain: number[][][];
+    }[];
+  }[];
+}
+
+let results: ScenarioResult[];
+let html: string;
+let doc: El;
+let data: ReportData;
+
+beforeAll(async () => {
+  results = await runReportScenarios();
+  html = htmlReport(results);
+  doc = parseHtml(html);
+  const json = $$(doc, "script").find((s) => s.attrs.id === "cgsim-data")!;
+  data = JSON.parse(text(json));
+});
+
+/** The cell of a user × item in a scenario's shown snapshot, with its explain text. */
+function cell(s: number, upn: string, itemId: string, m?: number) {
+  const section = $$(doc, "section", "scenario").find((x) => x.attrs.id === `s${s}`)!;
+  const snaps = data.scenarios[s].snapshots;
+  const mi = m ?? snaps.length - 1;
+  const table = $$(section, "table", "matrix").find((t) => t.attrs["data-m"] === String(mi))!;
+  const snap = snaps[mi];
+  const u = snap.users.indexOf(upn);
+  const i = snap.items.findIndex(([id]) => id === itemId);
+  const row = $$(table, "tr").find((tr) => tr.attrs["data-u"] === String(u))!;
+  const td = $$(row, "td")[i];
+  return { td, explain: snap.explain[u][i].map((k) => snap.lines[k]).join("\n") };
+}
+
+describe("HTML report", () => {
+  it("is one self-contained document: inline style and script, no external references", () => {
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect($$(doc, "style")).toHaveLength(1);
+    expect($$(doc, "link")).toHaveLength(0);
+    for (const s of $$(doc, "script")) expect(s.attrs.src).toBeUndefined();
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it("summarises totals, seeds and each scenario's result with its failed step messages", () => {
+    const totals = text($$(doc, "div", "totals")[0]).replace(/\s+/g, " ");
+    expect(totals).toContain("2 scenarios");
+    expect(totals).toContain("1 passed");
+    expect(totals).toContain("1 failed");
+    expect(totals).toContain("seeds 1, 9");
+    const rows = $$($$(doc, "section", "summary")[0], "tbody")[0].children.filter(
+      (c): c is El => typeof c !== "string",
+    );
+    expect(rows.map((r) => r.attrs.class)).toEqual(["pass", "fail"]);
+    const failure = text($$(rows[1], "pre", "failure")[0]);
+    expect(failure).toContain("step 3 (expect");
+    expect(failure).toContain('search as bob@contoso.com for "salary": does not find 1001');
+  });
+
+  it("renders a users × items matrix per snapshot, one coloured cell per pair", () => {
+    for (const [s, r] of results.entries()) {
+      const section = $$(doc, "section", "scenario").find((x) => x.attrs.id === `s${s}`)!;
+      expect(hasClass(section, r.ok ? "pass" : "fail")).toBe(true);
+      const tables = $$(section, "table", "matrix");
+      expect(tables).toHaveLength(r.matrix!.length);
+      for (const [m, table] of tables.entries()) {
+        const snap = r.matrix![m];
+        const cells = $$(table, "td", "c");
+        expect(cells).toHaveLength(snap.users.length * snap.items.length);
+        for (const state of CELL_STATES)
+          expect(cells.filter((c) => hasClass(c, state)).length).toBe(snap.counts[state]);
+      }
+    }
+    // The failing scenario changed a restriction after its crawl: a second snapshot, shown last.
+    expect(results[1].matrix!.map((m) => m.label)).toEqual([
+      "after step 1: crawl full: 17 indexed, 0 unchanged, 0 deleted, 0 failed",
+      "where it stopped (step 3 failed)",
+    ]);
+    const views = $$($$(doc, "section", "scenario")[1], "div", "snapshot");
+    expect(views.map((v) => v.attrs.hidden)).toEqual(["", undefined]);
+    expect($$($$(doc, "section", "scenario")[1], "button").map((b) => text(b))).toHaveLength(2);
+  });
+
+  it("colours documented over-exposure with its reason, and agreements as matches", () => {
+    const over = cell(0, "erin@contoso.com", "2001");
+    expect(over.td.attrs.class).toBe("c documentedOver");
+    expect(over.explain).toContain('explain erin@contoso.com × 2001 "Compensation appendix"');
+    expect(over.explain).toContain("Verdict: OVER-EXPOSED (the index grants, Confluence denies)");
+    expect(over.explain).toContain("documented limitation: parent restrictions ignored (documented policy)");
+
+    const allowed = cell(0, "alice@contoso.com", "1001");
+    expect(allowed.td.attrs.class).toBe("c allowed");
+    expect(allowed.explain).toContain("Verdict: agree (both allow)");
+    const denied = cell(0, "bob@contoso.com", "1001");
+    expect(denied.td.attrs.class).toBe("c denied");
+    expect(denied.explain).toContain("Verdict: agree (both deny)");
+    // 1007: the crawl account cannot read it, so it is not in the index.
+    const absent = cell(0, "bob@contoso.com", "1007");
+    expect(absent.td.attrs.class).toBe("c notIndexed");
+    expect(absent.explain).toContain("item not in the index");
+  });
+
+  it("shows the staleness of a permission change made after the crawl", () => {
+    const before = cell(1, "bob@contoso.com", "1002", 0);
+    const after = cell(1, "bob@contoso.com", "1002", 1);
+    expect(before.td.attrs.class).toBe("c allowed");
+    expect(after.td.attrs.class).toBe("c documentedOver");
+    expect(after.explain).toContain("not crawled since: restricted 1002");
+  });
+
+  it("has a legend with every state and the filters", () => {
+    const legend = $$(doc, "section", "legend")[0];
+    for (const state of CELL_STATES) expect($$(legend, "span", "c", state)).toHaveLength(1);
+    expect(text(legend)).toContain("OVER-EXPOSED");
+    const ids = $$(doc, "input").map((i) => i.attrs.id);
+    expect(ids).toEqual(["only-failing", "only-diff"]);
+  });
+
+  it("caps big matrices and says so", async () => {
+    const loaded = loadScenarioObject({ name: "capped", steps: [{ crawl: "full" }] });
+    const capped = await runScenario(loaded, { matrix: { maxUsers: 3, maxItems: 5 } });
+    const snap = capped.matrix![0];
+    expect([snap.users.length, snap.items.length]).toEqual([3, 5]);
+    expect(snap.total).toEqual({ users: 8, items: 19 });
+    const page = parseHtml(htmlReport([capped]));
+    expect($$(page, "td", "c")).toHaveLength(15);
+    expect(text($$(page, "p", "note")[0])).toContain(
+      "showing the first 3 of 8 users × the first 5 of 19 items",
+    );
+  });
+});
