@@ -19,7 +19,7 @@ async function journal(file: string, seed?: number): Promise<string[]> {
 
 describe("determinism", () => {
   it("the same scenario and seed give the same requests, faults and simulated times", async () => {
-    const file = "test/scenarios/catalog/lifecycle/s27-throttling.yaml";
+    const file = "scenarios/customer-bugs/s27-throttling.yaml";
     const a = await journal(file);
     const b = await journal(file);
     expect(a.length).toBeGreaterThan(50);

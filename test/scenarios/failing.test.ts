@@ -95,7 +95,7 @@ describe("deliberately failing examples", () => {
   it("cgsim explain prints the chain after a given step", async () => {
     const result = await runCli([
       "explain",
-      "test/scenarios/catalog/permissions/s10-group-removal-incremental.yaml",
+      "scenarios/customer-bugs/s10-group-removal-incremental.yaml",
       "--user",
       "bob@contoso.com",
       "--item",
