@@ -122,7 +122,7 @@ describe("HTML report", () => {
   });
 
   it("has a legend with every state and the filters", () => {
-    const legend = $$(doc, "section", "legend")[0];
+    const legend = $$(doc, "ul", "legend")[0];
     for (const state of CELL_STATES) expect($$(legend, "span", "c", state)).toHaveLength(1);
     expect(text(legend)).toContain("OVER-EXPOSED");
     const ids = $$(doc, "input").map((i) => i.attrs.id);

@@ -107,9 +107,8 @@ ${asset("./style.css")}</style>
 <nav class="toolbar">
   <label><input type="checkbox" id="only-failing"> only failing scenarios</label>
   <label><input type="checkbox" id="only-diff"> only differences</label>
-  <span class="hint">hover a cell for its explain chain; click to pin it</span>
+  ${legend(totals)}
 </nav>
-${legend(totals)}
 ${summary(results, root)}
 <main>
 ${results.map((r, i) => scenarioSection(r, i, root)).join("\n")}
@@ -131,11 +130,12 @@ ${asset("./client.js")}</script>
 }
 
 function legend(totals: Record<CellState, number>): string {
+  // In the sticky toolbar, so the key stays in view beside any matrix; the help is each entry's title.
   const rows = CELL_STATES.map(
     (s) =>
-      `<li><span class="c ${s}">${STATE_INFO[s].glyph}</span><b>${esc(STATE_INFO[s].label)}</b> <span class="n">${totals[s]}</span><small>${esc(STATE_INFO[s].help)}</small></li>`,
+      `<li title="${esc(`${STATE_INFO[s].help} (${totals[s]} cells in the final matrices)`)}"><span class="c ${s}">${STATE_INFO[s].glyph}</span>${esc(STATE_INFO[s].label)} <span class="n">${totals[s]}</span></li>`,
   );
-  return `<section class="legend"><h2>Legend <small>(cells in each scenario's final matrix)</small></h2><ul>${rows.join("")}</ul></section>`;
+  return `<ul class="legend" aria-label="legend">${rows.join("")}</ul>`;
 }
 
 function summary(results: ScenarioResult[], root: string): string {
@@ -152,12 +152,12 @@ function summary(results: ScenarioResult[], root: string): string {
   <td class="num">${r.steps.length}${r.skipped ? ` <span class="dim">+${r.skipped} not run</span>` : ""}</td>
   <td class="num">${c ? diff(c.over, "over") : "–"}</td>
   <td class="num">${c ? diff(c.under, "under") : "–"}</td>
-  <td class="num">${c ? diff(c.documentedOver + c.documentedUnder, "documentedOver") : "–"}</td>
+  <td class="num">${c ? (c.documentedOver || c.documentedUnder ? `${c.documentedOver ? diff(c.documentedOver, "documentedOver") : ""} ${c.documentedUnder ? diff(c.documentedUnder, "documentedUnder") : ""}` : diff(0, "")) : "–"}</td>
   <td class="num">${r.wallMs} ms</td>
 </tr>`;
   });
   return `<section class="summary"><h2>Scenarios</h2><table>
-<thead><tr><th>result</th><th>scenario</th><th>seed</th><th>steps</th><th title="over-exposed cells (bugs)">over</th><th title="under-exposed cells (bugs)">under</th><th title="documented differences">documented</th><th>wall</th></tr></thead>
+<thead><tr><th>result</th><th>scenario</th><th>seed</th><th>steps</th><th title="over-exposed cells (bugs)">over</th><th title="under-exposed cells (bugs)">under</th><th title="documented over- and under-exposed cells">documented</th><th>wall</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody></table></section>`;
@@ -216,7 +216,7 @@ function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): 
     (st) => m.counts[st] && st !== "allowed" && st !== "denied" && st !== "notIndexed",
   )
     .map((st) => ` <span class="chip ${st}">${m.counts[st]} ${esc(STATE_INFO[st].label)}</span>`)
-    .join("")}</p>${
+    .join("")} <span class="hint">hover a cell for its explain chain, click to pin it</span></p>${
     m.users.length < m.total.users || m.items.length < m.total.items
       ? `<p class="note">showing the first ${m.users.length} of ${m.total.users} users × the first ${m.items.length} of ${m.total.items} items (capped to keep the report small; the parity expectation covers every pair)</p>`
       : ""
