@@ -94,12 +94,24 @@ export function takeMatrix(
     (c) => c.type === "page" || c.type === "blogpost",
   );
   const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
-  // Grouped by space, in the site's own order within a space (parents before children).
-  const contents = allContents
-    .map((c, order) => ({ c, order, key: spaceKey(c.spaceId) }))
-    .sort((a, b) => a.key.localeCompare(b.key) || a.order - b.order)
-    .slice(0, maxItems)
-    .map((x) => x.c);
+  // Grouped by space, in the site's own order within a space (parents before children); a cap
+  // takes items from every space in turn, so a capped matrix still shows each space.
+  const bySpace = new Map<string, typeof allContents>();
+  for (const c of allContents) {
+    const key = spaceKey(c.spaceId);
+    const list = bySpace.get(key);
+    if (list) list.push(c);
+    else bySpace.set(key, [c]);
+  }
+  const spaces = [...bySpace.keys()].sort((a, b) => a.localeCompare(b));
+  const quota = new Map(spaces.map((k) => [k, 0]));
+  for (let left = Math.min(maxItems, allContents.length); left > 0; )
+    for (const k of spaces)
+      if (left > 0 && quota.get(k)! < bySpace.get(k)!.length) {
+        quota.set(k, quota.get(k)! + 1);
+        left--;
+      }
+  const contents = spaces.flatMap((k) => bySpace.get(k)!.slice(0, quota.get(k)));
   const users = allUsers.slice(0, maxUsers);
   const items = world.graph.connection(connectionId)?.items;
 

@@ -218,7 +218,7 @@ function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): 
     .map((st) => ` <span class="chip ${st}">${m.counts[st]} ${esc(STATE_INFO[st].label)}</span>`)
     .join("")} <span class="hint">hover a cell for its explain chain, click to pin it</span></p>${
     m.users.length < m.total.users || m.items.length < m.total.items
-      ? `<p class="note">showing the first ${m.users.length} of ${m.total.users} users × the first ${m.items.length} of ${m.total.items} items (capped to keep the report small; the parity expectation covers every pair)</p>`
+      ? `<p class="note">showing ${m.users.length} of ${m.total.users} users × ${m.items.length} of ${m.total.items} items (the first users, items from every space in turn: capped to keep the report small; the parity expectation covers every pair)</p>`
       : ""
   }${m.error ? `<pre class="failure">matrix not available: ${esc(m.error)}</pre>` : ""}`;
   // Space header: one cell spanning each run of items in the same space.
