@@ -3,7 +3,7 @@ import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { CELL_STATES } from "../../src/scenarios/matrix.ts";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
 import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
-import { $$, type El, hasClass, parseHtml, text } from "./dom.ts";
+import { $$, all, type El, hasClass, parseHtml, text } from "./dom.ts";
 import { runReportScenarios } from "./fixture.ts";
 
 interface ReportData {
@@ -140,5 +140,52 @@ describe("HTML report", () => {
     // Items come from every space in turn (ENG, HR, PARTNER, PUB, then ENG again).
     expect(snap.items.map((i) => i.space)).toEqual(["ENG", "ENG", "HR", "PARTNER", "PUB"]);
     expect(text($$(page, "p", "note")[0])).toContain("showing 3 of 8 users × 5 of 19 items");
+  });
+});
+
+describe("HTML report edge cases", () => {
+  it("escapes titles in markup and in the embedded data", async () => {
+    const title = `</script><b onmouseover="x">Q&A</b> 'quoted'`;
+    const loaded = loadScenarioObject({
+      name: "<i>escaped</i>",
+      steps: [{ confluence: { create: { space: "ENG", id: 5000, title } } }, { crawl: "full" }],
+    });
+    const result = await runScenario(loaded, { matrix: true });
+    const page = parseHtml(htmlReport([result]));
+    // Nothing from the title or the name became markup.
+    expect(all(page, (el) => "onmouseover" in el.attrs)).toHaveLength(0);
+    expect($$(page, "b").filter((b) => text(b) === "Q&A")).toHaveLength(0);
+    expect($$(page, "i")).toHaveLength(0);
+    expect(text($$(page, "h2").find((h) => text(h).includes("escaped"))!)).toContain("<i>escaped</i>");
+    const heads = $$(page, "th", "col").map((th) => th.attrs.title);
+    expect(heads).toContain(`page 5000 "${title}" in ENG`);
+    const json = $$(page, "script").find((s) => s.attrs.id === "cgsim-data")!;
+    const embedded: ReportData = JSON.parse(text(json));
+    expect(embedded.scenarios[0].snapshots[0].items).toContainEqual(["5000", title]);
+  });
+
+  it("reports a scenario that never ran, without a matrix", () => {
+    const page = parseHtml(
+      htmlReport([
+        {
+          name: "broken.yaml",
+          file: "broken.yaml",
+          seed: 0,
+          transport: "direct",
+          tags: [],
+          ok: false,
+          steps: [],
+          skipped: 0,
+          error: "cannot load:\nbroken.yaml:1:1: name: required",
+          wallMs: 0,
+          simulatedMs: 0,
+          requests: 0,
+        },
+      ]),
+    );
+    const section = $$(page, "section", "scenario", "fail")[0];
+    expect(text($$(section, "pre", "failure")[0])).toContain("broken.yaml:1:1: name: required");
+    expect($$(section, "table")).toHaveLength(0);
+    expect(text(section)).toContain("no permission matrix");
   });
 });
