@@ -43,7 +43,7 @@ function cell(s: number, upn: string, itemId: string, m?: number) {
   const i = snap.items.findIndex(([id]) => id === itemId);
   const row = $$(table, "tr").find((tr) => tr.attrs["data-u"] === String(u))!;
   const td = $$(row, "td")[i];
-  return { td, explain: snap.explain[u][i].map((k) => snap.lines[k]).join("\n") };
+  return { td, explain: snap.explain[u][i].map((k) => data.lines[k]).join("\n") };
 }
 
 describe("HTML report", () => {

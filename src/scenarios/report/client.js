@@ -23,7 +23,7 @@
       title: `${snap.users[at.u]} × ${id} “${title}”`,
       state,
       label: data.info[state].label,
-      explain: snap.explain[at.u][at.i].map((k) => snap.lines[k]).join("\n"),
+      explain: snap.explain[at.u][at.i].map((k) => data.lines[k]).join("\n"),
       command: `cgsim explain ${scenario.file} --user ${snap.users[at.u]} --item ${id} --after-step ${snap.afterStep}`,
     };
   }

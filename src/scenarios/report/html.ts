@@ -67,19 +67,33 @@ export function htmlReport(results: ScenarioResult[], options: HtmlReportOptions
     const last = r.matrix?.at(-1);
     if (last) for (const s of CELL_STATES) totals[s] += last.counts[s];
   }
+  // One line table for the whole report: scenarios on the same fixture repeat most explain lines.
+  const lines: string[] = [];
+  const lineIndex = new Map<string, number>();
+  const intern = (line: string) => {
+    let i = lineIndex.get(line);
+    if (i === undefined) {
+      i = lines.push(line) - 1;
+      lineIndex.set(line, i);
+    }
+    return i;
+  };
   const data = {
     states: CELL_STATES,
     info: STATE_INFO,
+    lines,
     scenarios: results.map((r) => ({
       name: r.name,
       file: relative(root, r.file) || r.file,
-      snapshots: (r.matrix ?? []).map((m) => ({
-        afterStep: m.afterStep,
-        lines: m.lines,
-        users: m.users.map((u) => u.upn),
-        items: m.items.map((i) => [i.id, i.title]),
-        explain: m.cells.map((row) => row.map((c) => c.explain)),
-      })),
+      snapshots: (r.matrix ?? []).map((m) => {
+        const global = m.lines.map(intern);
+        return {
+          afterStep: m.afterStep,
+          users: m.users.map((u) => u.upn),
+          items: m.items.map((i) => [i.id, i.title]),
+          explain: m.cells.map((row) => row.map((c) => c.explain.map((k) => global[k]))),
+        };
+      }),
     })),
   };
   const title = `cgsim report — ${passed} passed, ${failed} failed`;
