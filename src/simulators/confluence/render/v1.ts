@@ -144,32 +144,41 @@ export function renderGroup(base: string, group: Group): S["Group"] {
 
 // ---- restrictions ----------------------------------------------------------------------------------
 
-/** One operation's direct restriction (never inherited ones); unrestricted = empty result arrays. */
+/**
+ * One operation's direct restriction (never inherited ones); unrestricted = empty result arrays.
+ * `start`/`limit` page the users and the groups alike (spec: "the starting index of the users and
+ * groups in the returned restrictions"); `restrictions.user` carries `totalSize` (research §3.5).
+ */
 export function renderRestriction(
   view: V1View,
   content: Content,
   operation: RestrictionOperation,
-  limit = 100,
+  paging: { start: number; limit: number } = { start: 0, limit: 100 },
 ): S["ContentRestriction"] {
   const { store, base } = view;
+  const { start, limit } = paging;
   const r = content.restrictions[operation];
   const users = (r?.users ?? []).flatMap((id) => store.users.get(id) ?? []);
   const groups = (r?.groups ?? []).flatMap((id) => store.groups.get(id) ?? []);
+  const userPage = users.slice(start, start + limit);
+  const groupPage = groups.slice(start, start + limit);
+  const user: S["UserArray"] & { totalSize: number } = {
+    results: userPage.map((u) => renderUser(base, u)),
+    start,
+    limit,
+    size: userPage.length,
+    totalSize: users.length,
+    _links: {},
+  };
   return {
     operation,
     restrictions: {
-      user: {
-        results: users.slice(0, limit).map((u) => renderUser(base, u)),
-        start: 0,
-        limit,
-        size: Math.min(users.length, limit),
-        _links: {},
-      },
+      user,
       group: {
-        results: groups.slice(0, limit).map((g) => renderGroup(base, g)),
-        start: 0,
+        results: groupPage.map((g) => renderGroup(base, g)),
+        start,
         limit,
-        size: Math.min(groups.length, limit),
+        size: groupPage.length,
       },
     },
     _expandable: { content: `/rest/api/content/${content.id}` },

@@ -4,7 +4,7 @@ import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
 import type { RestrictionOperation } from "../../model.ts";
 import { renderRestriction, restrictionsHash } from "../../render/v1.ts";
-import { offsetPage, ok, parsePaging, viewOf, visibleContent } from "./common.ts";
+import { contextPath, ok, parsePaging, viewOf, visibleContent } from "./common.ts";
 
 type S = components["schemas"];
 const OPERATIONS: RestrictionOperation[] = ["read", "update"];
@@ -53,15 +53,27 @@ export function restrictionRoutes(): ConfluenceRoute[] {
   ];
 }
 
+/** `start`/`limit` of the users and groups inside each restriction (default and cap 100). */
+function restrictionPaging(ctx: ConfluenceContext) {
+  return parsePaging(ctx.query, { defaultLimit: 100, maxLimit: 100 });
+}
+
+/** Both operations, always; `start`/`limit` page the principals inside each of them. */
 function getRestrictions(ctx: ConfluenceContext): Response {
   const content = visibleContent(ctx, ctx.params.id);
   if (content instanceof Response) return content;
-  const paging = parsePaging(ctx.query, { defaultLimit: 100, maxLimit: 100 });
+  const paging = restrictionPaging(ctx);
   if (paging instanceof Response) return paging;
   const view = viewOf(ctx);
-  const all = OPERATIONS.map((op) => renderRestriction(view, content, op));
-  const page = offsetPage(ctx, all, paging);
-  const body: S["ContentRestrictionArray"] = { ...page, restrictionsHash: restrictionsHash(content) };
+  const results = OPERATIONS.map((op) => renderRestriction(view, content, op, paging));
+  const body: S["ContentRestrictionArray"] = {
+    results,
+    start: paging.start,
+    limit: paging.limit,
+    size: results.length,
+    restrictionsHash: restrictionsHash(content),
+    _links: { base: ctx.base, context: "/wiki", self: `${ctx.base}${contextPath(ctx)}` },
+  };
   return ok(body);
 }
 
@@ -91,7 +103,9 @@ function getRestrictionsForOperation(ctx: ConfluenceContext): Response {
   if (content instanceof Response) return content;
   const op = operationOf(ctx);
   if (op instanceof Response) return op;
-  const body: S["ContentRestriction"] = renderRestriction(viewOf(ctx), content, op);
+  const paging = restrictionPaging(ctx);
+  if (paging instanceof Response) return paging;
+  const body: S["ContentRestriction"] = renderRestriction(viewOf(ctx), content, op, paging);
   return ok(body);
 }
 
