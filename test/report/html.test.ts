@@ -7,11 +7,11 @@ import { $$, all, type El, hasClass, parseHtml, text } from "./dom.ts";
 import { runReportScenarios } from "./fixture.ts";
 
 interface ReportData {
+  lines: string[];
   scenarios: {
     file: string;
     snapshots: {
       afterStep: number;
-      lines: string[];
       users: string[];
       items: string[][];
       explain: number[][][];
