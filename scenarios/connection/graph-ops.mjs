@@ -1,0 +1,249 @@
+// Raw Microsoft Graph connector operations for the scenario library (scenarios/connection,
+// scenarios/items). The engine's built-in connector only issues the calls a real crawl needs, so
+// the cells of the state × operation table it never reaches (seed 002/003) are issued here, through
+// the runner's external-connector contract (`connector: { command: [node, graph-ops.mjs] }`,
+// CGSIM_* variables, docs/scenario-reference.md). Plain Node (no tsx) so each run costs ~50 ms.
+//
+//   CGSIM_CRAWL_MODE=full         set the connection up (GRAPH_OPS_PLAN picks what), exit 0
+//   CGSIM_CRAWL_MODE=incremental  probe: GET the connection's state, issue every operation of the
+//                                 table and compare allowed/refused with that state's column;
+//                                 delete the connection last (allowed in every state)
+//
+// GRAPH_OPS_PLAN: draft (connection without schema), ready (schema + items 9001-9003),
+// acl (items with every ACL form, see scenarios/items/acl-forms.yaml), types (typed schema and
+// items, scenarios/items/property-types.yaml).
+// Exit 1 on any cell that disagrees; every cell is printed either way.
+
+const env = (n) => {
+  const v = process.env[n];
+  if (v === undefined) throw new Error(`${n} is not set`);
+  return v;
+};
+const origin = env("CGSIM_URL");
+const connId = env("CGSIM_CONNECTION_ID");
+const plan = process.env.GRAPH_OPS_PLAN ?? "ready";
+const base = `${origin}/v1.0/external/connections/${connId}`;
+
+async function token() {
+  const r = await fetch(env("CGSIM_TOKEN_URL"), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: env("CGSIM_CLIENT_ID"),
+      client_secret: env("CGSIM_CLIENT_SECRET"),
+      scope: "https://graph.microsoft.com/.default",
+    }),
+  });
+  if (!r.ok) throw new Error(`token: ${r.status} ${await r.text()}`);
+  return (await r.json()).access_token;
+}
+const auth = `Bearer ${await token()}`;
+
+async function call(method, url, body) {
+  const r = await fetch(url.startsWith("http") ? url : `${base}${url}`, {
+    method,
+    headers: { authorization: auth, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {}
+  return { status: r.status, json, text, location: r.headers.get("location") };
+}
+const must = async (what, p) => {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.text}`);
+  return r;
+};
+
+const BASIC_SCHEMA = {
+  baseType: "microsoft.graph.externalItem",
+  properties: [
+    { name: "title", type: "string", isSearchable: true, isQueryable: true, isRetrievable: true, labels: ["title"] },
+    { name: "url", type: "string", isRetrievable: true, labels: ["url"] },
+  ],
+};
+const TYPES_SCHEMA = {
+  baseType: "microsoft.graph.externalItem",
+  properties: [
+    ...BASIC_SCHEMA.properties,
+    { name: "pageCount", type: "int64", isQueryable: true, isRetrievable: true, isRefinable: true },
+    { name: "score", type: "double", isQueryable: true, isRetrievable: true },
+    { name: "isDraft", type: "boolean", isQueryable: true, isRetrievable: true },
+    { name: "published", type: "dateTime", isQueryable: true, isRetrievable: true, labels: ["createdDateTime"] },
+    { name: "tags", type: "stringCollection", isSearchable: true, isQueryable: true, isRetrievable: true },
+    { name: "sizes", type: "int64Collection", isQueryable: true, isRetrievable: true },
+    { name: "owner", type: "string", isQueryable: true, isRetrievable: true, isExactMatchRequired: true },
+  ],
+};
+
+async function registerSchema(schema) {
+  const r = await must("PATCH schema", call("PATCH", "/schema", schema));
+  for (let i = 0; i < 50; i++) {
+    const op = await must("GET operation", call("GET", r.location));
+    if (op.json.status === "completed") return;
+    if (op.json.status === "failed") throw new Error(`schema operation failed: ${op.text}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  throw new Error("schema operation still inprogress");
+}
+
+const item = (id, acl, properties = {}) => ({
+  id: String(id),
+  acl,
+  properties: { title: `Item ${id}`, url: `https://example.com/${id}`, ...properties },
+  content: { type: "text", value: `body of item ${id}` },
+});
+const grantEveryone = async () => {
+  const tid = JSON.parse(Buffer.from(auth.split(".")[1], "base64url").toString()).tid;
+  return [{ type: "everyone", value: tid ?? "everyone", accessType: "grant" }];
+};
+
+async function setup() {
+  await must("POST connection", call("POST", `${origin}/v1.0/external/connections`, { id: connId, name: `graph-ops ${plan}` }));
+  if (plan === "draft") return;
+  await registerSchema(plan === "types" ? TYPES_SCHEMA : BASIC_SCHEMA);
+  if (plan === "ready") {
+    const acl = await grantEveryone();
+    for (const id of [9001, 9002, 9003]) await must(`PUT ${id}`, call("PUT", `/items/${id}`, item(id, acl)));
+  }
+  if (plan === "acl") await aclItems();
+  if (plan === "types") await typedItems();
+}
+
+// ── ACL forms (scenarios/items/acl-forms.yaml; ids come from that scenario's inline directory) ──
+const U = (n) => `00000000-0000-0000-0000-00000000000${n}`; // alice 1, bob 2, carol 3, guest 4
+const G = (n) => `00000000-0000-0000-0000-0000000000a${n}`; // Entra group eng a1
+async function aclItems() {
+  const tid = (await grantEveryone())[0].value;
+  // external groups: xgInner = {carol}; xgOuter = {xgInner, Entra group eng(alice, bob)}
+  await must("POST group inner", call("POST", "/groups", { id: "xgInner", displayName: "inner" }));
+  await must("POST group outer", call("POST", "/groups", { id: "xgOuter", displayName: "outer" }));
+  await must("member carol", call("POST", "/groups/xgInner/members", { id: U(3), type: "user" }));
+  await must("member inner", call("POST", "/groups/xgOuter/members", { id: "xgInner", type: "externalGroup" }));
+  await must("member eng", call("POST", "/groups/xgOuter/members", { id: G(1), type: "group" }));
+  const grant = (type, value) => ({ type, value, accessType: "grant" });
+  const deny = (type, value) => ({ type, value, accessType: "deny" });
+  const items = {
+    9101: [grant("user", U(1))], // user
+    9102: [grant("group", G(1))], // Entra group
+    9103: [grant("externalGroup", "xgOuter")], // nested external groups
+    9104: [grant("everyone", tid)], // everyone (members and guests)
+    9105: [grant("everyoneExceptGuests", tid)], // members only
+    9106: [grant("everyone", tid), deny("user", U(2))], // deny beats grant (user)
+    9107: [grant("group", G(1)), deny("externalGroup", "xgInner"), grant("user", U(3))], // deny via external group beats a direct grant
+    9108: [grant("externalGroup", "xgMissing")], // group not created yet: matches nobody
+  };
+  for (const [id, acl] of Object.entries(items)) await must(`PUT ${id}`, call("PUT", `/items/${id}`, item(id, acl)));
+}
+
+// ── property types and annotations (scenarios/items/property-types.yaml) ──
+async function typedItems() {
+  const acl = await grantEveryone();
+  const ok = {
+    pageCount: 42,
+    score: 4.5,
+    isDraft: false,
+    published: "2026-01-15T10:00:00Z",
+    "tags@odata.type": "Collection(String)",
+    tags: ["alpha", "beta"],
+    "sizes@odata.type": "Collection(Int64)",
+    sizes: [1, 2, 3],
+    "owner@odata.type": "String",
+    owner: "Zoë Ångström",
+  };
+  await must("PUT 9201", call("PUT", "/items/9201", item(9201, acl, ok)));
+  await must("PUT 9202", call("PUT", "/items/9202", item(9202, acl, { pageCount: 7, "tags@odata.type": "Collection(String)", tags: ["gamma"] })));
+  // Rejected payloads: each must be a 400 and must not create the item.
+  const bad = {
+    "collection without Collection(String) annotation": { tags: ["x"] },
+    "non-ASCII string without String annotation": { owner: "Zoë" },
+    "int64 with a fraction": { pageCount: 1.5 },
+    "boolean as a string": { isDraft: "true" },
+    "dateTime that is not ISO 8601": { published: "15/01/2026" },
+    "property not in the schema": { colour: "red" },
+  };
+  let n = 9210;
+  let failed = 0;
+  for (const [why, props] of Object.entries(bad)) {
+    const id = n++;
+    const r = await call("PUT", `/items/${id}`, item(id, acl, props));
+    const good = r.status === 400;
+    if (!good) failed++;
+    console.log(`${good ? "ok  " : "FAIL"} ${why}: PUT ${id} → ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
+  }
+  if (failed) process.exit(1);
+}
+
+// ── the operation table (seed 003), probe mode ──
+const TABLE = {
+  readConnection: { draft: 1, ready: 1, obsolete: 1, limitExceeded: 1 },
+  updateConnection: { draft: 1, ready: 1, obsolete: 0, limitExceeded: 1 },
+  readSchema: { draft: 0, ready: 1, obsolete: 1, limitExceeded: 1 },
+  updateSchema: { draft: 0, ready: 1, obsolete: 0, limitExceeded: 0 },
+  deleteSchema: { draft: 0, ready: 0, obsolete: 0, limitExceeded: 0 },
+  readItem: { draft: 0, ready: 1, obsolete: 1, limitExceeded: 1 },
+  updateItem: { draft: 0, ready: 1, obsolete: 0, limitExceeded: 1 },
+  createItem: { draft: 0, ready: 1, obsolete: 0, limitExceeded: 0 },
+  deleteItem: { draft: 0, ready: 1, obsolete: 0, limitExceeded: 1 },
+  createSchema: { draft: 1, ready: 0, obsolete: 0, limitExceeded: 0 },
+  deleteConnection: { draft: 1, ready: 1, obsolete: 1, limitExceeded: 1 },
+};
+
+async function probe() {
+  const conn = await must("GET connection", call("GET", ""));
+  const state = conn.json.state;
+  console.log(`connection ${connId} is ${state}`);
+  const acl = await grantEveryone();
+  const ops = {
+    readConnection: () => call("GET", ""),
+    updateConnection: () => call("PATCH", "", { description: `probed in ${state}` }),
+    readSchema: () => call("GET", "/schema"),
+    // PATCH on a connection that has a schema is an update (the twin's reading of the table).
+    updateSchema: () => (state === "draft" ? null : call("PATCH", "/schema", BASIC_SCHEMA)),
+    deleteSchema: () => call("DELETE", "/schema"),
+    readItem: () => call("GET", "/items/9001"),
+    updateItem: () => call("PUT", "/items/9001", item(9001, acl, { title: `Item 9001 updated in ${state}` })),
+    createItem: () => call("PUT", "/items/9999", item(9999, acl)),
+    deleteItem: () => call("DELETE", "/items/9002"),
+    // PATCH on a connection without a schema is a create; it completes at once
+    // (schemaProvisioningMs: 0), so it runs after every other check.
+    createSchema: () => (state === "draft" ? call("PATCH", "/schema", BASIC_SCHEMA) : null),
+    deleteConnection: () => call("DELETE", ""),
+  };
+  let bad = 0;
+  for (const [op, run] of Object.entries(ops)) {
+    const r = await run();
+    if (!r) {
+      console.log(`n/a  ${op} in ${state}: not distinguishable over HTTP (PATCH schema is create without a schema, update with one)`);
+      continue;
+    }
+    const want = TABLE[op][state] === 1;
+    // A refusal is the state refusal (400 OperationNotAllowedInState, 403 quotaLimitReached;
+    // delete schema is always 404 UnknownError): a 404 itemNotFound in draft would not count.
+    const allowed = r.status < 300;
+    const refused = r.status === 400 || r.status === 403 || (op === "deleteSchema" && r.status === 404);
+    const good = want ? allowed : refused;
+    if (!good) bad++;
+    const code = r.json?.error?.innerError?.code ?? r.json?.error?.code ?? "";
+    console.log(`${good ? "ok  " : "FAIL"} ${op} in ${state}: ${want ? "allowed" : "refused"} expected, got ${r.status} ${code}`);
+  }
+  const gone = await call("GET", "");
+  if (gone.status !== 404) {
+    bad++;
+    console.log(`FAIL connection still readable after delete: ${gone.status}`);
+  }
+  if (bad) process.exit(1);
+}
+
+try {
+  if (env("CGSIM_CRAWL_MODE") === "full") await setup();
+  else await probe();
+  process.exit(0); // do not wait for keep-alive sockets to close
+} catch (error) {
+  console.error(String(error?.stack ?? error));
+  process.exit(1);
+}
