@@ -9,6 +9,7 @@ import { GraphClient } from "./graph/client.ts";
 import { mapIdentity } from "./identity.ts";
 import { hashOf } from "./items.ts";
 import type { ConfluenceUser } from "./model.ts";
+import { type AudienceStrategy, audienceFor } from "./permissions.ts";
 import type { CrawlReport, ProgressEvent } from "./report.ts";
 import { urlToItemResolvers } from "./resolvers.ts";
 import { CallStats, createHttpClient, defaultRuntime, type Runtime } from "./runtime.ts";
@@ -26,6 +27,12 @@ export interface ConnectorOptions {
   checkpointEvery?: number;
   /** Largest external group Graph indexes (2008 above it); default 50,000. */
   maxGroupMembers?: number;
+  /**
+   * How an item's audience is computed; default `audienceFor` (the rule `permissions.policy` names).
+   * Dependency injection for tests (the mutation suite injects deliberately wrong strategies);
+   * production code never sets it.
+   */
+  audience?: AudienceStrategy;
 }
 
 /**
@@ -44,9 +51,11 @@ export class Connector {
 
   readonly checkpointEvery: number;
   readonly maxGroupMembers: number;
+  readonly audience: AudienceStrategy;
 
   constructor(private readonly options: ConnectorOptions) {
     this.checkpointEvery = options.checkpointEvery ?? 1000;
+    this.audience = options.audience ?? audienceFor;
     this.maxGroupMembers = options.maxGroupMembers ?? 50_000;
     this.config = options.config;
     this.runtime = { ...defaultRuntime(), ...options.runtime };

@@ -27,6 +27,13 @@ export interface PermissionInput {
   ancestors: PrincipalSet[];
 }
 
+/** Computes an item's audience (`audienceFor` in production; `ConnectorOptions.audience` swaps it in tests). */
+export type AudienceStrategy = (
+  policy: PermissionPolicy,
+  input: PermissionInput,
+  options?: { documentedSpacePermissions?: "honored" | "ignored" },
+) => Audience;
+
 export function audienceFor(
   policy: PermissionPolicy,
   input: PermissionInput,

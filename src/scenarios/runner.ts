@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import type { Connector } from "../connector/connector.ts";
 import type { RunContext } from "./context.ts";
 import { describeEndpoints } from "./endpoints.ts";
 import { checkExpectation } from "./expect/check.ts";
@@ -28,6 +29,13 @@ export interface RunOptions {
   inspect?: { afterStep?: number; fn: (ctx: RunContext) => void | Promise<void> };
   /** Capture users × items matrix snapshots (after each crawl step and at the end) for the HTML report. */
   matrix?: boolean | MatrixOptions;
+  /**
+   * Test seam: gets the built-in connector as configured for the scenario (before its first crawl)
+   * and returns the one to use — the same one with wrapped clients, or a new `Connector` built from
+   * its `config`, `runtime` and `store` with other options. The mutation suite injects broken
+   * strategies this way (test/mutation); `cgsim run` never sets it.
+   */
+  connector?: (builtIn: Connector) => Connector;
 }
 
 export interface StepResult {
@@ -115,7 +123,7 @@ export async function runScenario(
       const line = loaded.source.locate(["steps", index]).line;
       let stepResult: StepResult;
       try {
-        const { summary, failures } = await runStep(ctx, step, index);
+        const { summary, failures } = await runStep(ctx, step, index, options);
         stepResult = { index, kind, line, summary, ok: failures.length === 0, failures };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -159,9 +167,10 @@ async function runStep(
   ctx: RunContext,
   step: Step,
   index: number,
+  options: RunOptions,
 ): Promise<{ summary: string; failures: string[] }> {
   const { world, loaded } = ctx;
-  if (step.crawl !== undefined) return crawl(ctx, step.crawl, index);
+  if (step.crawl !== undefined) return crawl(ctx, step.crawl, index, options);
   if (step.confluence !== undefined) {
     const changes = Array.isArray(step.confluence) ? step.confluence : [step.confluence];
     const done = changes.map((c) => {
@@ -202,6 +211,7 @@ async function crawl(
   ctx: RunContext,
   spec: NonNullable<Step["crawl"]>,
   index: number,
+  options: RunOptions,
 ): Promise<{ summary: string; failures: string[] }> {
   const { world, loaded } = ctx;
   const mode = typeof spec === "string" ? spec : spec.mode;
@@ -232,7 +242,10 @@ async function crawl(
     if (run.exitCode !== 0) outcome.fatal = { code: 5000, message: `exit code ${run.exitCode}` };
     summary = `crawl ${mode} (external, exit ${run.exitCode})`;
   } else {
-    ctx.connector ??= builtInConnector(world, settings, loaded.seed, ctx.fetch);
+    if (!ctx.connector) {
+      const builtIn = builtInConnector(world, settings, loaded.seed, ctx.fetch);
+      ctx.connector = options.connector ? options.connector(builtIn) : builtIn;
+    }
     try {
       const report =
         mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();

@@ -6,7 +6,7 @@ import { ConnectorError } from "../errors.ts";
 import type { AclEntry, ExternalItem } from "../graph/client.ts";
 import { buildItem, hashOf } from "../items.ts";
 import type { ConfluenceUser, CrawledContent, CrawledSpace, PrincipalSet } from "../model.ts";
-import { type Audience, audienceFor } from "../permissions.ts";
+import type { Audience } from "../permissions.ts";
 import type { CrawlReport, ItemError, ProgressEvent, ProgressKind, UnmappedIdentity } from "../report.ts";
 import type { Checkpoint, ConnectorState } from "../state.ts";
 
@@ -318,7 +318,7 @@ export class Crawl {
         const sets = await Promise.all(ids.map((id) => this.#restriction(id)));
         ancestors = sets.filter((s): s is PrincipalSet => s !== null);
       }
-      audiences.set(c.id, audienceFor(policy, { space, own, ancestors }, this.#config.permissions));
+      audiences.set(c.id, this.#c.audience(policy, { space, own, ancestors }, this.#config.permissions));
     }
     await this.#resolveIdentities([...audiences.values()]);
     const out = new Map<string, { acl: AclEntry[]; partial: boolean }>();
