@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { CHROMIUM } from "./chromium.ts";
+
+/**
+ * A minimal Chrome DevTools Protocol client over `--remote-debugging-pipe` (fd 3 in, fd 4 out,
+ * NUL-separated JSON), so a test can move the mouse and click in a real page without a
+ * WebSocket library or a network port.
+ */
+export class Browser {
+  #child: ChildProcess;
+  #profile: string;
+  #next = 1;
+  #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #session?: string;
+
+  private constructor() {
+    this.#profile = mkdtempSync(join(tmpdir(), "cgsim-cdp-"));
+    this.#child = spawn(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${this.#profile}`,
+        "--window-size=1400,900",
+        "--remote-debugging-pipe",
+        "about:blank",
+      ],
+      { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
+    );
+    let buffer = "";
+    (this.#child.stdio[4] as Readable).on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      for (let end = buffer.indexOf("\0"); end !== -1; end = buffer.indexOf("\0")) {
+        const message = JSON.parse(buffer.slice(0, end));
+        buffer = buffer.slice(end + 1);
+        const waiter = message.id !== undefined ? this.#pending.get(message.id) : undefined;
+        if (!waiter) continue;
+        this.#pending.delete(message.id);
+        if (message.error) waiter.reject(new Error(`CDP: ${message.error.message}`));
+        else waiter.resolve(message.result);
+      }
+    });
+  }
+
+  /** Starts Chromium, attaches to its page and loads `url` until the report's script has run. */
+  static async open(url: string): Promise<Browser> {
+    const browser = new Browser();
+    const { targetInfos } = (await browser.send("Target.getTargets")) as {
+      targetInfos: { targetId: string; type: string }[];
+    };
+    const page = targetInfos.find((t) => t.type === "page");
+    if (!page) throw new Error("no page target");
+    const { sessionId } = (await browser.send("Target.attachToTarget", {
+      targetId: page.targetId,
+      flatten: true,
+    })) as { sessionId: string };
+    browser.#session = sessionId;
+    await browser.send("Page.navigate", { url });
+    // The evaluation may start in the old document; a destroyed context is retried.
+    const ready = `new Promise((resolve) => {
+      const check = () => location.href === ${JSON.stringify(url)} && document.body?.classList.contains("ready")
+        ? resolve(true) : requestAnimationFrame(check);
+      check();
+    })`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await browser.eval(ready);
+        return browser;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  send(method: string, params: object = {}): Promise<unknown> {
+    const id = this.#next++;
+    const message = { id, method, params, ...(this.#session ? { sessionId: this.#session } : {}) };
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      (this.#child.stdio[3] as Writable).write(`${JSON.stringify(message)}\0`);
+    });
+  }
+
+  /** Evaluates an expression in the page (promises awaited) and returns its JSON value. */
+  async eval<T>(expression: string): Promise<T> {
+    const out = (await this.send("Runtime.evaluate", {
+      expression,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    if (out.exceptionDetails) throw new Error(`page threw: ${JSON.stringify(out.exceptionDetails)}`);
+    return out.result.value;
+  }
+
+  async mouse(type: "mouseMoved" | "mousePressed" | "mouseReleased", x: number, y: number): Promise<void> {
+    await this.send("Input.dispatchMouseEvent", { type, x, y, button: "left", clickCount: 1 });
+  }
+
+  async click(x: number, y: number): Promise<void> {
+    await this.mouse("mouseMoved", x, y);
+    await this.mouse("mousePressed", x, y);
+    await this.mouse("mouseReleased", x, y);
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.#child.once("exit", resolve));
+    this.#session = undefined; // Browser.* is a browser-level command
+    await this.send("Browser.close").catch(() => undefined);
+    await exited;
+    rmSync(this.#profile, { recursive: true, force: true });
+  }
+}
