@@ -1,3 +1,5 @@
+import { Connector } from "../../src/connector/connector.ts";
+import { audienceFor } from "../../src/connector/permissions.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
 
@@ -31,4 +33,28 @@ export async function runReportScenarios(): Promise<ScenarioResult[]> {
     await runScenario(documented, { matrix: true }),
     await runScenario(failing, { matrix: { maxUsers: 20, maxItems: 40 } }),
   ];
+}
+
+/**
+ * A real connector bug, injected through the runner's connector seam: parent restrictions are
+ * ignored although the scenario configures the `confluence` policy, so the oracle reports
+ * undocumented over-exposure (the report's red cells).
+ */
+export async function runInjectedBugScenario(): Promise<ScenarioResult> {
+  const loaded = loadScenarioObject({
+    name: "injected bug: parent restrictions ignored under the confluence policy",
+    tags: ["report", "mutation"],
+    connector: { permissions: { mode: "onlyPeopleWithAccess", policy: "confluence" } },
+    steps: [{ crawl: "full" }, { expect: { parity: { overExposed: 0 } } }],
+  });
+  return runScenario(loaded, {
+    matrix: true,
+    connector: (builtIn) =>
+      new Connector({
+        config: builtIn.config,
+        runtime: builtIn.runtime,
+        state: builtIn.store,
+        audience: (_policy, input, options) => audienceFor("documented", input, options),
+      }),
+  });
 }

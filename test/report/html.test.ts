@@ -4,7 +4,7 @@ import { CELL_STATES } from "../../src/scenarios/matrix.ts";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
 import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
 import { $$, all, type El, hasClass, parseHtml, text } from "./dom.ts";
-import { runReportScenarios } from "./fixture.ts";
+import { runInjectedBugScenario, runReportScenarios } from "./fixture.ts";
 
 interface ReportData {
   lines: string[];
@@ -187,5 +187,26 @@ describe("HTML report edge cases", () => {
     expect(text($$(section, "pre", "failure")[0])).toContain("broken.yaml:1:1: name: required");
     expect($$(section, "table")).toHaveLength(0);
     expect(text(section)).toContain("no permission matrix");
+  });
+});
+
+describe("HTML report of a connector bug", () => {
+  it("colours undocumented over-exposure red, with the chain that names it a connector bug", async () => {
+    const result = await runInjectedBugScenario();
+    expect(result.ok).toBe(false);
+    const page = parseHtml(htmlReport([result]));
+    const json = $$(page, "script").find((s) => s.attrs.id === "cgsim-data")!;
+    const embedded: ReportData = JSON.parse(text(json));
+    const snap = embedded.scenarios[0].snapshots[0];
+    const u = snap.users.indexOf("erin@contoso.com");
+    const i = snap.items.findIndex(([id]) => id === "2001");
+    const row = $$(page, "tr").find((tr) => tr.attrs["data-u"] === String(u))!;
+    expect($$(row, "td")[i].attrs.class).toBe("c over");
+    const explain = snap.explain[u][i].map((k) => embedded.lines[k]).join("\n");
+    expect(explain).toContain("Verdict: OVER-EXPOSED (the index grants, Confluence denies)");
+    expect(explain).toContain("connector bug: Confluence denies: view restriction on ancestor");
+    const summaryRow = $$(page, "tr", "fail")[0];
+    expect($$(summaryRow, "span", "chip", "over").map(text)).toEqual([String(result.matrix![0].counts.over)]);
+    expect(result.matrix![0].counts.over).toBeGreaterThan(0);
   });
 });

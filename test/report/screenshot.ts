@@ -5,13 +5,14 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
 import { chromium } from "./chromium.ts";
-import { runReportScenarios } from "./fixture.ts";
+import { runInjectedBugScenario, runReportScenarios } from "./fixture.ts";
 
-const results = await runReportScenarios();
+// A deliberately injected connector bug first (red cells), then the two report scenarios.
+const results = [await runInjectedBugScenario(), ...(await runReportScenarios())];
 const dir = mkdtempSync(join(tmpdir(), "cgsim-shot-"));
 const html = join(dir, "report.html");
 writeFileSync(html, htmlReport(results, { generatedAt: new Date("2026-01-01T00:00:00Z") }));
-// Pin erin × 2001 (documented over-exposure) so the details panel shows its explain chain.
+// Pin erin × 2001 (over-exposed by the injected bug) so the details panel shows its explain chain.
 const snap = results[0].matrix!.at(-1)!;
 const u = snap.users.findIndex((x) => x.upn === "erin@contoso.com");
 const i = snap.items.findIndex((x) => x.id === "2001");

@@ -220,7 +220,8 @@ ${
           .replace(/^replay: /, ""),
       )}</code></p>`
 }
-<details class="steps"${r.ok ? "" : " open"}><summary>${r.steps.length} step${r.steps.length === 1 ? "" : "s"} run${r.skipped ? `, ${r.skipped} not run` : ""}</summary><ol>${steps.join("")}</ol></details>
+${r.ok || r.error ? "" : `<pre class="failure">${esc(failureHeadlines(r))}</pre>`}
+<details class="steps"><summary>${r.steps.length} step${r.steps.length === 1 ? "" : "s"} run${r.skipped ? `, ${r.skipped} not run` : ""}${r.ok ? "" : " — expand for the full failure messages"}</summary><ol>${steps.join("")}</ol></details>
 ${snapshots.length ? tabs + snapshots.map((m, i) => snapshotView(m, s, i, i === snapshots.length - 1)).join("") : `<p class="dim">no permission matrix (the scenario did not run, or the report was made without matrices)</p>`}
 </section>`;
 }
