@@ -105,6 +105,7 @@ const grantEveryone = async () => {
 async function setup() {
   await must("POST connection", call("POST", `${origin}/v1.0/external/connections`, { id: connId, name: `graph-ops ${plan}` }));
   if (plan === "draft") return;
+  if (plan === "schemarules") return schemaRules();
   await registerSchema(plan === "types" ? TYPES_SCHEMA : BASIC_SCHEMA);
   if (plan === "ready") {
     const acl = await grantEveryone();
@@ -175,6 +176,62 @@ async function typedItems() {
     if (!good) failed++;
     console.log(`${good ? "ok  " : "FAIL"} ${why}: PUT ${id} → ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
   }
+  if (failed) process.exit(1);
+}
+
+// ── schema rules (scenarios/schema/rules.yaml): each bad schema is refused synchronously ──
+async function schemaRules() {
+  const p = (name, type, extra = {}) => ({ name, type, isRetrievable: true, ...extra });
+  const t = BASIC_SCHEMA.properties;
+  const schema = (properties, baseType = "microsoft.graph.externalItem") => ({ baseType, properties });
+  const bad = {
+    "labelled property not retrievable": schema([{ ...t[0], isRetrievable: false }, t[1]]),
+    "label on a property of another type (createdDateTime on a string)": schema([...t, p("when", "string", { labels: ["createdDateTime"] })]),
+    "same label on two properties": schema([...t, p("title2", "string", { labels: ["title"] })]),
+    "searchable int64": schema([...t, p("n", "int64", { isSearchable: true })]),
+    "refinable and searchable": schema([...t, p("tag", "string", { isSearchable: true, isRefinable: true, isQueryable: true })]),
+    "refinable boolean": schema([...t, p("flag", "boolean", { isRefinable: true, isQueryable: true })]),
+    "exact match on a searchable string": schema([...t, p("code", "string", { isSearchable: true, isExactMatchRequired: true })]),
+    "duplicate property name (case-insensitive)": schema([...t, p("Title", "string")]),
+    "property name over 32 characters": schema([...t, p("a".repeat(33), "string")]),
+    "property name with a forbidden character (:)": schema([...t, p("my:prop", "string")]),
+    "no properties": schema([]),
+    "129 properties": schema([...t, ...Array.from({ length: 127 }, (_, i) => p(`p${i}`, "string"))]),
+    "wrong baseType": schema(t, "microsoft.graph.driveItem"),
+    "unknown type": schema([...t, p("x", "float")]),
+  };
+  let failed = 0;
+  for (const [why, body] of Object.entries(bad)) {
+    const r = await call("PATCH", "/schema", body);
+    const good = r.status === 400;
+    if (!good) failed++;
+    console.log(`${good ? "ok  " : "FAIL"} ${why}: ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
+  }
+  const conn = await must("GET connection", call("GET", ""));
+  if (conn.json.state !== "draft") {
+    failed++;
+    console.log(`FAIL a refused schema changed the state to ${conn.json.state}`);
+  }
+  // 127 properties are accepted, then only additive updates (the 128th property is added last).
+  await registerSchema(schema([...t, p("spaceKey", "string", { isQueryable: true, isRefinable: true }), ...Array.from({ length: 124 }, (_, i) => p(`p${i}`, "string"))]));
+  const full = (await must("GET schema", call("GET", "/schema"))).json.properties;
+  const updates = {
+    "update that removes a property": schema(full.slice(1)),
+    "update that changes a type": schema(full.map((x) => (x.name === "p0" ? { ...x, type: "int64" } : x))),
+    "update that removes retrievable": schema(full.map((x) => (x.name === "p1" ? { ...x, isRetrievable: false } : x))),
+    "update that changes refinable": schema(full.map((x) => (x.name === "spaceKey" ? { ...x, isRefinable: false } : x))),
+  };
+  for (const [why, body] of Object.entries(updates)) {
+    const r = await call("PATCH", "/schema", body);
+    const good = r.status === 400;
+    if (!good) failed++;
+    console.log(`${good ? "ok  " : "FAIL"} ${why}: ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
+  }
+  await registerSchema(schema([...full, p("added", "string", { isQueryable: true })]));
+  const after = (await must("GET schema", call("GET", "/schema"))).json.properties;
+  const ok = after.length === 128 && after.some((x) => x.name === "added");
+  if (!ok) failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} additive update to 128 properties: ${after.length} properties`);
   if (failed) process.exit(1);
 }
 
