@@ -34,6 +34,70 @@ describe("$batch", () => {
     expect(w.twin.connection("wiki")!.items.has("a")).toBe(true);
   });
 
+  it("sends each inner request through the host: its own journal entry, the fault plan, throttling", async () => {
+    const w = makeWorld();
+    await w.readyConnection("wiki");
+    w.host.faults.set({
+      rules: [
+        { service: "graph", method: "PUT", path: "/v1.0/external/**/items/b", status: 429, retryAfter: 7 },
+      ],
+    });
+    const before = w.host.journal.count();
+    const res = await w.call("POST", "/$batch", {
+      requests: [
+        { id: "1", method: "PUT", url: "/external/connections/wiki/items/a", body: item("A", EVERYONE) },
+        { id: "2", method: "PUT", url: "/external/connections/wiki/items/b", body: item("B", EVERYONE) },
+        { id: "3", method: "GET", url: "/external/connections/wiki/items/a", dependsOn: ["1"] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const byId = Object.fromEntries(res.body.responses.map((r: { id: string }) => [r.id, r]));
+    expect(byId["1"].status).toBe(200);
+    expect(byId["2"]).toMatchObject({ status: 429, headers: { "Retry-After": "7" } });
+    expect(byId["3"].status).toBe(200);
+    expect(w.twin.connection("wiki")!.items.has("b")).toBe(false);
+    const entries = w.host.journal.entries().slice(before);
+    const outer = entries.find((e) => e.operationId === "batch")!;
+    expect(outer.status).toBe(200);
+    const inner = entries.filter((e) => e.batch === outer.seq);
+    expect(inner.map((e) => [e.method, e.path.split("/").pop(), e.status])).toEqual([
+      ["PUT", "a", 200],
+      ["PUT", "b", 429],
+      ["GET", "a", 200],
+    ]);
+    expect(inner.map((e) => e.operationId)).toEqual([
+      "externalConnections.putItem",
+      "externalConnections.putItem",
+      "externalConnections.getItem",
+    ]);
+    expect(inner[1]).toMatchObject({ retryAfter: 7, fault: expect.stringContaining("status 429") });
+  });
+
+  it("throttles inner writes with the connection's ingestion rate, and a dropped inner request answers 504", async () => {
+    const w = makeWorld({ ingestionItemsPerSecond: 2 });
+    await w.readyConnection("wiki");
+    const requests = ["a", "b", "c"].map((x, i) => ({
+      id: String(i + 1),
+      method: "PUT",
+      url: `/external/connections/wiki/items/${x}`,
+      body: item(x, EVERYONE),
+    }));
+    const res = await w.call("POST", "/$batch", { requests });
+    expect(res.body.responses.map((r: { status: number }) => r.status)).toEqual([200, 200, 429]);
+    expect(res.body.responses[2].headers["Retry-After"]).toBe("1");
+    w.host.faults.set({
+      rules: [{ service: "graph", method: "GET", path: "/v1.0/external/connections", drop: true }],
+    });
+    const dropped = await w.call("POST", "/$batch", {
+      requests: [{ id: "1", method: "GET", url: "/external/connections" }],
+    });
+    expect(dropped.status).toBe(200);
+    expect(dropped.body.responses[0]).toMatchObject({
+      status: 504,
+      body: { error: { code: "GatewayTimeout" } },
+    });
+  });
+
   it("rejects more than 20 requests, cycles and absolute URLs", async () => {
     const w = makeWorld();
     const many = Array.from({ length: 21 }, (_, i) => ({

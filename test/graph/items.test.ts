@@ -310,16 +310,59 @@ describe("ingestion throttling", () => {
     expect(statuses).toEqual([200, 200, 429]);
     const throttled = w.host.journal.entries({ status: 429 }).at(-1)!;
     expect(throttled.retryAfter).toBe(1);
-    const body = (await w.call("PUT", `${url}/i9`, item("t", EVERYONE))).body;
+    // The same request again, too early: a violation (and throttled again).
+    const body = (await w.call("PUT", `${url}/i2`, item("t2", EVERYONE))).body;
     expect(body.error).toMatchObject({
       code: "activityLimitReached",
       innerError: { code: "throttledRequest" },
     });
-    expect(w.twin.retryDiscipline.at(-1)).toMatchObject({ honoured: false, retryAfterSeconds: 1 });
+    expect(w.twin.retryDiscipline).toHaveLength(1);
+    expect(w.twin.retryDiscipline.at(-1)).toMatchObject({
+      honoured: false,
+      retryAfterSeconds: 1,
+      request: expect.stringMatching(/^PUT .*\/items\/i2$/),
+    });
     w.clock.advance(1000);
-    expect((await w.call("PUT", `${url}/i3`, item("t3", EVERYONE))).status).toBe(200);
-    expect(w.twin.retryDiscipline.at(-1)).toMatchObject({ honoured: true });
+    expect((await w.call("PUT", `${url}/i2`, item("t2", EVERYONE))).status).toBe(200);
+    expect(w.twin.retryDiscipline.at(-1)).toMatchObject({ honoured: true, waitedSeconds: 1 });
     const notes = w.host.journal.entries().flatMap((e) => e.notes ?? []);
     expect(notes.some((n) => n.includes("retry discipline") && n.includes("honoured"))).toBe(true);
+  });
+
+  it("judges discipline per request: other requests sent while one waits are not retries", async () => {
+    const w = await ready({ ingestionItemsPerSecond: 2 });
+    // Five different items at once (as a concurrent crawler does): two pass, three get a 429.
+    const first = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => w.call("PUT", `${url}/i${i}`, item(`t${i}`, EVERYONE))),
+    );
+    expect(first.map((r) => r.status).sort()).toEqual([200, 200, 429, 429, 429]);
+    // More new items during the wait: throttled, but nobody is retrying anything.
+    expect((await w.call("PUT", `${url}/i5`, item("t5", EVERYONE))).status).toBe(429);
+    expect((await w.call("DELETE", `${url}/i0`)).status).toBe(429);
+    expect(w.twin.retryDiscipline).toEqual([]);
+    // A different body to the same URL is a different request.
+    expect((await w.call("PUT", `${url}/i5`, item("changed", EVERYONE))).status).toBe(429);
+    expect(w.twin.retryDiscipline).toEqual([]);
+    // Each throttled request retried after its own Retry-After: all honoured.
+    const throttled = [0, 1, 2, 3, 4].filter((i) => first[i].status === 429);
+    for (const i of throttled) {
+      w.clock.advance(1000);
+      expect((await w.call("PUT", `${url}/i${i}`, item(`t${i}`, EVERYONE))).status).toBe(200);
+    }
+    expect(w.twin.retryDiscipline).toHaveLength(3);
+    expect(w.twin.retryDiscipline.every((r) => r.honoured)).toBe(true);
+  });
+
+  it("recognises a retry by its client-request-id even when the body was re-serialised", async () => {
+    const w = await ready({ ingestionItemsPerSecond: 1 });
+    expect((await w.call("PUT", `${url}/a`, item("a", EVERYONE))).status).toBe(200);
+    const crid = { "client-request-id": "4f7e0d1c-0000-4000-8000-000000000001" };
+    expect((await w.call("PUT", `${url}/b`, item("b", EVERYONE), undefined, crid)).status).toBe(429);
+    const reordered = { ...item("b", EVERYONE) };
+    expect(
+      (await w.call("PUT", `${url}/b`, JSON.stringify(reordered, null, 2), undefined, crid)).status,
+    ).toBe(429);
+    expect(w.twin.retryDiscipline).toHaveLength(1);
+    expect(w.twin.retryDiscipline[0]).toMatchObject({ honoured: false, waitedSeconds: 0 });
   });
 });

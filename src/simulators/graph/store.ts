@@ -83,6 +83,8 @@ const CONNECTION_MEMBERS = new Set([
 
 export interface RetryDisciplineRecord {
   connectionId: string;
+  /** The request that was throttled and came back: `METHOD url`. */
+  request: string;
   throttledAt: string;
   retryAfterSeconds: number;
   /** When the client came back (SimClock). */
@@ -110,11 +112,26 @@ export interface SearchResultItem {
   properties: Record<string, unknown>;
 }
 
+/** Who a write is, for retry discipline: method + URL + body digest, and the client-request-id. */
+export interface IngestionRequest {
+  /** `METHOD url` (what the record shows). */
+  request: string;
+  /** `METHOD url` plus a digest of the body: the same request sent again. */
+  identity: string;
+  clientRequestId?: string;
+}
+
+interface ThrottledRequest {
+  request: IngestionRequest;
+  at: number;
+  retryAfter: number;
+}
+
 interface Bucket {
   tokens: number;
   at: number;
-  throttledAt?: number;
-  retryAfter?: number;
+  /** Requests answered 429 and not seen again yet. */
+  throttled: ThrottledRequest[];
 }
 
 /**
@@ -485,34 +502,47 @@ export class GraphTwin {
 
   /**
    * Token bucket per connection for ingestion writes (capacity = rate, refilled on the SimClock).
-   * Returns Retry-After seconds when throttled. Also records whether the client honoured the
-   * previous Retry-After (the retry-discipline record).
+   * Returns Retry-After seconds when throttled. Also keeps the retry-discipline record, judged per
+   * request: when a request that got a 429 comes back (same method + URL + body, or the same
+   * client-request-id), was its Retry-After over? Other requests — ones already in flight when
+   * the 429 went out, or the next items of a crawl — are not retries and are not judged.
    */
-  takeIngestionToken(connectionId: string, note?: (text: string) => void): number | undefined {
+  takeIngestionToken(
+    connectionId: string,
+    request?: IngestionRequest,
+    note?: (text: string) => void,
+  ): number | undefined {
     const rate = this.ingestionItemsPerSecond;
     if (!rate) return undefined;
     const now = this.clock.now();
     let b = this.#buckets.get(connectionId);
     if (!b) {
-      b = { tokens: rate, at: now };
+      b = { tokens: rate, at: now, throttled: [] };
       this.#buckets.set(connectionId, b);
     }
-    if (b.throttledAt !== undefined && b.retryAfter !== undefined) {
-      const waited = (now - b.throttledAt) / 1000;
+    const i = request
+      ? b.throttled.findIndex(
+          (t) =>
+            t.request.identity === request.identity ||
+            (request.clientRequestId !== undefined && t.request.clientRequestId === request.clientRequestId),
+        )
+      : -1;
+    if (i >= 0) {
+      const [t] = b.throttled.splice(i, 1);
+      const waited = (now - t.at) / 1000;
       const record: RetryDisciplineRecord = {
         connectionId,
-        throttledAt: new Date(b.throttledAt).toISOString(),
-        retryAfterSeconds: b.retryAfter,
+        request: t.request.request,
+        throttledAt: new Date(t.at).toISOString(),
+        retryAfterSeconds: t.retryAfter,
         retriedAt: new Date(now).toISOString(),
         waitedSeconds: waited,
-        honoured: waited >= b.retryAfter,
+        honoured: waited >= t.retryAfter,
       };
       this.retryDiscipline.push(record);
       note?.(
-        `retry discipline: waited ${waited}s after Retry-After ${b.retryAfter}s → ${record.honoured ? "honoured" : "VIOLATED"}`,
+        `retry discipline: ${t.request.request} came back ${waited}s after Retry-After ${t.retryAfter}s → ${record.honoured ? "honoured" : "VIOLATED"}`,
       );
-      b.throttledAt = undefined;
-      b.retryAfter = undefined;
     }
     b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
     b.at = now;
@@ -521,8 +551,7 @@ export class GraphTwin {
       return undefined;
     }
     const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / rate));
-    b.throttledAt = now;
-    b.retryAfter = retryAfter;
+    if (request) b.throttled.push({ request, at: now, retryAfter });
     note?.(`ingestion throttled for connection ${connectionId}: ${rate} items/s, Retry-After ${retryAfter}s`);
     return retryAfter;
   }

@@ -3,7 +3,9 @@ import { SimClock } from "./clock.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, RequestJournal } from "./journal.ts";
-import { json, type Route, type RouteContext, type Service } from "./types.ts";
+import { type DispatchResult, json, type Route, type RouteContext, type Service } from "./types.ts";
+
+export type { DispatchResult } from "./types.ts";
 
 export interface SimHostOptions {
   services: Service[];
@@ -11,11 +13,6 @@ export interface SimHostOptions {
   faults?: FaultPlanSpec;
   journalCapacity?: number;
 }
-
-/** What a transport does with a request: send this response (maybe cut short) or drop the connection. */
-export type DispatchResult =
-  | { kind: "response"; response: Response; truncateAt?: number; latencyMs?: number }
-  | { kind: "drop"; latencyMs?: number };
 
 interface RouteEntry {
   service: Service;
@@ -77,7 +74,11 @@ export class SimHost {
     this.faults.clear();
   }
 
-  async dispatch(request: Request): Promise<DispatchResult> {
+  /**
+   * Journal, fault plan, route. `parent` is the journal seq of the request this one was made on
+   * behalf of (a `$batch`); such inner requests are journaled and faulted like direct ones.
+   */
+  async dispatch(request: Request, parent?: number): Promise<DispatchResult> {
     const started = performance.now();
     const url = new URL(request.url);
     const notes: string[] = [];
@@ -108,6 +109,8 @@ export class SimHost {
       status: 0,
       durationMs: 0,
     };
+    if (parent !== undefined) entry.batch = parent;
+    ctx.dispatch = (inner) => this.dispatch(inner, entry.seq);
 
     const fault = this.faults.decide({
       method,

@@ -15,6 +15,8 @@ export interface JournalEntry {
   /** Seconds announced in Retry-After, when the response carried one. */
   retryAfter?: number;
   notes?: string[];
+  /** For a request sent inside a `$batch`: the journal seq of that batch request. */
+  batch?: number;
 }
 
 export interface JournalQuery {

@@ -12,7 +12,17 @@ export interface RouteContext {
   clock: SimClock;
   /** Attach a debugging note to this request's journal entry (e.g. why a CQL query was rejected). */
   note(text: string): void;
+  /**
+   * Sends a request the service makes on the caller's behalf (a `$batch` sub-request) through the
+   * host's whole dispatch path: its own journal entry, the fault plan, the route. Set by the host.
+   */
+  dispatch?(request: Request): Promise<DispatchResult>;
 }
+
+/** What a transport does with a request: send this response (maybe cut short) or drop the connection. */
+export type DispatchResult =
+  | { kind: "response"; response: Response; truncateAt?: number; latencyMs?: number }
+  | { kind: "drop"; latencyMs?: number };
 
 export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
 

@@ -16,7 +16,8 @@ export const MAX_BATCH_REQUESTS = 20;
 
 /**
  * `POST /$batch` (JSON batching): ≤ 20 requests, `dependsOn` ordering, each request dispatched
- * through the same route table with the outer request's Authorization; a request whose dependency
+ * through the host like a direct one (journal entry, fault plan, throttling) with the outer
+ * request's Authorization; a request whose dependency
  * failed answers 424. Responses keep the request order.
  */
 export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Response): Route[] {
@@ -82,30 +83,12 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
     }
     const request = new Request(url, { method: req.method, headers, body });
-    const ctx: RouteContext = {
-      request,
-      url,
-      params: {},
-      query: url.searchParams,
-      clock: outer.clock,
-      note: (t) => outer.note(`[batch ${req.id}] ${t}`),
-    };
-    const match = findRoute(router, req.method, url.pathname);
-    let response: Response;
-    if (!match) response = notFound(ctx);
-    else {
-      for (const [k, v] of Object.entries(match.params ?? {})) ctx.params[k] = decodeURIComponent(v);
-      try {
-        response = await match.data.handler(ctx);
-      } catch {
-        response = graphErrorResponse(
-          ctx,
-          500,
-          "UnknownError",
-          "An unexpected error occurred in a batch request.",
-        );
-      }
-    }
+    // Through the host when there is one: each sub-request gets its own journal entry, fault
+    // decision (429/5xx/latency) and throttling, exactly like a direct request (Graph runs each
+    // one separately; its status travels in the batch answer).
+    const response = outer.dispatch
+      ? await dispatchInner(outer, outer.dispatch, req, request)
+      : await runLocally(outer, req, request, url);
     // Header names as Graph's batch answers spell them (the JS SDK's BatchResponseContent looks
     // up "Content-Type" case-sensitively to decide whether to re-serialise the JSON body).
     const out: Record<string, string> = {};
@@ -133,6 +116,45 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
       headers: out,
       ...(parsed === undefined ? {} : { body: parsed }),
     };
+  }
+
+  async function dispatchInner(
+    outer: RouteContext,
+    dispatch: NonNullable<RouteContext["dispatch"]>,
+    req: BatchRequest,
+    request: Request,
+  ): Promise<Response> {
+    const result = await dispatch(request);
+    if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
+    if (result.kind === "response") return result.response;
+    // A dropped connection has no wire inside a batch: Graph's front end answers for the backend.
+    outer.note(`[batch ${req.id}] injected connection drop → 504`);
+    return graphErrorResponse(
+      { request, url: new URL(request.url), clock: outer.clock },
+      504,
+      "GatewayTimeout",
+      "The backend did not answer the batch request.",
+    );
+  }
+
+  /** Without a host (route-level tests): the batch's own router, no journal, no faults. */
+  async function runLocally(outer: RouteContext, req: BatchRequest, request: Request, url: URL) {
+    const ctx: RouteContext = {
+      request,
+      url,
+      params: {},
+      query: url.searchParams,
+      clock: outer.clock,
+      note: (t) => outer.note(`[batch ${req.id}] ${t}`),
+    };
+    const match = findRoute(router, req.method, url.pathname);
+    if (!match) return notFound(ctx);
+    for (const [k, v] of Object.entries(match.params ?? {})) ctx.params[k] = decodeURIComponent(v);
+    try {
+      return await match.data.handler(ctx);
+    } catch {
+      return graphErrorResponse(ctx, 500, "UnknownError", "An unexpected error occurred in a batch request.");
+    }
   }
 
   return (["v1.0", "beta"] as const).map((v) => ({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { Route, RouteContext } from "../../host/types.ts";
 import { PERMS, requireConnectorPermission } from "../auth.ts";
@@ -13,8 +14,17 @@ import { validateActivities } from "../items.ts";
 import { refusal } from "../lifecycle.ts";
 import type { ExternalConnection, ExternalGroup, ExternalItem } from "../model.ts";
 import { LABELS } from "../schema-rules.ts";
-import type { GraphTwin } from "../store.ts";
+import type { GraphTwin, IngestionRequest } from "../store.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
+
+/** The identity of a write for retry discipline (the body is read from a clone; the route reads it after). */
+async function ingestionRequest(ctx: RouteContext): Promise<IngestionRequest> {
+  const { method, url, headers } = ctx.request;
+  const body = method === "PUT" || method === "PATCH" ? await ctx.request.clone().text() : "";
+  const digest = createHash("sha256").update(body).digest("base64url");
+  const clientRequestId = headers.get("client-request-id") ?? undefined;
+  return { request: `${method} ${url}`, identity: `${method} ${url} ${digest}`, clientRequestId };
+}
 
 /** Label members before the `unknownFutureValue` sentinel (CSDL values 0–8). */
 const BASE_LABELS = new Set<string>(LABELS.slice(0, 9));
@@ -48,8 +58,8 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
     return conn;
   };
 
-  const ingest = (ctx: RouteContext, conn: ExternalConnection): void => {
-    const retryAfter = twin.takeIngestionToken(conn.id, ctx.note);
+  const ingest = async (ctx: RouteContext, conn: ExternalConnection): Promise<void> => {
+    const retryAfter = twin.takeIngestionToken(conn.id, await ingestionRequest(ctx), ctx.note);
     if (retryAfter !== undefined) {
       throw new GraphError(
         429,
@@ -232,7 +242,7 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
     // ── items ──
     ...r("PUT", `${base}/items/:itemId`, "externalConnections.putItem", async (ctx, caller) => {
       const conn = load(ctx, caller, PERMS.itemWrite);
-      ingest(ctx, conn);
+      await ingest(ctx, conn);
       const body = await readJsonBody(ctx);
       const { created, item } = twin.putItem(conn, ctx.params.itemId, body);
       // Create: bare 200 (docs example, Dev Proxy mock); update: 200 with the item (current docs).
@@ -240,7 +250,7 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
     }),
     ...r("PATCH", `${base}/items/:itemId`, "externalConnections.updateItem", async (ctx, caller) => {
       const conn = load(ctx, caller, PERMS.itemWrite);
-      ingest(ctx, conn);
+      await ingest(ctx, conn);
       const item = twin.patchItem(conn, ctx.params.itemId, await readJsonBody(ctx));
       return graphJson(ctx, itemJson(ctx, conn, item));
     }),
@@ -248,9 +258,9 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
       const conn = load(ctx, caller, PERMS.itemRead);
       return graphJson(ctx, itemJson(ctx, conn, twin.getItem(conn, ctx.params.itemId)));
     }),
-    ...r("DELETE", `${base}/items/:itemId`, "externalConnections.deleteItem", (ctx, caller) => {
+    ...r("DELETE", `${base}/items/:itemId`, "externalConnections.deleteItem", async (ctx, caller) => {
       const conn = load(ctx, caller, PERMS.itemWrite);
-      ingest(ctx, conn);
+      await ingest(ctx, conn);
       twin.deleteItem(conn, ctx.params.itemId);
       return graphEmpty(ctx, 204);
     }),
