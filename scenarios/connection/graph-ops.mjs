@@ -111,6 +111,7 @@ async function setup() {
     const acl = await grantEveryone();
     for (const id of [9001, 9002, 9003]) await must(`PUT ${id}`, call("PUT", `/items/${id}`, item(id, acl)));
   }
+  if (plan === "tenant") await tenantSetup();
   if (plan === "acl") await aclItems();
   if (plan === "types") await typedItems();
 }
@@ -177,6 +178,42 @@ async function typedItems() {
     console.log(`${good ? "ok  " : "FAIL"} ${why}: PUT ${id} → ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
   }
   if (failed) process.exit(1);
+}
+
+// ── tenant quota across connections (scenarios/quota/tenant-quota-across-connections.yaml) ──
+// The scenario's connection A gets 2 items, a second connection B (same app) 1 item; the tenant
+// quota is 3, the per-connection quota the default.
+const otherBase = `${base}b`;
+async function tenantSetup() {
+  const acl = await grantEveryone();
+  for (const id of [9001, 9002]) await must(`PUT ${id}`, call("PUT", `/items/${id}`, item(id, acl)));
+  await must("POST connection B", call("POST", `${origin}/v1.0/external/connections`, { id: `${connId}b`, name: "second connection" }));
+  const r = await must("PATCH schema B", call("PATCH", `${otherBase}/schema`, BASIC_SCHEMA));
+  for (let i = 0; i < 50 && (await call("GET", r.location)).json.status !== "completed"; i++)
+    await new Promise((res) => setTimeout(res, 20));
+  await must("PUT B 9501", call("PUT", `${otherBase}/items/9501`, item(9501, acl)));
+}
+async function tenantProbe() {
+  const acl = await grantEveryone();
+  const checks = [];
+  const state = async () => (await call("GET", "")).json.state;
+  checks.push(["A is limitExceeded with 2 items (tenant total 3)", (await state()) === "limitExceeded"]);
+  checks.push(["B is limitExceeded too", (await call("GET", otherBase)).json.state === "limitExceeded"]);
+  const refused = await call("PUT", "/items/9003", item(9003, acl));
+  checks.push([`new item in A refused (${refused.status} ${refused.json?.error?.innerError?.code ?? ""})`, refused.status === 403]);
+  const update = await call("PUT", "/items/9001", item(9001, acl, { title: "updated" }));
+  checks.push([`update in A allowed (${update.status})`, update.status === 200]);
+  const del = await call("DELETE", `${otherBase}/items/9501`);
+  checks.push([`delete in B allowed (${del.status})`, del.status === 204]);
+  checks.push(["A back to ready once the tenant is under quota", (await state()) === "ready"]);
+  const created = await call("PUT", "/items/9003", item(9003, acl));
+  checks.push([`new item in A accepted (${created.status})`, created.status === 200]);
+  let bad = 0;
+  for (const [what, ok] of checks) {
+    if (!ok) bad++;
+    console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  }
+  if (bad) process.exit(1);
 }
 
 // ── schema rules (scenarios/schema/rules.yaml): each bad schema is refused synchronously ──
@@ -298,6 +335,7 @@ async function probe() {
 
 try {
   if (env("CGSIM_CRAWL_MODE") === "full") await setup();
+  else if (plan === "tenant") await tenantProbe();
   else await probe();
   process.exit(0); // do not wait for keep-alive sockets to close
 } catch (error) {
