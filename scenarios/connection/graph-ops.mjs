@@ -22,7 +22,19 @@ const env = (n) => {
 const origin = env("CGSIM_URL");
 const connId = env("CGSIM_CONNECTION_ID");
 const plan = process.env.GRAPH_OPS_PLAN ?? "ready";
-const base = `${origin}/v1.0/external/connections/${connId}`;
+const connUrl = (id) => `${origin}/v1.0/external/connections/${id}`;
+let base = connUrl(connId);
+/** Runs fn with relative paths pointing at connection `id` (calls are sequential). */
+async function on(id, fn) {
+  const saved = base;
+  base = connUrl(id);
+  try {
+    return await fn();
+  } finally {
+    base = saved;
+  }
+}
+const admin = (path, body) => must(`admin ${path}`, call("POST", `${origin}/_sim/graph/${path}`, body));
 
 async function token() {
   const r = await fetch(env("CGSIM_TOKEN_URL"), {
@@ -102,7 +114,30 @@ const grantEveryone = async () => {
   return [{ type: "everyone", value: tid ?? "everyone", accessType: "grant" }];
 };
 
+// plan table: one connection per column of the table; the scenario's own is the ready one, the
+// others are driven into their state with the twin's admin API (/_sim/graph, docs/fidelity/graph.md).
+const TABLE_CONNECTIONS = [
+  [connId, "ready"],
+  [`${connId}draft`, "draft"],
+  [`${connId}obsolete`, "obsolete"],
+  [`${connId}limit`, "limitExceeded"],
+];
+async function tableSetup() {
+  const acl = await grantEveryone();
+  for (const [id, state] of TABLE_CONNECTIONS) {
+    await must(`POST connection ${id}`, call("POST", `${origin}/v1.0/external/connections`, { id, name: `table ${state}` }));
+    if (state === "draft") continue;
+    await on(id, async () => {
+      await registerSchema(BASIC_SCHEMA);
+      for (const n of [9001, 9002, 9003]) await must(`PUT ${id}/${n}`, call("PUT", `/items/${n}`, item(n, acl)));
+    });
+  }
+  await admin("obsolete", { connection: `${connId}obsolete` });
+  await admin("quota", { connection: `${connId}limit`, items: 3 });
+}
+
 async function setup() {
+  if (plan === "table") return tableSetup();
   await must("POST connection", call("POST", `${origin}/v1.0/external/connections`, { id: connId, name: `graph-ops ${plan}` }));
   if (plan === "draft") return;
   if (plan === "schemarules") return schemaRules();
@@ -287,10 +322,14 @@ const TABLE = {
   deleteConnection: { draft: 1, ready: 1, obsolete: 1, limitExceeded: 1 },
 };
 
-async function probe() {
+async function probe(expected) {
   const conn = await must("GET connection", call("GET", ""));
   const state = conn.json.state;
-  console.log(`connection ${connId} is ${state}`);
+  console.log(`connection ${base.split("/").pop()} is ${state}`);
+  if (expected && state !== expected) {
+    console.log(`FAIL expected state ${expected}`);
+    return 1;
+  }
   const acl = await grantEveryone();
   const ops = {
     readConnection: () => call("GET", ""),
@@ -330,13 +369,17 @@ async function probe() {
     bad++;
     console.log(`FAIL connection still readable after delete: ${gone.status}`);
   }
-  if (bad) process.exit(1);
+  return bad;
 }
 
 try {
   if (env("CGSIM_CRAWL_MODE") === "full") await setup();
   else if (plan === "tenant") await tenantProbe();
-  else await probe();
+  else if (plan === "table") {
+    let bad = 0;
+    for (const [id, state] of TABLE_CONNECTIONS) bad += await on(id, () => probe(state));
+    if (bad) process.exit(1);
+  } else if (await probe()) process.exit(1);
   process.exit(0); // do not wait for keep-alive sockets to close
 } catch (error) {
   console.error(String(error?.stack ?? error));
