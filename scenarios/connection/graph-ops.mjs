@@ -212,6 +212,21 @@ async function typedItems() {
     if (!good) failed++;
     console.log(`${good ? "ok  " : "FAIL"} ${why}: PUT ${id} → ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
   }
+  // Whole-body problems (research §4.4): an item needs an ACL and valid ACL entries.
+  const { acl: _omit, ...noAcl } = item(9220, acl);
+  const bodies = {
+    "item without acl": [9220, noAcl],
+    "item with an empty acl": [9221, { ...item(9221, acl), acl: [] }],
+    "acl entry of an unknown type": [9222, { ...item(9222, acl), acl: [{ type: "role", value: "x", accessType: "grant" }] }],
+    "acl entry with an unknown accessType": [9223, { ...item(9223, acl), acl: [{ ...acl[0], accessType: "allow" }] }],
+    "item without properties": [9224, { ...item(9224, acl), properties: {} }],
+  };
+  for (const [why, [id, body]] of Object.entries(bodies)) {
+    const r = await call("PUT", `/items/${id}`, body);
+    const good = r.status === 400;
+    if (!good) failed++;
+    console.log(`${good ? "ok  " : "FAIL"} ${why}: PUT ${id} → ${r.status} ${r.json?.error?.innerError?.code ?? r.json?.error?.code ?? ""}`);
+  }
   if (failed) process.exit(1);
 }
 
