@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium)("HTML report in headless Chromium", () => {
     dir = mkdtempSync(join(tmpdir(), "cgsim-report-"));
     writeFileSync(join(dir, "report.html"), htmlReport(results));
     url = pathToFileURL(join(dir, "report.html")).href;
-  });
+  }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runs the scripts: a deep link opens the cell's explain chain in the details panel", async () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   doc = parseHtml(html);
   const json = $$(doc, "script").find((s) => s.attrs.id === "cgsim-data")!;
   data = JSON.parse(text(json));
-});
+}, 60_000);
 
 /** The cell of a user × item in a scenario's shown snapshot, with its explain text. */
 function cell(s: number, upn: string, itemId: string, m?: number) {

@@ -25,7 +25,7 @@ describe.skipIf(!haveChromium)("HTML report interactions in headless Chromium", 
   afterAll(async () => {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   /** Scrolls erin × 2001 of the first scenario into view and returns its centre. */
   async function erinCell(): Promise<{ x: number; y: number }> {
