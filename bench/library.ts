@@ -1,0 +1,115 @@
+/**
+ * The whole bundled library as a user runs it: `cgsim run scenarios/` as a child process (Node and
+ * tsx startup, loading, every scenario, reporters), N times.
+ *
+ * Target (issue 7): at least 40 scenarios in at most 15 s wall on a 2-core machine, startup
+ * included. Reporters default to `npm start`'s (console + html, so the permission matrices are
+ * computed) plus json, which is where the scenario count is read from.
+ *
+ *   npx tsx bench/library.ts [--runs 3] [--reporter console,html] [--path scenarios/]
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { arg, writeResult } from "./support.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const runs = Number(arg("runs", "3"));
+const reporters = [...new Set([...arg("reporter", "console,html").split(","), "json"])].join(",");
+const path = arg("path", "scenarios/");
+const TARGET = { scenarios: 40, wallSeconds: 15 };
+
+interface Run {
+  wallSeconds: number;
+  /** CPU seconds of the child and its descendants (Linux /proc; null elsewhere). */
+  cpuSeconds: number | null;
+  exitCode: number | null;
+  scenarios: number;
+  passed: number;
+  failed: number;
+  failedFiles: string[];
+  loadAverage: number;
+}
+
+/** User + system CPU seconds of this process's reaped children (cutime + cstime in /proc/self/stat). */
+function childrenCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
+    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+async function once(): Promise<Run> {
+  const out = mkdtempSync(join(tmpdir(), "cgsim-bench-library-"));
+  const loadAverage = Number(loadavg()[0].toFixed(2));
+  const cpuBefore = childrenCpuSeconds();
+  const started = performance.now();
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin", "cgsim.js"), "run", path, "--reporter", reporters, "--out", out],
+      { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+    );
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
+  const cpuAfter = childrenCpuSeconds();
+  const cpuSeconds =
+    cpuBefore === null || cpuAfter === null ? null : Number((cpuAfter - cpuBefore).toFixed(2));
+  try {
+    // results.json (src/scenarios/reporters.ts jsonReport): { passed, failed, scenarios: [...] }
+    const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as {
+      passed: number;
+      failed: number;
+      scenarios: Array<{ file: string; ok: boolean }>;
+    };
+    return {
+      wallSeconds,
+      cpuSeconds,
+      exitCode,
+      scenarios: json.scenarios.length,
+      passed: json.passed,
+      failed: json.failed,
+      failedFiles: json.scenarios.filter((r) => !r.ok).map((r) => r.file),
+      loadAverage,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const results: Run[] = [];
+for (let i = 0; i < runs; i++) {
+  const r = await once();
+  console.error(
+    `run ${i + 1}/${runs}: ${r.scenarios} scenarios (${r.failed} failed) in ${r.wallSeconds} s wall, ${r.cpuSeconds} s CPU, load ${r.loadAverage}`,
+  );
+  results.push(r);
+}
+const walls = results.map((r) => r.wallSeconds).sort((a, b) => a - b);
+const median = walls[Math.floor(walls.length / 2)];
+const scenarios = Math.min(...results.map((r) => r.scenarios));
+
+writeResult("library", {
+  description: `cgsim run ${path} --reporter ${reporters} as a child process (startup included), ${runs} runs`,
+  cpus: cpus().length,
+  runs: results,
+  scenarios,
+  failed: Math.max(...results.map((r) => r.failed)),
+  wallSeconds: { median, min: walls[0], max: walls[walls.length - 1] },
+  cpuSecondsMedian: medianOf(results.map((r) => r.cpuSeconds ?? Number.NaN)),
+  scenariosPerSecond: Number((scenarios / median).toFixed(2)),
+  target: { ...TARGET, machine: "2 cores" },
+  met: scenarios >= TARGET.scenarios && median <= TARGET.wallSeconds,
+});
+
+function medianOf(values: number[]): number | null {
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return v.length === 0 ? null : v[Math.floor(v.length / 2)];
+}
