@@ -37,6 +37,12 @@ export class Browser {
       ],
       { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
     );
+    // A browser that dies answers nothing: fail every waiting command instead of hanging.
+    this.#child.once("exit", (code, signal) => {
+      for (const waiter of this.#pending.values())
+        waiter.reject(new Error(`chromium exited (${code ?? signal}) before answering`));
+      this.#pending.clear();
+    });
     let buffer = "";
     (this.#child.stdio[4] as Readable).on("data", (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
