@@ -279,35 +279,10 @@ async function transportFetch(world: World, transport: TransportName): Promise<t
   if (transport === "direct") return world.fetch;
   if (transport === "msw") {
     world.intercept();
-    return bufferedFetch(globalThis.fetch.bind(globalThis));
+    return globalThis.fetch.bind(globalThis);
   }
   const server = await world.listen();
   return viaServer(server.url);
-}
-
-/**
- * Reads each intercepted body into a plain Response. msw 2.15's intercepted response streams never
- * settle `body.cancel()` (a client discarding a 429 body would hang forever); real sockets do not
- * behave like that, so the harness must not either.
- */
-function bufferedFetch(inner: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await inner(input, init);
-    let body: BodyInit | null = null;
-    if (response.status !== 204 && response.status !== 304) {
-      try {
-        body = await response.arrayBuffer();
-      } catch (error) {
-        // A body cut short (truncate fault) still fails when read, not when fetched.
-        body = new ReadableStream({ start: (controller) => controller.error(error) });
-      }
-    }
-    return new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  };
 }
 
 /**

@@ -228,3 +228,35 @@ describe("the three transports give the same answers", () => {
     }
   });
 });
+
+describe("msw transport: response bodies behave like a socket's", () => {
+  /** Settles with "timeout" instead of hanging the test when a promise never does. */
+  const within = <T>(p: Promise<T>, ms = 2000) =>
+    Promise.race([p, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), ms))]);
+
+  it("lets a client cancel a body unread (a discarded 429), and still read the others", async () => {
+    const host = makeHost();
+    const msw = interceptWithMsw(host);
+    try {
+      const ok = await globalThis.fetch("https://a.toy.test/toy/items/1");
+      expect(ok.status).toBe(200);
+      expect(await within(ok.body!.cancel())).toBeUndefined();
+      host.faults.set({ rules: [{ status: 429, retryAfter: 3, times: 1 }] });
+      const throttled = await globalThis.fetch("https://a.toy.test/toy/items/2");
+      expect(throttled.status).toBe(429);
+      expect(await within(throttled.body!.cancel())).toBeUndefined();
+      const read = await globalThis.fetch("https://a.toy.test/toy/items/3");
+      expect((await within(read.json())) as { id: string }).toMatchObject({ id: "3" });
+      host.faults.set({ rules: [{ truncate: true, times: 1 }] });
+      const cut = await globalThis.fetch("https://a.toy.test/toy/items/4");
+      // A body cut short is errored: cancel settles (rejecting with the socket error), never hangs.
+      const settled = cut.body!.cancel().then(
+        () => "resolved",
+        () => "rejected",
+      );
+      expect(await within(settled)).not.toBe("timeout");
+    } finally {
+      msw.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@ export { FaultPlan, type FaultPlanSpec, type FaultRule, faultPlanSchema } from "
 export { type DispatchResult, SimHost, type SimHostOptions } from "./host.ts";
 export { createExpressApp, type RunningServer, startHttpServer } from "./http.ts";
 export { type JournalEntry, RequestJournal } from "./journal.ts";
-export { createMswHandlers, interceptWithMsw } from "./msw.ts";
+export { createMswHandlers, interceptWithMsw, letClientsCancelBodies } from "./msw.ts";
 export { createRandom } from "./random.ts";
 export {
   empty,

@@ -27,5 +27,20 @@ export function createMswHandlers(host: SimHost): RequestHandler[] {
 export function interceptWithMsw(host: SimHost): SetupServer {
   const server = setupServer(...createMswHandlers(host));
   server.listen({ onUnhandledRequest: "bypass" });
+  letClientsCancelBodies(server);
   return server;
+}
+
+/**
+ * msw's fetch interceptor hands its `response:mocked` listeners a `clone()` of every mocked
+ * response, i.e. the body is `tee()`d. A tee branch's `cancel()` settles only once the other
+ * branch is cancelled too (or the source is read to its end), and nobody ever reads the event's
+ * branch — so a client's `await res.body.cancel()` (discarding a 429 body) never returned.
+ * Cancelling the event's branch as soon as it is emitted leaves the client's branch a stream that
+ * reads and cancels like a socket's. Call this on any server that serves `createMswHandlers`.
+ */
+export function letClientsCancelBodies(server: SetupServer): void {
+  server.events.on("response:mocked", ({ response }) => {
+    response.body?.cancel().catch(() => {});
+  });
 }
