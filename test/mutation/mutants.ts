@@ -127,7 +127,7 @@ export const MUTANTS: Record<"a" | "b" | "c" | "d" | "e", Mutant> = {
   },
   c: {
     id: "space-acl-fallback",
-    bug: "an unmappable user makes the item fall back to the space's ACL (fail open)",
+    bug: "a restriction naming an unmappable user falls back to the space's ACL (fail open)",
     connector: spaceFallback,
   },
   d: {
