@@ -138,8 +138,12 @@ export class Connector {
     }
     const schema = buildSchema(this.config.properties);
     const schemaHash = hashOf(schema);
-    if (connection.state === "ready" && state.schemaHash === schemaHash) return;
-    if (connection.state === "ready") {
+    // Graph's operation table (seed 003): create schema only in draft, update schema only in
+    // ready; limitExceeded refuses both but still takes item updates and deletes (new items fail
+    // with the quota error, reported as 1009 per item). So register in draft, update in ready
+    // when the registered schema lacks a property, and never touch the schema in limitExceeded.
+    if (connection.state !== undefined && connection.state !== "draft") {
+      if (state.schemaHash === schemaHash) return;
       const current = await this.graph.getSchema();
       const have = new Set((current?.properties ?? []).map((p) => p.name.toLowerCase()));
       if (schema.properties.every((p) => have.has(p.name.toLowerCase()))) {
@@ -147,6 +151,9 @@ export class Connector {
         await this.saveState();
         return;
       }
+      // limitExceeded with a schema that lacks properties: crawl with the registered one (items
+      // keep updating); the hash stays unsaved so the first crawl in ready updates the schema.
+      if (connection.state !== "ready") return;
     }
     await this.graph.registerSchema(schema);
     state.schemaHash = schemaHash;

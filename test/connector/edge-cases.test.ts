@@ -54,6 +54,48 @@ describe("edge cases against the twins", () => {
     expect(Object.keys(indexOf(world)).length).toBe(13);
   });
 
+  it("limitExceeded: the next crawl leaves the schema alone, applies updates and deletes, reports 1009 for new items (S34)", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    world.graph.setQuota({ perConnection: 10 });
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    const conn = world.graph.connection(CONNECTION)!;
+    expect(world.graph.stateOf(conn)).toBe("limitExceeded");
+    const indexed = Object.keys(indexOf(world));
+    const { store } = world.confluence;
+    const edited = indexed.find((id) => store.requireContent(id).type === "page")!;
+    const trashed = indexed.find((id) => id !== edited && store.requireContent(id).type === "page")!;
+    store.updateContent(edited, { title: "Edited while the connection is full" });
+    store.setStatus(trashed, "trashed");
+    const created = store.addContent({
+      type: "page",
+      spaceId: store.requireContent(edited).spaceId,
+      title: "Brand new page",
+    });
+    world.clock.advance(3_600_000);
+    const since = world.host.journal.nextSeq();
+    const report = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(report.fatal).toBeUndefined();
+    expect(report.complete).toBe(true);
+    // The three pages refused by the first crawl and the new one: all refused again with 1009.
+    expect(report.errors.map((e) => e.code)).toEqual([1009, 1009, 1009, 1009]);
+    expect(indexOf(world)[edited].properties.title).toBe("Edited while the connection is full");
+    expect(indexOf(world)[trashed]).toBeUndefined();
+    expect(indexOf(world)[created.id]).toBeUndefined();
+    // The delete brought the connection under its limit.
+    expect(world.graph.stateOf(conn)).toBe("ready");
+    // A new process (no saved schema hash) on a full connection: still no schema write.
+    world.graph.setQuota({ perConnection: 9 });
+    expect(world.graph.stateOf(conn)).toBe("limitExceeded");
+    const fresh = await connectorFor(world, configFor(world), new MemoryStateStore()).fullCrawl();
+    expect(fresh.fatal).toBeUndefined();
+    expect(fresh.errors.map((e) => e.code)).toEqual([1009, 1009, 1009, 1009]);
+    const schemaWrites = world.host.journal
+      .entries({ sinceSeq: since })
+      .filter((e) => e.path.endsWith("/schema") && e.method !== "GET");
+    expect(schemaWrites).toEqual([]);
+  });
+
   it("anonymous space on a site without anonymous access: nobody unless a group grants it (policy confluence); everyone (documented)", async () => {
     const site = { ...SITE, site: { ...SITE.site, anonymousAccess: false } };
     const world = makeWorld(site, DIRECTORY);
