@@ -38,6 +38,8 @@ export interface UserSpec {
   apiToken?: string;
   /** Added to the product-access groups unless false (guests never are). */
   siteAccess?: boolean;
+  /** The profile's time zone; default: the site's (Atlassian profiles default to the tenant zone). */
+  timeZone?: string;
 }
 
 export interface GroupSpec {
@@ -121,7 +123,7 @@ export function buildSite(spec: SiteSpec, clock: SimClock): ConfluenceStore {
       accountType: u.accountType ?? "atlassian",
       active: u.active ?? true,
       guest: u.guest ?? false,
-      timeZone: null,
+      timeZone: u.timeZone ?? spec.site?.timeZone ?? "UTC",
       apiTokens: [u.apiToken ?? `token-${u.name}`],
       admin: u.admin ?? false,
     });

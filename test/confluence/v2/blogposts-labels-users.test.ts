@@ -67,7 +67,7 @@ describe("POST /users-bulk", () => {
     expect(res.body.results).toEqual([
       {
         displayName: "Bob",
-        timeZone: null,
+        timeZone: "UTC",
         personalSpaceId: null,
         isExternalCollaborator: false,
         accountStatus: "active",

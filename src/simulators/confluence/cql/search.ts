@@ -99,7 +99,8 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
   const ctx: EvalContext = {
     store,
     now: store.clock.now(),
-    timeZone: store.site.timeZone,
+    // CQL dates are read in the caller's profile zone, which defaults to the site's.
+    timeZone: access.user?.timeZone ?? store.site.timeZone,
     currentUser: subject.type === "user" ? subject.accountId : undefined,
     spaceKey: context.spaceKey,
     contentId: context.contentId,
