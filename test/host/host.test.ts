@@ -70,6 +70,20 @@ describe("fault plan", () => {
     expect(host.journal.entries({ status: 429 }).map((e) => e.retryAfter)).toEqual([7, 7]);
   });
 
+  it("counts a request for every rule it matches, even when an earlier rule fired", async () => {
+    const host = makeHost();
+    const fetch = createDirectFetch(host);
+    host.faults.set({
+      rules: [
+        { service: "toy", status: 503, requests: [1] },
+        { service: "toy", status: 502, requests: [2] },
+      ],
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch("https://a.toy.test/toy/items/1")).status);
+    expect(statuses).toEqual([503, 502, 200]);
+  });
+
   it("is deterministic for a seed and probability", async () => {
     const run = async (seed: number) => {
       const host = makeHost();

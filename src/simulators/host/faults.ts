@@ -105,18 +105,24 @@ export class FaultPlan {
     return this.#spec;
   }
 
-  /** The first rule that fires for this request, if any. Counters advance for every match. */
+  /**
+   * The first rule that fires for this request, if any. Every matching rule counts the request
+   * (so `requests: [3]` means the 3rd request that rule matches, whatever earlier rules did);
+   * random draws happen only for the rules consulted before one fires.
+   */
   decide(target: FaultTarget): FaultDecision | undefined {
+    let decision: FaultDecision | undefined;
     for (const [index, rule] of this.#rules.entries()) {
       if (!matches(rule, target)) continue;
       rule.seen += 1;
+      if (decision) continue;
       const { spec } = rule;
       if (spec.times !== undefined && rule.fired >= spec.times) continue;
       if (spec.requests && !spec.requests.includes(rule.seen)) continue;
       // Draw only for probabilistic rules so adding an ordinal rule does not shift other draws.
       if (spec.probability !== undefined && this.#random() >= spec.probability) continue;
       rule.fired += 1;
-      return {
+      decision = {
         rule: index,
         status: spec.status,
         retryAfter: spec.retryAfter,
@@ -125,7 +131,7 @@ export class FaultPlan {
         truncate: spec.truncate,
       };
     }
-    return undefined;
+    return decision;
   }
 }
 
