@@ -269,5 +269,10 @@ describe("JSON batching (graph.batchSize)", () => {
     expect(Object.keys(indexOf(world)).length).toBe(13);
     expect(report.errors).toEqual([]);
     expect(report.throttled.graph).toBeGreaterThan(0);
+    // Sub-requests are journaled on their own; each throttled one came back after its Retry-After.
+    const inner = world.host.journal.entries().filter((e) => e.batch !== undefined);
+    expect(inner.some((e) => e.status === 429 && e.retryAfter !== undefined)).toBe(true);
+    expect(world.graph.retryDiscipline.length).toBeGreaterThan(0);
+    expect(world.graph.retryDiscipline.filter((r) => !r.honoured)).toEqual([]);
   });
 });
