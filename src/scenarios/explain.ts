@@ -18,17 +18,18 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   if (!content) return [`no Confluence page or blog post ${itemId}`];
   out.push(`explain ${user.userPrincipalName} × ${itemId} "${content.title}"`);
 
-  const truth = truthFor(world, user, content);
+  const input = oracleInput(ctx);
+  const rule = input.config?.identity;
+  const truth = truthFor(world, user, content, rule);
   out.push("Confluence:");
   out.push(
     truth.account
       ? `  account ${truth.account.displayName} <${truth.account.email}>${truth.account.emailVisible ? "" : " (email hidden)"}`
-      : `  no Confluence account with email ${user.userPrincipalName}${user.mail ? ` or ${user.mail}` : ""}`,
+      : `  no Confluence account with email ${user.userPrincipalName}${user.mail ? ` or ${user.mail}` : ""}${rule?.source === "nonAad" ? " or mapped to it by the non-AAD rule" : ""}`,
   );
   for (const r of truth.reasons) out.push(`  ${r.ok ? "✓" : "✗"} ${r.check}: ${r.detail}`);
   out.push(`  → ${truth.allowed ? "can view" : "cannot view"}`);
 
-  const input = oracleInput(ctx);
   // External groups are shown with their members, so an opaque id still says who it admits.
   const describe = (e: AclEntry): string => {
     const ref = entryRef(world, e);
@@ -42,6 +43,8 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   };
   out.push("Connector:");
   out.push(`  identity: ${identityFor(input, user, truth.account).detail}`);
+  if (input.lastCrawlFailure)
+    out.push(`  last crawl failed: [${input.lastCrawlFailure.code}] ${input.lastCrawlFailure.message}`);
   const conn = world.graph.connection(connectionId);
   const item = conn?.items.get(itemId);
   if (!conn) out.push(`  connection ${connectionId} does not exist`);

@@ -1,5 +1,6 @@
 import type { ConnectorConfig } from "../connector/config.ts";
 import { mapIdentity } from "../connector/identity.ts";
+import { checkCql, compile } from "../simulators/confluence/cql/index.ts";
 import type { Content, User } from "../simulators/confluence/model.ts";
 import { AccessEvaluator, type Reason } from "../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../simulators/directory/model.ts";
@@ -16,11 +17,15 @@ import type { World } from "./world.ts";
 export interface OracleInput {
   world: World;
   connectionId: string;
-  /** The built-in connector's settings (policy, identity); undefined for external connectors. */
-  config?: Pick<ConnectorConfig, "permissions" | "identity">;
+  /** The built-in connector's settings (policy, identity, CQL filter); undefined for external connectors. */
+  config?: Pick<ConnectorConfig, "permissions" | "identity"> & {
+    confluence?: Pick<ConnectorConfig["confluence"], "cql">;
+  };
   /** Simulated time the last crawl started; undefined before any crawl. */
   lastCrawlAt?: number;
   lastCrawlMode?: "full" | "incremental";
+  /** The last crawl stopped with this fatal error; the index keeps what earlier crawls wrote. */
+  lastCrawlFailure?: { code: number; message: string };
   /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
   permissionChangesSinceFullCrawl: string[];
   /** accountId the connector crawls as: it can only index what this account can view. */
@@ -50,11 +55,45 @@ export interface ParityReport {
   differences: ParityDifference[];
 }
 
-/** The Confluence account of the same person: real email equals the UPN or the Entra mail. */
-export function confluenceAccountOf(world: World, user: DirectoryUser): User | undefined {
+type IdentityRule = ConnectorConfig["identity"];
+
+/**
+ * The Confluence account of the same person: the one whose real email equals the UPN or the Entra
+ * mail; failing that, with a non-AAD rule, the one the rule maps to this user (below).
+ */
+export function confluenceAccountOf(
+  world: World,
+  user: DirectoryUser,
+  rule?: IdentityRule,
+): User | undefined {
   const keys = [user.userPrincipalName, user.mail ?? ""].map((k) => k.toLowerCase()).filter(Boolean);
-  for (const u of world.confluence.store.users.values()) if (keys.includes(u.email.toLowerCase())) return u;
-  return undefined;
+  const accounts = [...world.confluence.store.users.values()];
+  const byEmail = accounts.find((u) => keys.includes(u.email.toLowerCase()));
+  if (byEmail || rule?.source !== "nonAad") return byEmail;
+  return accounts.find((u) => {
+    const value = nonAadTarget(rule, u);
+    if (value === undefined) return false;
+    return rule.target === "objectId"
+      ? value.toLowerCase() === user.id.toLowerCase()
+      : keys.includes(value.toLowerCase());
+  });
+}
+
+/**
+ * The oracle's own reading of Microsoft's non-AAD mapping (independent of the connector's code):
+ * the regex runs on the account's real property value (a hidden email is still the person's
+ * email); `{n}` is capture group n+1, or the whole match when the pattern has no groups.
+ */
+export function nonAadTarget(
+  rule: Extract<IdentityRule, { source: "nonAad" }>,
+  account: User,
+): string | undefined {
+  const source = account[rule.property].trim();
+  const match = source ? new RegExp(rule.pattern).exec(source) : null;
+  if (!match) return undefined;
+  const groups = match.length > 1 ? match.slice(1) : [match[0]];
+  const value = rule.formula.replace(/\{(\d+)\}/g, (_, n: string) => groups[Number(n)] ?? "").trim();
+  return value || undefined;
 }
 
 export interface Truth {
@@ -64,7 +103,7 @@ export interface Truth {
 }
 
 /** Can this person view the content in Confluence (as themself, or anonymously)? */
-export function truthFor(world: World, user: DirectoryUser, content: Content): Truth {
+export function truthFor(world: World, user: DirectoryUser, content: Content, rule?: IdentityRule): Truth {
   const { store } = world.confluence;
   if (content.status !== "current" && content.status !== "archived") {
     return {
@@ -72,7 +111,7 @@ export function truthFor(world: World, user: DirectoryUser, content: Content): T
       reasons: [{ check: "site", ok: false, detail: `the content is ${content.status}` }],
     };
   }
-  const account = confluenceAccountOf(world, user);
+  const account = confluenceAccountOf(world, user, rule);
   const own = account
     ? new AccessEvaluator(store, { type: "user", accountId: account.accountId }).explain(content)
     : undefined;
@@ -83,7 +122,7 @@ export function truthFor(world: World, user: DirectoryUser, content: Content): T
     {
       check: "site",
       ok: false,
-      detail: `no Confluence account has email ${user.userPrincipalName}`,
+      detail: `no Confluence account has email ${user.userPrincipalName}${rule?.source === "nonAad" ? " or maps to it by the non-AAD rule" : ""}`,
     } as Reason,
     ...anon.reasons,
   ];
@@ -144,7 +183,7 @@ export function classifyPair(
 ): ParityDifference | undefined {
   const { world, connectionId } = input;
   const indexed = world.graph.connection(connectionId)?.items.has(content.id) ?? false;
-  const truth = truthFor(world, user, content);
+  const truth = truthFor(world, user, content, input.config?.identity);
   const granted = indexed && world.graph.canAccess(user.id, connectionId, content.id);
   if (truth.allowed === granted) return undefined;
   const kind = granted ? "overExposed" : "underExposed";
@@ -191,6 +230,8 @@ function classifyOver(
         };
     }
   }
+  const kept = keptAfterFailure(input);
+  if (kept) return { reason: kept, documented: true };
   return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
 }
 
@@ -217,6 +258,12 @@ function classifyUnder(
   }
   if (!indexed && content.status === "archived")
     return { reason: "archived content is not indexed", documented: true };
+  const cql = input.config?.confluence?.cql;
+  if (!indexed && cql && excludedByCql(input, cql, content))
+    return { reason: `excluded by the CQL filter ${cql}`, documented: true };
+  // An item missing after a failed crawl: nothing else about it matters.
+  if (!indexed && input.lastCrawlFailure)
+    return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };
   const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));
   const permissions = input.config?.permissions;
   if (viaAnonymous && user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
@@ -240,6 +287,8 @@ function classifyUnder(
     if (!identity.ok) return { reason: `unmappable identity: ${identity.detail}`, documented: true };
   }
   if (!indexed) return { reason: "the item is not in the index", documented: false };
+  const kept = keptAfterFailure(input);
+  if (kept) return { reason: kept, documented: true };
   const decision = input.world.graph.explainAccess(user.id, input.connectionId, content.id);
   const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
   const denies = decision.denies.map((e) => entryRef(input.world, e));
@@ -250,6 +299,12 @@ function classifyUnder(
       : `no ACL entry grants this user (ACL: ${written.join(", ") || "empty"})`,
     documented: false,
   };
+}
+
+/** Expected staleness after a failed crawl: the index keeps what the earlier crawls wrote. */
+function keptAfterFailure(input: OracleInput): string | undefined {
+  const failure = input.lastCrawlFailure;
+  return failure ? `the last crawl failed (${failure.code}); the index keeps the previous state` : undefined;
 }
 
 /** Documented staleness: incremental crawls skip permission changes and deletions. */
@@ -264,4 +319,33 @@ function staleness(input: OracleInput, content: Content): string | undefined {
   if (input.permissionChangesSinceFullCrawl.length > 0)
     return `incremental crawls skip permission changes (documented): ${input.permissionChangesSinceFullCrawl.join("; ")}`;
   return undefined;
+}
+
+/**
+ * Does the connector's CQL filter leave this content out? Evaluated with the Confluence twin's CQL
+ * evaluator as of the last crawl (relative dates), `currentUser()` being the crawl account. A filter
+ * the twin rejects excludes nothing here (the crawl itself reports it).
+ */
+const cqlFilters = new WeakMap<OracleInput, (content: Content) => boolean>();
+
+function excludedByCql(input: OracleInput, cql: string, content: Content): boolean {
+  let matches = cqlFilters.get(input);
+  if (!matches) {
+    matches = () => true;
+    const checked = checkCql(cql);
+    const { store } = input.world.confluence;
+    try {
+      if (checked.ok)
+        matches = compile(checked.query.where, {
+          store,
+          now: input.lastCrawlAt ?? store.clock.now(),
+          timeZone: store.site.timeZone,
+          currentUser: input.crawlAccount,
+        });
+    } catch {
+      // A filter the twin cannot evaluate excludes nothing here.
+    }
+    cqlFilters.set(input, matches);
+  }
+  return !matches(content);
 }

@@ -3,7 +3,7 @@ import type { RunContext } from "../../src/scenarios/context.ts";
 import { oracleInput } from "../../src/scenarios/expect/check.ts";
 import { explainPair } from "../../src/scenarios/explain.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
-import { type ParityDifference, runParity } from "../../src/scenarios/parity.ts";
+import { nonAadTarget, type ParityDifference, runParity } from "../../src/scenarios/parity.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 
 /** Runs the steps, then lets `tamper` edit the live world before the oracle looks. */
@@ -114,6 +114,106 @@ describe("parity oracle on hand-made cases", () => {
     expect(find(notYet.diffs, "bob@contoso.com", "1002")?.reason).toBe("not crawled since: group eng: +0 −1");
     const fresh = await oracle(`${steps}  - crawl: full\n`);
     expect(find(fresh.diffs, "bob@contoso.com", "1002")).toBeUndefined();
+  });
+
+  it("non-AAD mapping: people are linked the way the connector's rule maps them (S19)", async () => {
+    const head = `site:
+  site: { name: contoso }
+  users:
+    - { name: svc, email: svc@contoso.co.uk, admin: true }
+    - { name: ann, email: ann.lee@contoso.co.uk }
+    - { name: vic, email: vic@vendor.io }
+  spaces:
+    - key: UK
+      view: [group:confluence-users]
+      pages:
+        - { id: 7001, title: UK plan, read: [user:ann, user:vic, user:svc] }
+directory:
+  tenant: contoso.com
+  users:
+    - { upn: svc@contoso.com }
+    - { upn: ann.lee@contoso.com }
+    - { upn: vic@vendor.io }
+  apps:
+    - { clientId: 6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee, secret: s, roles: [ExternalConnection.ReadWrite.OwnedBy, ExternalItem.ReadWrite.OwnedBy, User.Read.All] }
+connector:
+  identity: { source: nonAad, property: email, pattern: '^([^@]+)@contoso\\.co\\.uk$', formula: '{0}@contoso.com' }
+`;
+    const { diffs } = await oracle("  - crawl: full\n", undefined, head);
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "ann.lee@contoso.com", "7001")).toBeUndefined();
+    expect(find(diffs, "svc@contoso.com", "7001")).toBeUndefined();
+    // vic's address is also his UPN (the same person), but the rule does not match it: fail closed.
+    expect(find(diffs, "vic@vendor.io", "7001")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "unmappable identity: identity mapping failed (no-match)",
+    });
+  });
+
+  it("the oracle's own reading of the non-AAD formula: {0} is group 1, or the whole match", () => {
+    const account = {
+      accountId: "a1",
+      displayName: "Ann Lee",
+      publicName: "ann",
+      email: "Ann.Lee@contoso.co.uk",
+    };
+    const rule = (pattern: string, formula: string, property: "email" | "accountId" = "email") =>
+      ({ source: "nonAad", property, pattern, formula, target: "upn" }) as const;
+    const user = account as Parameters<typeof nonAadTarget>[1];
+    expect(nonAadTarget(rule("^(\\w+)\\.(\\w+)@", "{1}.{0}@contoso.com"), user)).toBe("Lee.Ann@contoso.com");
+    expect(nonAadTarget(rule("^a\\d$", "{0}@ids", "accountId"), user)).toBe("a1@ids");
+    expect(nonAadTarget(rule("^x", "{0}"), user)).toBeUndefined();
+  });
+
+  it("items left out by the connector's CQL filter are documented under-exposure (S32)", async () => {
+    const { diffs } = await oracle("  - crawl: full\n", undefined, "connector: { cql: space = ENG }\n");
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "alice@contoso.com", "3001")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "excluded by the CQL filter space = ENG",
+    });
+    // The filter does not excuse an ENG item missing from the index.
+    const missing = await oracle(
+      "  - crawl: full\n",
+      ({ world, connectionId }) => void world.graph.connection(connectionId)!.items.delete("1002"),
+      "connector: { cql: space = ENG }\n",
+    );
+    expect(find(missing.diffs, "alice@contoso.com", "1002")).toMatchObject({
+      documented: false,
+      reason: "the item is not in the index",
+    });
+  });
+
+  it("a crawl that failed explains the items it could not index (S30)", async () => {
+    const { diffs } = await oracle(
+      "  - crawl: { mode: full, fails: true }\n",
+      undefined,
+      "connector:\n  auth: oauth\n  oauthScopes: [read:content-details:confluence, read:group:confluence, read:user:confluence]\n",
+    );
+    expect(diffs.length).toBeGreaterThan(0);
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "alice@contoso.com", "1002")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "the last crawl failed (1002)",
+    });
+  });
+
+  it("after a failed crawl the index keeps the previous state: expected staleness (S31)", async () => {
+    const { diffs, ctx } = await oracle(
+      "  - crawl: full\n  - confluence: { user: { name: svc-crawler, active: false } }\n  - clock: { advance: 1h }\n  - crawl: { mode: full, fails: true }\n",
+    );
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "svc-crawler@contoso.com", "1001")).toMatchObject({
+      kind: "overExposed",
+      documented: true,
+      reason: "the last crawl failed (1002); the index keeps the previous state",
+    });
+    expect(explainPair(ctx, "svc-crawler@contoso.com", "1001").join("\n")).toMatch(
+      /last crawl failed: \[1002\][\s\S]*documented limitation: the last crawl failed \(1002\); the index keeps the previous state/,
+    );
   });
 
   it("before any crawl everything readable is under-exposed, as expected", async () => {

@@ -295,6 +295,7 @@ export function oracleInput(ctx: RunContext) {
     config: ctx.connector?.config,
     lastCrawlAt: last?.startedAt,
     lastCrawlMode: last?.mode,
+    lastCrawlFailure: last?.fatal,
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
       .map((c) => c.description),
