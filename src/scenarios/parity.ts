@@ -261,6 +261,9 @@ function classifyUnder(
   const cql = input.config?.confluence?.cql;
   if (!indexed && cql && excludedByCql(input, cql, content))
     return { reason: `excluded by the CQL filter ${cql}`, documented: true };
+  const conn = input.world.graph.connection(input.connectionId);
+  if (!indexed && conn && input.world.graph.itemsRemaining(conn) === 0)
+    return { reason: "the item quota is reached (limitExceeded): Graph refuses new items", documented: true };
   // An item missing after a failed crawl: nothing else about it matters.
   if (!indexed && input.lastCrawlFailure)
     return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };
@@ -275,8 +278,8 @@ function classifyUnder(
     permissions?.policy === "documented" &&
     permissions.documentedSpacePermissions === "ignored" &&
     !viaAnonymous &&
-    !content.restrictions.read &&
-    !input.world.confluence.store.ancestorsOf(content).some((a) => a.restrictions.read)
+    // Parents are ignored under the documented policy: only the page's own restriction counts.
+    !content.restrictions.read
   )
     return {
       reason: "space permissions are not honored (documented policy, literal reading C-1)",

@@ -99,6 +99,23 @@ describe("parity oracle on hand-made cases", () => {
       documented: true,
       reason: "space permissions are not honored (documented policy, literal reading C-1)",
     });
+    // A child restricted only through its parent: parents are ignored too, so it is deny-all as documented.
+    expect(find(literal.diffs, "alice@contoso.com", "2001")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "space permissions are not honored (documented policy, literal reading C-1)",
+    });
+    expect(literal.diffs.filter((d) => !d.documented)).toEqual([]);
+  });
+
+  it("items Graph refused at the item quota (limitExceeded) are documented under-exposure (S34)", async () => {
+    const { diffs, ctx } = await oracle("  - crawl: full\n", undefined, "graph: { itemsPerConnection: 2 }\n");
+    expect(ctx.world.graph.connection(ctx.connectionId)!.items.size).toBe(2);
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(
+      diffs.filter((d) => d.reason === "the item quota is reached (limitExceeded): Graph refuses new items")
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it("incremental crawls skipping a permission change are documented; the full crawl clears them", async () => {
