@@ -50,7 +50,8 @@ export function httpFailure(service: Service, status: number, body: string, url:
   if (status === 403) {
     if (service === "graph" && /quota/i.test(body))
       return new ConnectorError(
-        /tenant/i.test(body) && !/connection/i.test(body) ? 1008 : 1009,
+        // Graph's wording is undocumented; the twin says "tenant item quota" (a guess, see fidelity/graph.md).
+        /tenant('s)? item quota/i.test(body) ? 1008 : 1009,
         `${where}: ${text}`,
         detail,
       );

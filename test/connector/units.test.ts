@@ -217,12 +217,18 @@ describe("error mapping to Microsoft's codes", () => {
     [
       "graph",
       403,
-      '{"error":{"code":"quotaLimitReached","message":"The connection or tenant item quota"}}',
+      '{"error":{"code":"quotaLimitReached","message":"The connection item quota has been reached"}}',
       1009,
+    ],
+    [
+      "graph",
+      403,
+      '{"error":{"code":"quotaLimitReached","message":"The tenant item quota has been reached"}}',
+      1008,
     ],
     ["graph", 401, "{}", 1002],
     ["confluence", 410, "GoneException", 1000],
-  ] as const)("%s %i → %i", (service, status, body, code) => {
+  ] as const)("%s %i %s → %i", (service, status, body, code) => {
     const e = httpFailure(service, status, body, "https://x/y?token=secret");
     expect(e).toBeInstanceOf(ConnectorError);
     expect(e.code).toBe(code);

@@ -52,6 +52,21 @@ export function isAllowed(op: ConnectionOperationName, state: ConnectionState): 
  * `InvalidRequest` with inner `OperationNotAllowedInState`; delete schema → 404 `UnknownError`
  * (observed, msgraph-metadata#438).
  */
+/**
+ * New items refused over a quota. The message names which quota was hit (the connection's or the
+ * tenant's) so a connector can report 1009 or 1008; the exact wording is a guess.
+ */
+export function quotaRefusal(connectionId: string, scope: "connection" | "tenant"): GraphError {
+  const what = scope === "tenant" ? "The tenant item quota" : "The connection item quota";
+  return new GraphError(403, "quotaLimitReached", `${what} has been reached; no new items can be added.`, {
+    code: scope === "tenant" ? "TenantItemQuotaExceeded" : "ItemQuotaExceeded",
+    message:
+      scope === "tenant"
+        ? `The tenant's item quota is used up (connection '${connectionId}'). Delete items in any connection to get back under it.`
+        : `Connection '${connectionId}' is in state 'limitExceeded'. Delete items to get back under the quota; updates and deletes are still allowed.`,
+  });
+}
+
 export function refusal(
   op: ConnectionOperationName,
   state: ConnectionState,
@@ -59,15 +74,7 @@ export function refusal(
 ): GraphError {
   if (op === "deleteSchema") return new GraphError(404, "UnknownError", "");
   if (state === "limitExceeded" && op === "createItem") {
-    return new GraphError(
-      403,
-      "quotaLimitReached",
-      "The connection or tenant item quota has been reached; no new items can be added.",
-      {
-        code: "ItemQuotaExceeded",
-        message: `Connection '${connectionId}' is in state 'limitExceeded'. Delete items to get back under the quota; updates and deletes are still allowed.`,
-      },
-    );
+    return quotaRefusal(connectionId, "connection");
   }
   const why =
     state === "draft"

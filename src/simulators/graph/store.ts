@@ -12,7 +12,7 @@ import {
   validateItemBody,
   validateItemId,
 } from "./items.ts";
-import { assertAllowed, type ConnectionOperationName, refusal } from "./lifecycle.ts";
+import { assertAllowed, type ConnectionOperationName, quotaRefusal, refusal } from "./lifecycle.ts";
 import type {
   ConnectionOperation,
   ConnectionState,
@@ -250,7 +250,12 @@ export class GraphTwin {
   }
 
   assert(conn: ExternalConnection, op: ConnectionOperationName): void {
-    assertAllowed(op, this.stateOf(conn), conn.id);
+    const state = this.stateOf(conn);
+    if (state === "limitExceeded" && op === "createItem") {
+      const limit = conn.itemQuota ?? this.itemsPerConnection;
+      throw quotaRefusal(conn.id, conn.items.size >= limit ? "connection" : "tenant");
+    }
+    assertAllowed(op, state, conn.id);
   }
 
   itemsRemaining(conn: ExternalConnection): number {

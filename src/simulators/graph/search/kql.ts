@@ -123,6 +123,8 @@ function termFrom(raw: string, quoted: boolean): KqlNode {
     value = value.replace(/"?\*?$/, "").replace(/"$/, "");
     return { kind: "term", text: value, prefix, phrase, property };
   }
+  // A lone `*` is the match-all query Graph clients send to list everything they may see.
+  if (raw === "*") return { kind: "all" };
   const prefix = raw.endsWith("*") && raw.length > 1;
   return { kind: "term", text: prefix ? raw.slice(0, -1) : raw, prefix, phrase: false };
 }
