@@ -26,6 +26,8 @@ export interface OracleInput {
   lastCrawlMode?: "full" | "incremental";
   /** The last crawl stopped with this fatal error; the index keeps what earlier crawls wrote. */
   lastCrawlFailure?: { code: number; message: string };
+  /** Item-level errors the last crawl reported (built-in connector). */
+  lastCrawlItemErrors?: { itemId: string; code: number; message: string }[];
   /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
   permissionChangesSinceFullCrawl: string[];
   /** accountId the connector crawls as: it can only index what this account can view. */
@@ -264,6 +266,15 @@ function classifyUnder(
   const conn = input.world.graph.connection(input.connectionId);
   if (!indexed && conn && input.world.graph.itemsRemaining(conn) === 0)
     return { reason: "the item quota is reached (limitExceeded): Graph refuses new items", documented: true };
+  // Refused at the quota during the last crawl, even if a later delete in that crawl made room.
+  const refused = input.lastCrawlItemErrors?.find(
+    (e) => e.itemId === content.id && (e.code === 1008 || e.code === 1009),
+  );
+  if (!indexed && refused)
+    return {
+      reason: `Graph refused the item at the item quota in the last crawl (${refused.code})`,
+      documented: true,
+    };
   // An item missing after a failed crawl: nothing else about it matters.
   if (!indexed && input.lastCrawlFailure)
     return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };

@@ -203,6 +203,41 @@ connector:
     });
   });
 
+  it("an item refused at the quota in the last crawl stays documented after a delete made room", async () => {
+    const head = `site:
+  site: { name: tiny }
+  users:
+    - { name: admin, email: svc@contoso.com, admin: true }
+    - { name: alice, email: alice@contoso.com }
+  spaces:
+    - key: T
+      pages:
+        - { id: 101, title: Alpha plan }
+        - { id: 102, title: Beta plan }
+directory:
+  tenant: contoso.com
+  users: [{ upn: svc@contoso.com }, { upn: alice@contoso.com }]
+  apps:
+    - { clientId: 6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee, secret: s, roles: [ExternalConnection.ReadWrite.OwnedBy, ExternalItem.ReadWrite.OwnedBy, User.Read.All] }
+`;
+    const steps = `  - crawl: full
+  - graph: { quota: { items: 2 } }
+  - confluence: [{ trash: 102 }, { create: { space: T, id: 104, title: Delta plan } }]
+  - clock: { advance: 1h }
+  - crawl: full
+`;
+    const { diffs, ctx } = await oracle(steps, undefined, head);
+    const conn = ctx.world.graph.connection(ctx.connectionId)!;
+    expect([...conn.items.keys()]).toEqual(["101"]);
+    expect(ctx.world.graph.itemsRemaining(conn)).toBe(1);
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "alice@contoso.com", "104")).toMatchObject({
+      kind: "underExposed",
+      documented: true,
+      reason: "Graph refused the item at the item quota in the last crawl (1009)",
+    });
+  });
+
   it("a crawl that failed explains the items it could not index (S30)", async () => {
     const { diffs } = await oracle(
       "  - crawl: { mode: full, fails: true }\n",

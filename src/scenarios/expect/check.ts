@@ -296,6 +296,7 @@ export function oracleInput(ctx: RunContext) {
     lastCrawlAt: last?.startedAt,
     lastCrawlMode: last?.mode,
     lastCrawlFailure: last?.fatal,
+    lastCrawlItemErrors: last?.report?.errors,
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
       .map((c) => c.description),
