@@ -95,6 +95,12 @@ export const connectorSchema = z
     incremental: shape.incremental.unwrap().optional(),
     concurrency: shape.concurrency.unwrap().optional(),
     retry: shape.retry.unwrap().optional(),
+    maxGroupMembers: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Largest external group the built-in connector writes (Graph's limit: 50,000; scale it down to reproduce error 2008 on a small site)"),
   })
   .strict()
   .describe("Built-in connector settings, or `command:` for an external connector");

@@ -123,6 +123,7 @@ export function builtInConnector(
       random: createRandom(seed),
     },
     state: new MemoryStateStore(),
+    maxGroupMembers: settings?.maxGroupMembers,
   });
 }
 
