@@ -303,8 +303,19 @@ function classifyUnder(
   if (!indexed) return { reason: "the item is not in the index", documented: false };
   const kept = keptAfterFailure(input);
   if (kept) return { reason: kept, documented: true };
-  const decision = input.world.graph.explainAccess(user.id, input.connectionId, content.id);
   const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
+  // Graph does not index an external group above its member limit: the connector writes it
+  // empty and reports 2008, so the group grants nobody (documented).
+  const oversized = acl
+    .filter((e) => e.type === "externalGroup" && e.accessType === "grant")
+    .map((e) => input.lastCrawlItemErrors?.find((x) => x.code === 2008 && x.itemId === `group:${e.value}`))
+    .find((x) => x !== undefined);
+  if (oversized)
+    return {
+      reason: `an external group in the ACL is over Graph's member limit and grants nobody (2008): ${oversized.message.replace(/^\[2008\] /, "")}`,
+      documented: true,
+    };
+  const decision = input.world.graph.explainAccess(user.id, input.connectionId, content.id);
   const denies = decision.denies.map((e) => entryRef(input.world, e));
   const written = acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(input.world, e)}`);
   return {

@@ -238,6 +238,19 @@ directory:
     });
   });
 
+  it("an external group over Graph's member limit grants nobody: documented under-exposure (S22)", async () => {
+    const { diffs } = await oracle(
+      "  - confluence: { spacePermission: { space: HR, grant: [group:confluence-users] } }\n  - crawl: full\n",
+      undefined,
+      "connector: { maxGroupMembers: 4 }\n",
+    );
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(find(diffs, "bob@contoso.com", "2002")).toMatchObject({ kind: "underExposed", documented: true });
+    expect(find(diffs, "bob@contoso.com", "2002")?.reason).toMatch(
+      /^an external group in the ACL is over Graph's member limit and grants nobody \(2008\): .* it grants nobody$/,
+    );
+  });
+
   it("a crawl that failed explains the items it could not index (S30)", async () => {
     const { diffs } = await oracle(
       "  - crawl: { mode: full, fails: true }\n",
