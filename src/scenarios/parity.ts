@@ -232,9 +232,28 @@ function classifyOver(
         };
     }
   }
+  if (input.config?.permissions.policy === "documented" && anonymousSpaceIgnoringSite(input, content)) {
+    return {
+      reason:
+        "anonymous space shown to everyone (documented policy: Microsoft's rule names the space's anonymous access, not the site switch, C-5)",
+      documented: true,
+    };
+  }
   const kept = keptAfterFailure(input);
   if (kept) return { reason: kept, documented: true };
   return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
+}
+
+/** The item's space grants anonymous view while the site-wide anonymous switch is off. */
+function anonymousSpaceIgnoringSite(input: OracleInput, content: Content): boolean {
+  const { store } = input.world.confluence;
+  if (store.site.anonymousAccess) return false;
+  const space = store.spaces.get(content.spaceId);
+  return (
+    space?.permissions.some(
+      (p) => p.principal.type === "anonymous" && p.operation.key === "read" && p.operation.targetType === "space",
+    ) ?? false
+  );
 }
 
 function classifyUnder(
