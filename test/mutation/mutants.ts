@@ -25,9 +25,21 @@ export interface Mutant {
   connector: (builtIn: Connector) => Connector;
 }
 
-/** A new connector with the built-in one's config, runtime and (empty, in-memory) state, plus `extra`. */
+/** The options the built-in connector was made with (config, runtime, state and the scenario's limits). */
+function optionsOf(builtIn: Connector): ConnectorOptions {
+  return {
+    config: builtIn.config,
+    runtime: builtIn.runtime,
+    state: builtIn.store,
+    checkpointEvery: builtIn.checkpointEvery,
+    maxGroupMembers: builtIn.maxGroupMembers,
+    audience: builtIn.audience,
+  };
+}
+
+/** A new connector like the built-in one, with `extra` options replaced. */
 function rebuild(builtIn: Connector, extra: Partial<ConnectorOptions>): Connector {
-  return new Connector({ config: builtIn.config, runtime: builtIn.runtime, state: builtIn.store, ...extra });
+  return new Connector({ ...optionsOf(builtIn), ...extra });
 }
 
 const merge = (sets: PrincipalSet[]): PrincipalSet =>
@@ -77,12 +89,7 @@ function spaceFallback(builtIn: Connector): Connector {
       return new FallbackPlanner(ctx);
     }
   }
-  return new FallbackConnector({
-    config: builtIn.config,
-    runtime: builtIn.runtime,
-    state: builtIn.store,
-    audience: remember,
-  });
+  return new FallbackConnector({ ...optionsOf(builtIn), audience: remember });
 }
 
 /**
