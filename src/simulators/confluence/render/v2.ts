@@ -134,11 +134,8 @@ function parentOf(
   return parent ? { parentId: parent.id, parentType: "page" } : { parentId: null, parentType: null };
 }
 
-export function renderPageBulk(
-  store: ConfluenceStore,
-  c: Content,
-  format: BodyFormatBulk | undefined,
-): PageBulkOut {
+/** Fields every page rendering shares (bulk and single). */
+function pageFields(store: ConfluenceStore, c: Content) {
   return {
     id: c.id,
     status: c.status,
@@ -150,6 +147,16 @@ export function renderPageBulk(
     ownerId: c.ownerId || null,
     lastOwnerId: null,
     createdAt: iso(c.createdAt),
+  };
+}
+
+export function renderPageBulk(
+  store: ConfluenceStore,
+  c: Content,
+  format: BodyFormatBulk | undefined,
+): PageBulkOut {
+  return {
+    ...pageFields(store, c),
     version: renderVersion(c.version),
     body: renderBody(c, format),
     _links: contentLinks(store, c, false),
@@ -210,16 +217,7 @@ export function renderPageSingle(
   x: SingleExtras,
 ): PageSingleOut {
   return {
-    id: c.id,
-    status: c.status,
-    title: c.title,
-    spaceId: c.spaceId,
-    ...parentOf(store, c),
-    position: c.position,
-    authorId: c.authorId,
-    ownerId: c.ownerId || null,
-    lastOwnerId: null,
-    createdAt: iso(c.createdAt),
+    ...pageFields(store, c),
     ...extras(x, c),
     body: renderBody(c, format),
     _links: contentLinks(store, c, true),
