@@ -36,11 +36,13 @@ export function interceptWithMsw(host: SimHost): SetupServer {
  * response, i.e. the body is `tee()`d. A tee branch's `cancel()` settles only once the other
  * branch is cancelled too (or the source is read to its end), and nobody ever reads the event's
  * branch — so a client's `await res.body.cancel()` (discarding a 429 body) never returned.
- * Cancelling the event's branch as soon as it is emitted leaves the client's branch a stream that
- * reads and cancels like a socket's. Call this on any server that serves `createMswHandlers`.
+ * Reading the event's branch to its end lets the tee finish, so the client's branch reads and
+ * cancels like a socket's. (Cancelling it instead races Node's Readable→web adapter on the
+ * node:http interceptor path: "Controller is already closed", uncaught.) Call this on any server
+ * that serves `createMswHandlers`.
  */
 export function letClientsCancelBodies(server: SetupServer): void {
   server.events.on("response:mocked", ({ response }) => {
-    response.body?.cancel().catch(() => {});
+    if (!response.bodyUsed) response.arrayBuffer().catch(() => {});
   });
 }
