@@ -1,8 +1,9 @@
 import { json } from "../../../host/types.ts";
 import type { ConfluenceContext } from "../../context.ts";
 import { v1Error } from "../../errors.ts";
+import type { components } from "../../generated/v1.ts";
 import type { Content } from "../../model.ts";
-import { Expand, type V1View } from "../../render/v1.ts";
+import { Expand, renderContent, type V1View } from "../../render/v1.ts";
 
 /** The render view for this request: store, site base, expansions, the caller's view filter. */
 export function viewOf(ctx: ConfluenceContext): V1View {
@@ -87,6 +88,17 @@ export function offsetPage<T>(ctx: ConfluenceContext, all: T[], paging: OffsetPa
     links.next = link("next", start + limit);
   if (start > 0) links.prev = link("prev", Math.max(0, start - limit));
   return { results, start, limit, size: results.length, _links: links };
+}
+
+/** A ContentArray page of `all`: sliced first, so only the returned items are rendered. */
+export function contentArrayPage(ctx: ConfluenceContext, all: Content[], paging: OffsetPaging) {
+  const page = offsetPage(ctx, all, paging);
+  const view = viewOf(ctx);
+  const body: components["schemas"]["ContentArray"] = {
+    ...page,
+    results: page.results.map((c) => renderContent(view, c, false)),
+  };
+  return ok(body);
 }
 
 /** The request path relative to the `/wiki` context, whichever prefix (site or gateway) it came on. */

@@ -3,7 +3,7 @@ import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
 import type { Content, ContentStatus, Space } from "../../model.ts";
 import { renderContent, renderSpace } from "../../render/v1.ts";
-import { listParam, offsetPage, ok, parsePaging, viewOf, visibleContent } from "./common.ts";
+import { contentArrayPage, listParam, ok, parsePaging, viewOf, visibleContent } from "./common.ts";
 
 type S = components["schemas"];
 
@@ -88,13 +88,7 @@ function getContent(ctx: ConfluenceContext): Response {
   const found = spaces
     .sort((a, b) => Number(a.id) - Number(b.id))
     .flatMap((s) => store.contentInSpace(s.id).filter(matches));
-  const view = viewOf(ctx);
-  const body: S["ContentArray"] = offsetPage(
-    ctx,
-    found.map((c) => renderContent(view, c, false)),
-    paging,
-  );
-  return ok(body);
+  return contentArrayPage(ctx, found, paging);
 }
 
 function getContentById(ctx: ConfluenceContext): Response {

@@ -2,8 +2,16 @@ import type { ConfluenceContext, ConfluenceRoute } from "../../context.ts";
 import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
 import type { Content, Space } from "../../model.ts";
-import { renderContent, renderSpace } from "../../render/v1.ts";
-import { listParam, offsetPage, ok, parsePaging, viewOf, visibleContent } from "./common.ts";
+import { renderSpace } from "../../render/v1.ts";
+import {
+  contentArrayPage,
+  listParam,
+  offsetPage,
+  ok,
+  parsePaging,
+  viewOf,
+  visibleContent,
+} from "./common.ts";
 
 type S = components["schemas"];
 
@@ -76,13 +84,7 @@ function getContentChildrenByType(ctx: ConfluenceContext): Response {
     type === "page"
       ? ctx.store.childrenOf(content.id).filter((c) => c.status === "current" && ctx.access.canView(c))
       : [];
-  const view = viewOf(ctx);
-  const body: S["ContentArray"] = offsetPage(
-    ctx,
-    children.map((c) => renderContent(view, c, false)),
-    paging,
-  );
-  return ok(body);
+  return contentArrayPage(ctx, children, paging);
 }
 
 /** `depth=root` gives direct children, anything else (default `all`) the whole visible subtree. */
@@ -107,13 +109,7 @@ function getDescendantsOfType(ctx: ConfluenceContext): Response {
     };
     walk(content.id);
   }
-  const view = viewOf(ctx);
-  const body: S["ContentArray"] = offsetPage(
-    ctx,
-    found.map((c) => renderContent(view, c, false)),
-    paging,
-  );
-  return ok(body);
+  return contentArrayPage(ctx, found, paging);
 }
 
 /** LabelArray; default and cap 200 (measured). */
