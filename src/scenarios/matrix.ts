@@ -116,16 +116,7 @@ export function takeMatrix(
   const items = world.graph.connection(connectionId)?.items;
 
   const input = oracleInput(ctx);
-  const lines: string[] = [];
-  const lineIndex = new Map<string, number>();
-  const intern = (line: string) => {
-    let i = lineIndex.get(line);
-    if (i === undefined) {
-      i = lines.push(line) - 1;
-      lineIndex.set(line, i);
-    }
-    return i;
-  };
+  const { lines, intern } = lineTable();
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
   const cells = users.map((user) =>
     contents.map((content): MatrixCell => {
@@ -206,4 +197,19 @@ export function recordMatrix(
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** A table of distinct lines: `intern` returns a line's index, adding it once (explain texts repeat). */
+export function lineTable(): { lines: string[]; intern: (line: string) => number } {
+  const lines: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (line: string) => {
+    let i = index.get(line);
+    if (i === undefined) {
+      i = lines.push(line) - 1;
+      index.set(line, i);
+    }
+    return i;
+  };
+  return { lines, intern };
 }

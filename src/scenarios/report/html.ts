@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { CellState, MatrixSnapshot } from "../matrix.ts";
-import { CELL_STATES } from "../matrix.ts";
+import { CELL_STATES, lineTable } from "../matrix.ts";
 import { failureText } from "../reporters.ts";
 import type { ScenarioResult } from "../runner.ts";
 
@@ -68,16 +68,7 @@ export function htmlReport(results: ScenarioResult[], options: HtmlReportOptions
     if (last) for (const s of CELL_STATES) totals[s] += last.counts[s];
   }
   // One line table for the whole report: scenarios on the same fixture repeat most explain lines.
-  const lines: string[] = [];
-  const lineIndex = new Map<string, number>();
-  const intern = (line: string) => {
-    let i = lineIndex.get(line);
-    if (i === undefined) {
-      i = lines.push(line) - 1;
-      lineIndex.set(line, i);
-    }
-    return i;
-  };
+  const { lines, intern } = lineTable();
   const data = {
     states: CELL_STATES,
     info: STATE_INFO,
