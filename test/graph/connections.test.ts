@@ -49,6 +49,28 @@ describe("connections", () => {
     expect(gone.body.error.code).toBe("itemNotFound");
   });
 
+  it("every answer carries Graph's envelope headers, dated by the SimClock, next to the route's own", async () => {
+    const w = makeWorld();
+    const created = await w.call("POST", "/external/connections", { id: "env1", name: "Env" });
+    const date = new Date(w.clock.now()).toUTCString();
+    for (const res of [created, await w.call("GET", "/external/connections/nope")]) {
+      expect(res.headers.get("date")).toBe(date);
+      expect(res.headers.get("cache-control")).toBe("no-cache");
+      expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
+      expect(JSON.parse(res.headers.get("x-ms-ags-diagnostic")!).ServerInfo).toBeDefined();
+      expect(res.headers.get("request-id")).toBe(res.headers.get("client-request-id"));
+    }
+    expect(created.headers.get("location")).toMatch(/\/v1\.0\/external\/connections\('env1'\)$/);
+    w.clock.advance(90_000);
+    const later = await w.call("GET", "/external/connections/env1");
+    expect(later.headers.get("date")).toBe(new Date(w.clock.now()).toUTCString());
+    expect(later.headers.get("date")).not.toBe(date);
+    const unauthorized = await w.call("GET", "/external/connections", undefined, null);
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get("www-authenticate")).toMatch(/^Bearer realm=""/);
+    expect(unauthorized.headers.get("content-type")).toBe("application/json");
+  });
+
   it.each([
     ["ab", "InvalidConnectionId"],
     ["a".repeat(33), "InvalidConnectionId"],

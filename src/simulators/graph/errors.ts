@@ -47,29 +47,42 @@ export function requestIds(request: Request): { requestId: string; clientRequest
   return found;
 }
 
+/** Fixed per deployment: one string, not a JSON.stringify per answer. */
+const AGS_DIAGNOSTIC = JSON.stringify({
+  ServerInfo: { DataCenter: "cgsim", Slice: "E", Ring: "1", ScaleUnit: "000", RoleInstance: "cgsim-twin" },
+});
+
+let dateCache = { second: Number.NaN, value: "" };
+
+/** The `date` header (HTTP dates have whole seconds, so one string serves a whole simulated second). */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== dateCache.second) dateCache = { second, value: new Date(ms).toUTCString() };
+  return dateCache.value;
+}
+
+/**
+ * Graph's envelope headers as a plain record (lower-case names), `extra` first so the envelope
+ * wins. A record, not a Headers: the Response copies its init anyway, so building a Headers
+ * first validates every header twice.
+ */
 export function envelopeHeaders(
   ctx: Pick<RouteContext, "request" | "clock">,
   extra: HeadersInit = {},
-): Headers {
+): Record<string, string> {
   const { requestId, clientRequestId } = requestIds(ctx.request);
-  const h = new Headers(extra);
-  h.set("request-id", requestId);
-  h.set("client-request-id", clientRequestId);
-  h.set(
-    "x-ms-ags-diagnostic",
-    JSON.stringify({
-      ServerInfo: {
-        DataCenter: "cgsim",
-        Slice: "E",
-        Ring: "1",
-        ScaleUnit: "000",
-        RoleInstance: "cgsim-twin",
-      },
-    }),
-  );
-  h.set("strict-transport-security", "max-age=31536000");
-  h.set("date", new Date(ctx.clock.now()).toUTCString());
-  h.set("cache-control", "no-cache");
+  const h: Record<string, string> = {};
+  const entries =
+    extra instanceof Headers || Array.isArray(extra)
+      ? extra
+      : Object.entries(extra as Record<string, string>);
+  for (const [name, value] of entries) h[name.toLowerCase()] = value;
+  h["request-id"] = requestId;
+  h["client-request-id"] = clientRequestId;
+  h["x-ms-ags-diagnostic"] = AGS_DIAGNOSTIC;
+  h["strict-transport-security"] = "max-age=31536000";
+  h.date = httpDate(ctx.clock.now());
+  h["cache-control"] = "no-cache";
   return h;
 }
 
@@ -89,7 +102,7 @@ export function graphJson(
   extra: HeadersInit = {},
 ): Response {
   const h = envelopeHeaders(ctx, extra);
-  h.set("content-type", GRAPH_JSON);
+  h["content-type"] = GRAPH_JSON;
   return new Response(JSON.stringify(body), { status, headers: h });
 }
 
@@ -100,7 +113,7 @@ export function graphEmpty(
   extra: HeadersInit = {},
 ): Response {
   const h = envelopeHeaders(ctx, extra);
-  if (status !== 204) h.set("content-length", "0");
+  if (status !== 204) h["content-length"] = "0";
   return new Response(null, { status, headers: h });
 }
 
@@ -121,7 +134,7 @@ export function graphErrorResponse(
   innerError["request-id"] = requestId;
   innerError["client-request-id"] = clientRequestId;
   const h = envelopeHeaders(ctx, extra);
-  h.set("content-type", "application/json");
+  h["content-type"] = "application/json";
   return new Response(JSON.stringify({ error: { code, message, innerError } }), { status, headers: h });
 }
 

@@ -41,20 +41,37 @@ export function graphRoutes(
 
 export const MAX_BODY_BYTES = 4_000_000;
 
+const bodies = new WeakMap<Request, Promise<string>>();
+
+/**
+ * The request body as text, read once: throttling's retry identity and the route both need it,
+ * and re-reading a fetch Request means cloning (teeing) its stream, which costs more than the route.
+ */
+export function requestText(request: Request): Promise<string> {
+  let text = bodies.get(request);
+  if (!text) {
+    text = request.text();
+    bodies.set(request, text);
+  }
+  return text;
+}
+
 /** Reads a JSON body: 413 over 4 MB (status inferred), 400 on malformed JSON. */
 export async function readJsonBody(ctx: RouteContext, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const length = Number(ctx.request.headers.get("content-length") ?? "0");
   if (length > maxBytes) throw tooLarge(length, maxBytes);
-  const bytes = new Uint8Array(await ctx.request.arrayBuffer());
-  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
-  if (bytes.length === 0) {
+  const text = await requestText(ctx.request);
+  // UTF-8 is at most 3 bytes per UTF-16 unit: count bytes only when the text might be too large.
+  const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text) : text.length;
+  if (bytes > maxBytes) throw tooLarge(bytes, maxBytes);
+  if (text.length === 0) {
     throw badRequest("Empty Payload. JSON content expected.", {
       code: "InvalidRequestBody",
       message: "The request needs a JSON body.",
     });
   }
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(text);
   } catch {
     throw badRequest(
       "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",

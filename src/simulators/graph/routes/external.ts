@@ -15,12 +15,12 @@ import { refusal } from "../lifecycle.ts";
 import type { ExternalConnection, ExternalGroup, ExternalItem } from "../model.ts";
 import { LABELS } from "../schema-rules.ts";
 import type { GraphTwin, IngestionRequest } from "../store.ts";
-import { asObject, graphRoutes, readJsonBody } from "./common.ts";
+import { asObject, graphRoutes, readJsonBody, requestText } from "./common.ts";
 
-/** The identity of a write for retry discipline (the body is read from a clone; the route reads it after). */
+/** The identity of a write for retry discipline (the body is read once and shared with the route). */
 async function ingestionRequest(ctx: RouteContext): Promise<IngestionRequest> {
   const { method, url, headers } = ctx.request;
-  const body = method === "PUT" || method === "PATCH" ? await ctx.request.clone().text() : "";
+  const body = method === "PUT" || method === "PATCH" ? await requestText(ctx.request) : "";
   const digest = createHash("sha256").update(body).digest("base64url");
   const clientRequestId = headers.get("client-request-id") ?? undefined;
   return { request: `${method} ${url}`, identity: `${method} ${url} ${digest}`, clientRequestId };
