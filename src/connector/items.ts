@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ExternalItem } from "./graph/client.ts";
 import type { CrawledContent, CrawledSpace } from "./model.ts";
 import type { PropertyName } from "./schema.ts";
@@ -85,16 +85,27 @@ function iso(value: string): string | undefined {
 
 /** Stable hash of any JSON value (keys sorted), for change detection. */
 export function hashOf(value: unknown): string {
-  return createHash("sha256").update(stableJson(value)).digest("base64url").slice(0, 22);
+  return hash("sha256", stableJson(value), "base64url").slice(0, 22);
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+/**
+ * JSON with object keys sorted; an undefined member is written `null` (never dropped), as the
+ * ledgers written so far were hashed that way. Built by concatenation: it runs once per item.
+ */
+export function stableJson(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + stableJson(value[i]);
+    return `${out}]`;
+  }
   if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = "{";
+    for (let i = 0; i < keys.length; i++)
+      out += `${i > 0 ? "," : ""}${JSON.stringify(keys[i])}:${stableJson(record[keys[i]])}`;
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? "null";
 }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cqlDate } from "../../src/connector/crawl/crawl.ts";
 import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
+import { graphMiddleware } from "../../src/connector/graph/middleware.ts";
 import { mapIdentity } from "../../src/connector/identity.ts";
 import { buildItem, hashOf, htmlToText } from "../../src/connector/items.ts";
 import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
@@ -12,6 +13,7 @@ import {
   serverDelay,
   withRetry,
 } from "../../src/connector/retry.ts";
+import { CallStats } from "../../src/connector/runtime.ts";
 import { buildSchema, LABEL_TYPES, schemaProblems } from "../../src/connector/schema.ts";
 
 const user = (email: string, extra: Partial<{ displayName: string; accountId: string }> = {}) => ({
@@ -330,6 +332,15 @@ describe("items", () => {
     expect(hashOf([{ type: "user", value: "x" }])).not.toBe(hashOf([{ type: "user", value: "y" }]));
   });
 
+  it("hash values stay what ledgers already hold (a new format would re-PUT every item once)", () => {
+    const content = {
+      properties: { title: "Déjà vu", labels: ["b", "a"], n: 1.5, none: null, gone: undefined },
+      content: { type: "html", value: '<p>"x"\n</p>' },
+    };
+    expect(hashOf(content)).toBe("eDDQTfMlnL3N4y-w_fS4xV");
+    expect(hashOf([{ type: "user", value: "x", accessType: "grant" }])).toBe("d0ggQQWQImFKssQA8WO0Hh");
+  });
+
   it("formats CQL dates in UTC to the minute", () => {
     expect(cqlDate(Date.parse("2026-01-02T03:04:59Z"))).toBe("2026/01/02 03:04");
     // Confluence reads CQL dates in the caller's time zone.
@@ -354,5 +365,38 @@ describe("pagination links (S28)", () => {
     expect(nextPath("https://api.atlassian.com/ex/confluence/abc/wiki/rest/api/search?cursor=c")).toBe(
       "/wiki/rest/api/search?cursor=c",
     );
+  });
+});
+
+describe("graph middleware", () => {
+  it("puts the bearer token on Graph's origin only, replacing whatever authorization was set", async () => {
+    const seen: Array<string | null> = [];
+    const chain = graphMiddleware({
+      runtime: {
+        fetch: async (_url, init) => {
+          seen.push(new Headers(init?.headers).get("authorization"));
+          return new Response("{}");
+        },
+        now: () => 0,
+        sleep: async () => {},
+        random: () => 0,
+      },
+      policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      stats: new CallStats(),
+      graphOrigin: "http://127.0.0.1:4000",
+      token: async () => "T",
+    });
+    chain.reduce((a, b) => {
+      a.setNext?.(b);
+      return b;
+    });
+    const send = (url: string, headers: HeadersInit) =>
+      chain[0].execute({ request: url, options: { method: "GET", headers } });
+    await send("http://127.0.0.1:4000/v1.0/a", { Authorization: "Bearer old", "Content-Type": "x" });
+    await send("HTTP://127.0.0.1:4000/v1.0/operations/1", {}); // a Location spelled differently
+    await send("http://127.0.0.1:4000", new Headers({ authorization: "Basic x" }));
+    await send("http://127.0.0.1:40001/v1.0/a", {});
+    await send("https://login.microsoftonline.com/t/oauth2/v2.0/token", { authorization: "Basic x" });
+    expect(seen).toEqual(["Bearer T", "Bearer T", "Bearer T", null, "Basic x"]);
   });
 });

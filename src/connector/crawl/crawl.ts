@@ -363,12 +363,18 @@ export class Crawl {
 
   /** Groups' members and users' emails → Entra object ids for every principal the audiences name. */
   async #resolveIdentities(audiences: Audience[]): Promise<void> {
-    const sets = audiences.flatMap((a) =>
-      a.kind === "union" ? [a.set] : a.kind === "intersection" ? a.sets : [],
-    );
-    const groups = [...new Set(sets.flatMap((s) => s.groups))].filter((g) => !this.#groupMembers.has(g));
+    // Distinct principals first: a space's items mostly name the same few groups.
+    const userIds = new Set<string>();
+    const groupIds = new Set<string>();
+    for (const a of audiences) {
+      for (const s of a.kind === "union" ? [a.set] : a.kind === "intersection" ? a.sets : []) {
+        for (const u of s.users) userIds.add(u);
+        for (const g of s.groups) groupIds.add(g);
+      }
+    }
+    const unknownGroups = [...groupIds].filter((g) => !this.#groupMembers.has(g));
     await Promise.all(
-      groups.map(async (g) => {
+      unknownGroups.map(async (g) => {
         const [members, name] = await Promise.all([
           this.#c.confluence.groupMembers(g),
           this.#c.confluence.groupName(g).catch(() => g), // cosmetic: never fail a crawl on it
@@ -381,10 +387,8 @@ export class Crawl {
         );
       }),
     );
-    const accounts = new Set([
-      ...sets.flatMap((s) => s.users),
-      ...sets.flatMap((s) => s.groups.flatMap((g) => this.#groupMembers.get(g) ?? [])),
-    ]);
+    const accounts = new Set(userIds);
+    for (const g of groupIds) for (const a of this.#groupMembers.get(g) ?? []) accounts.add(a);
     await this.#ensureUsers([...accounts]);
     const upns = new Map<string, string[]>();
     for (const a of accounts) {

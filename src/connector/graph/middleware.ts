@@ -19,6 +19,10 @@ export function graphMiddleware(options: {
   const { runtime, policy, stats, graphOrigin, token } = options;
   const service: Service = "graph";
   const gate = new ThrottleGate();
+  // The SDK builds URLs from the configured origin, so a prefix test settles almost every call;
+  // absolute URLs from the server (operation Location, nextLink) may spell the origin differently.
+  const isGraphUrl = (url: string) =>
+    url.startsWith(`${graphOrigin}/`) || (URL.canParse(url) && new URL(url).origin === graphOrigin);
 
   class BearerToken implements Middleware {
     #next?: Middleware;
@@ -27,10 +31,11 @@ export function graphMiddleware(options: {
     }
     async execute(context: Context) {
       const url = typeof context.request === "string" ? context.request : context.request.url;
-      if (new URL(url).origin === graphOrigin) {
-        const headers = new Headers(context.options?.headers as HeadersInit | undefined);
-        headers.set("authorization", `Bearer ${await token()}`);
-        context.options = { ...context.options, headers: Object.fromEntries(headers.entries()) };
+      if (isGraphUrl(url)) {
+        context.options = {
+          ...context.options,
+          headers: withAuthorization(context.options?.headers, `Bearer ${await token()}`),
+        };
       }
       await this.#next!.execute(context);
     }
@@ -67,4 +72,19 @@ export function graphMiddleware(options: {
   }
 
   return [new BearerToken(), new Retry(), new InjectedFetch()];
+}
+
+/** The SDK's headers (a plain record in practice) with `authorization` replaced, whatever its case. */
+function withAuthorization(headers: HeadersInit | undefined, value: string): Record<string, string> {
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    const h = new Headers(headers);
+    h.set("authorization", value);
+    return Object.fromEntries(h.entries());
+  }
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() !== "authorization") out[name] = v;
+  }
+  out.authorization = value;
+  return out;
 }
