@@ -7,7 +7,6 @@ import type { ConfluenceContext, ConfluenceRoute } from "./context.ts";
 import { methodNotAllowed, v1Error, v1UnknownRoute, v2Error, v2NotFound } from "./errors.ts";
 import { v1Routes } from "./routes/v1/index.ts";
 import { v2Routes } from "./routes/v2/index.ts";
-import { stableUuid } from "./seed.ts";
 import type { ConfluenceTwin } from "./twin.ts";
 
 const GATEWAY = "/ex/confluence/:cloudId";
@@ -23,12 +22,37 @@ export function confluenceServices(twin: ConfluenceTwin, routes?: ConfluenceRout
   return [createConfluenceService(twin, routes), atlassianAuthService(twin), atlassianApiService(twin)];
 }
 
+/** The per-response ids real Confluence sends (confluence-api.md §7), deterministic per answer. */
+function requestIds(seq: number): Record<string, string> {
+  const id = requestUuid(seq);
+  return { "atl-request-id": id, "atl-traceid": id.replaceAll("-", "").slice(0, 16) };
+}
+
+/**
+ * A random-looking v4 UUID from a counter: two rounds of an integer hash (no crypto per request;
+ * ids only need to differ and be reproducible).
+ */
+function requestUuid(seq: number): string {
+  const a = mix32(seq ^ 0x9e3779b9);
+  const b = mix32(a ^ seq);
+  const c = mix32(b + 0x85ebca6b);
+  const d = mix32(c ^ 0xc2b2ae35);
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  const h = hex(a) + hex(b) + hex(c) + hex(d);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function mix32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** Headers real Confluence sends on every answer (confluence-api.md §7). */
 function edgeHeaders(seq: number): Record<string, string> {
-  const id = stableUuid("atl-request", String(seq));
   return {
-    "atl-request-id": id,
-    "atl-traceid": id.replaceAll("-", "").slice(0, 16),
+    ...requestIds(seq),
     server: "AtlassianEdge",
     "cache-control": "no-cache, no-store, must-revalidate",
     expires: "Thu, 01 Jan 1970 00:00:00 GMT",
@@ -75,6 +99,16 @@ export function createConfluenceService(
       ),
     faultResponse: (status, retryAfter, ctx) =>
       withEdge(rateLimitOrFault(status, retryAfter, isV1(ctx.url.pathname), ctx)),
+    cache: {
+      version: () => twin.stateVersion(),
+      // A GET's answer depends on the URL, the credentials and the state version — unless burst
+      // limits are on, when every call must take from its bucket.
+      key: (ctx) =>
+        twin.rateLimits.enabled
+          ? undefined
+          : `${ctx.url.host}${ctx.url.pathname}${ctx.url.search}\u0000${ctx.header("authorization") ?? ""}`,
+      fresh: () => requestIds(++seq),
+    },
     snapshot: () => ({
       site: twin.store.site,
       users: twin.store.users.size,
@@ -116,7 +150,14 @@ async function authorizeAndRun(
   if (route.deprecated && twin.v1Removed(route.operationId, caller.mode)) {
     return v1Error(410, "This deprecated endpoint has been removed.");
   }
-  const full: ConfluenceContext = { ...ctx, twin, store, caller, access, base: `${store.site.baseUrl}/wiki` };
+  // The host's context (lazy request, notes, dispatch) with the twin's fields on top.
+  const full: ConfluenceContext = Object.assign(Object.create(ctx) as RouteContext, {
+    twin,
+    store,
+    caller,
+    access,
+    base: `${store.site.baseUrl}/wiki`,
+  });
   const response = await route.handler(full);
   if (route.deprecated) for (const [k, v] of Object.entries(DEPRECATION_HEADERS)) response.headers.set(k, v);
   return response;
@@ -242,7 +283,7 @@ export function installConfluenceAdmin(host: SimHost, twin: ConfluenceTwin): voi
     withBody(adminBodies.scopedToken, (b) => {
       const user = twin.store.users.get(b.user) ?? twin.store.userByEmail(b.user);
       if (!user) return json({ error: `no user ${b.user}` }, 400);
-      twin.scopedApiTokens.push(b);
+      twin.addScopedApiToken(b);
       return { user: user.accountId, scopes: b.scopes };
     }),
   );

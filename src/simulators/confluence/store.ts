@@ -426,7 +426,10 @@ export class ConfluenceStore {
     if (c.type !== "page" || (c.status !== "current" && c.status !== "archived")) return;
     const key = titleKey(c.spaceId, c.title);
     let set = this.#titles.get(key);
-    if (!set) this.#titles.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#titles.set(key, set);
+    }
     set.add(c);
   }
 

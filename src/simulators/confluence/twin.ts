@@ -33,7 +33,9 @@ export class ConfluenceTwin {
   #store: ConfluenceStore;
   #oauth: OAuthRegistry;
   #rateLimits: RateLimiter;
-  readonly scopedApiTokens: ScopedApiToken[];
+  readonly #scopedApiTokens: ScopedApiToken[];
+  /** Bumped by every change of the twin's switches, tokens or site (reset). */
+  #revision = 0;
   /** What `reset()` rebuilds: the site spec (when built from one) and the options as first given. */
   #initial: { spec?: SiteSpec; options: ConfluenceOptions };
 
@@ -45,7 +47,7 @@ export class ConfluenceTwin {
     this.#store = store;
     this.#oauth = new OAuthRegistry(store.clock, store.site.cloudId, options.oauth);
     this.#rateLimits = new RateLimiter(store.clock, options.rateLimit);
-    this.scopedApiTokens = [...(options.scopedApiTokens ?? [])];
+    this.#scopedApiTokens = [...(options.scopedApiTokens ?? [])];
   }
 
   static fromSpec(spec: SiteSpec, clock: SimClock, options?: ConfluenceOptions): ConfluenceTwin {
@@ -78,7 +80,27 @@ export class ConfluenceTwin {
     Object.assign(this.options, fresh);
     this.#oauth = new OAuthRegistry(this.#store.clock, this.#store.site.cloudId, fresh.oauth);
     this.#rateLimits = new RateLimiter(this.#store.clock, fresh.rateLimit);
-    this.scopedApiTokens.splice(0, this.scopedApiTokens.length, ...(fresh.scopedApiTokens ?? []));
+    this.#scopedApiTokens.splice(0, this.#scopedApiTokens.length, ...(fresh.scopedApiTokens ?? []));
+    this.#revision++;
+  }
+
+  /**
+   * Names everything a Confluence answer depends on besides the request itself: the site's state,
+   * the switches, OAuth tokens and simulated time. The host's response cache replays an answer only
+   * while this is unchanged.
+   */
+  stateVersion(): string {
+    return `${this.#revision}.${this.#store.revision}.${this.#oauth.revision}.${this.clock.now()}`;
+  }
+
+  /** Scoped API tokens (Basic credentials with scopes, gateway only). */
+  get scopedApiTokens(): readonly ScopedApiToken[] {
+    return this.#scopedApiTokens;
+  }
+
+  addScopedApiToken(token: ScopedApiToken): void {
+    this.#scopedApiTokens.push(token);
+    this.#revision++;
   }
 
   get clock(): SimClock {
@@ -88,6 +110,7 @@ export class ConfluenceTwin {
   /** Flips the CHANGE-864 switch at runtime (scenario step "Atlassian removes v1 content reads"). */
   setV1Removal(v1Removal: ConfluenceOptions["v1Removal"]): void {
     this.options.v1Removal = v1Removal;
+    this.#revision++;
   }
 
   /** Whether a deprecated v1 operation is removed (410) for callers using this auth mode. */

@@ -5,6 +5,8 @@
  */
 export class SimClock {
   #now: number;
+  /** `iso()` of the last time asked for: every journal entry asks, and time rarely moves. */
+  #iso: { at: number; text: string } | undefined;
 
   constructor(start: Date | number | string = "2026-01-01T00:00:00.000Z") {
     this.#now = typeof start === "number" ? start : new Date(start).getTime();
@@ -21,7 +23,8 @@ export class SimClock {
   }
 
   iso(): string {
-    return new Date(this.#now).toISOString();
+    if (this.#iso?.at !== this.#now) this.#iso = { at: this.#now, text: new Date(this.#now).toISOString() };
+    return this.#iso.text;
   }
 
   advance(ms: number): void {

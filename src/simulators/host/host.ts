@@ -3,7 +3,16 @@ import { SimClock } from "./clock.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, RequestJournal } from "./journal.ts";
-import { type DispatchResult, json, type Route, type RouteContext, type Service } from "./types.ts";
+import { ResponseCache, replayResponse } from "./response-cache.ts";
+import {
+  type DispatchResult,
+  type IncomingRequest,
+  json,
+  type Replay,
+  type Route,
+  type RouteContext,
+  type Service,
+} from "./types.ts";
 
 export type { DispatchResult } from "./types.ts";
 
@@ -12,6 +21,11 @@ export interface SimHostOptions {
   clock?: SimClock;
   faults?: FaultPlanSpec;
   journalCapacity?: number;
+  /**
+   * Replay repeated GET answers from the response cache while the service's state is unchanged
+   * (default true; services opt in with `Service.cache`). Off: every request runs its route.
+   */
+  responseCache?: boolean;
 }
 
 interface RouteEntry {
@@ -33,9 +47,11 @@ export class SimHost {
   #router: RouterContext<RouteEntry> = createRouter<RouteEntry>();
   #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
   #hostPatterns: RegExp[] = [];
+  #cache: ResponseCache | undefined;
 
   constructor(options: SimHostOptions) {
     this.clock = options.clock ?? new SimClock();
+    this.#cache = options.responseCache === false ? undefined : new ResponseCache();
     this.journal = new RequestJournal(options.journalCapacity);
     if (options.faults) this.faults.set(options.faults);
     for (const service of options.services) this.addService(service);
@@ -72,24 +88,20 @@ export class SimHost {
     for (const s of this.services) s.reset?.();
     this.journal.clear();
     this.faults.clear();
+    this.#cache?.clear();
   }
 
   /**
-   * Journal, fault plan, route. `parent` is the journal seq of the request this one was made on
-   * behalf of (a `$batch`); such inner requests are journaled and faulted like direct ones.
+   * Journal, fault plan, route (or its cached answer). `parent` is the journal seq of the request
+   * this one was made on behalf of (a `$batch`); such inner requests are journaled and faulted like
+   * direct ones.
    */
-  async dispatch(request: Request, parent?: number): Promise<DispatchResult> {
+  async dispatch(incoming: Request | IncomingRequest, parent?: number): Promise<DispatchResult> {
     const started = performance.now();
+    const request = incoming instanceof Request ? fromFetchRequest(incoming) : incoming;
     const url = new URL(request.url);
-    const notes: string[] = [];
-    const ctx: RouteContext = {
-      request,
-      url,
-      params: {},
-      query: url.searchParams,
-      clock: this.clock,
-      note: (text) => notes.push(text),
-    };
+    const ctx = new HostContext(this, request, url);
+    const notes = ctx.notes;
 
     const admin = this.#adminHandlers.get(`${request.method} ${url.pathname}`);
     if (admin) return { kind: "response", response: await admin(ctx) };
@@ -110,7 +122,7 @@ export class SimHost {
       durationMs: 0,
     };
     if (parent !== undefined) entry.batch = parent;
-    ctx.dispatch = (inner) => this.dispatch(inner, entry.seq);
+    ctx.seq = entry.seq;
 
     const fault = this.faults.decide({
       method,
@@ -130,6 +142,8 @@ export class SimHost {
         ? service.faultResponse(fault.status, fault.retryAfter, ctx)
         : defaultFaultResponse(fault.status, fault.retryAfter);
       result = { kind: "response", response, latencyMs: fault.latencyMs };
+    } else if (!fault && method === "GET" && match) {
+      result = await this.#runCached(ctx, match.data, match.params, notes);
     } else {
       if (fault) entry.fault = describeFault(fault);
       const response = await this.#run(ctx, match?.data, match?.params, service);
@@ -139,13 +153,43 @@ export class SimHost {
       }
     }
 
-    entry.status = result.kind === "response" ? result.response.status : 0;
-    const retryAfter = result.kind === "response" ? result.response.headers.get("retry-after") : null;
-    if (retryAfter !== null && /^\d+$/.test(retryAfter)) entry.retryAfter = Number(retryAfter);
+    if (result.kind === "response") {
+      entry.status = result.replay ? result.replay.stored.status : result.response.status;
+      const retryAfter = result.replay
+        ? (result.replay.stored.headers.find(([k]) => k === "retry-after")?.[1] ?? null)
+        : result.response.headers.get("retry-after");
+      if (retryAfter !== null && /^\d+$/.test(retryAfter)) entry.retryAfter = Number(retryAfter);
+    }
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     if (notes.length > 0) entry.notes = notes;
     this.journal.record(entry);
     return result;
+  }
+
+  /** A fault-free GET: replayed from the response cache when its service allows, else run and kept. */
+  async #runCached(
+    ctx: RouteContext,
+    entry: RouteEntry,
+    params: Record<string, string> | undefined,
+    notes: string[],
+  ): Promise<DispatchResult> {
+    const policy = entry.service.cache;
+    if (!this.#cache || !policy) {
+      return { kind: "response", response: await this.#run(ctx, entry, params, entry.service) };
+    }
+    const version = policy.version();
+    const key = policy.key(ctx, entry.route);
+    if (key === undefined) {
+      return { kind: "response", response: await this.#run(ctx, entry, params, entry.service) };
+    }
+    const replay = this.#cache.lookup(entry.service, version, key);
+    if (replay) {
+      notes.push(...replay.stored.notes);
+      return new Replayed(replay);
+    }
+    const response = await this.#run(ctx, entry, params, entry.service);
+    this.#cache.store(entry.service, version, key, response, notes);
+    return { kind: "response", response };
   }
 
   async #run(
@@ -194,6 +238,72 @@ export class SimHost {
     }
     return best;
   }
+}
+
+/**
+ * What a route sees of one request. A class, not a literal with closures: the http transport
+ * answers a cached GET in tens of microseconds, and per-request closures show up in that budget.
+ * No private fields: services extend a context with `Object.create(ctx)`, and the getters and
+ * methods must work with such an object as `this`.
+ */
+class HostContext implements RouteContext {
+  readonly params: Record<string, string> = {};
+  readonly notes: string[] = [];
+  /** Journal seq of this request, the parent of any `$batch` sub-request it dispatches. */
+  seq = 0;
+
+  constructor(
+    readonly host: SimHost,
+    readonly incoming: IncomingRequest,
+    readonly url: URL,
+  ) {}
+
+  get request(): Request {
+    return this.incoming.toRequest();
+  }
+
+  get query(): URLSearchParams {
+    return this.url.searchParams;
+  }
+
+  get clock(): SimClock {
+    return this.host.clock;
+  }
+
+  header(name: string): string | null {
+    return this.incoming.header(name);
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  dispatch(request: Request): Promise<DispatchResult> {
+    return this.host.dispatch(request, this.seq);
+  }
+}
+
+/** A dispatch result for a cache hit; the Fetch Response is built only if a transport asks. */
+class Replayed {
+  readonly kind = "response";
+  #response: Response | undefined;
+
+  constructor(readonly replay: Replay) {}
+
+  get response(): Response {
+    this.#response ??= replayResponse(this.replay);
+    return this.#response;
+  }
+}
+
+/** The host's view of a Fetch Request (direct and msw transports, `$batch` sub-requests). */
+function fromFetchRequest(request: Request): IncomingRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    header: (name) => request.headers.get(name),
+    toRequest: () => request,
+  };
 }
 
 function describeFault(f: FaultDecision): string {

@@ -12,47 +12,60 @@ import { join } from "node:path";
 import express, { type Express } from "express";
 import { generate } from "selfsigned";
 import type { SimHost } from "./host.ts";
-import { serializedBody } from "./types.ts";
+import { type IncomingRequest, type Replay, type StoredResponse, serializedBody } from "./types.ts";
 
 /**
- * The http(s) transport: an express 5 app on 127.0.0.1 serving every simulated host under one
- * origin (the services' paths do not overlap: `/wiki/…`, `/ex/confluence/…`, `/v1.0/…`, …).
+ * The http(s) transport: every simulated host served under one origin on 127.0.0.1 (the
+ * services' paths do not overlap: `/wiki/…`, `/ex/confluence/…`, `/v1.0/…`, …). The listener is a
+ * plain node:http handler; `createExpressApp` wraps the same handler for embedding in an express
+ * app. The server uses the bare listener because express 5 costs more than the twin's answer
+ * (see bench/confluence-http.ts and docs/architecture.md).
  */
+export function createRequestListener(host: SimHost): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void serve(host, req, res);
+  };
+}
+
+/** The same listener as an express 5 app (mount it in your own app, or hand it to supertest). */
 export function createExpressApp(host: SimHost): Express {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
-  app.use((req, res) => {
-    void serve(host, req, res);
-  });
+  app.use(createRequestListener(host));
   return app;
 }
 
 async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const request = await toFetchRequest(req);
-    const result = await host.dispatch(request);
+    const method = req.method ?? "GET";
+    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+    const result = await host.dispatch(new NodeIncoming(req, body));
     if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
     if (result.kind === "drop") {
       req.socket.destroy();
       return;
     }
+    if (result.replay) {
+      writeReplay(res, result.replay);
+      return;
+    }
     const { response, truncateAt } = result;
     const serialized = serializedBody(response);
-    const body =
+    const bytes =
       serialized !== undefined ? Buffer.from(serialized) : Buffer.from(await response.arrayBuffer());
     const headers: Record<string, string | string[]> = {};
     response.headers.forEach((value, key) => {
       headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;
     });
-    if (response.status !== 204 && response.status !== 304) headers["content-length"] = String(body.length);
+    if (response.status !== 204 && response.status !== 304) headers["content-length"] = String(bytes.length);
     res.writeHead(response.status, response.statusText || undefined, headers);
     if (truncateAt !== undefined) {
-      const cut = truncateAt < 0 ? Math.floor(body.length / 2) : Math.min(truncateAt, body.length);
-      res.write(body.subarray(0, cut), () => res.destroy());
+      const cut = truncateAt < 0 ? Math.floor(bytes.length / 2) : Math.min(truncateAt, bytes.length);
+      res.write(bytes.subarray(0, cut), () => res.destroy());
       return;
     }
-    res.end(body);
+    res.end(bytes);
   } catch {
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
@@ -63,25 +76,77 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
   }
 }
 
-async function toFetchRequest(req: IncomingMessage): Promise<Request> {
-  const proto = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
-  const url = `${proto}://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
+/** A cached answer straight from its stored bytes: no Fetch objects on the way. */
+function writeReplay(res: ServerResponse, { stored, fresh }: Replay): void {
+  stored.wire ??= wireHeaders(stored, fresh);
+  const headers = stored.wire.headers.slice();
+  for (const name in fresh) headers.push(name, fresh[name]);
+  res.writeHead(stored.status, stored.statusText || undefined, headers);
+  res.end(stored.wire.bytes);
+}
+
+/**
+ * The bytes and flat header list (`[name, value, name, value…]`, node's raw form) of a stored
+ * answer, without the per-response headers each replay adds (a service's `fresh()` always names
+ * the same headers).
+ */
+function wireHeaders(
+  stored: StoredResponse,
+  fresh: Record<string, string>,
+): NonNullable<StoredResponse["wire"]> {
+  const bytes = Buffer.from(stored.body);
+  const headers = stored.headers.filter(([name]) => !(name in fresh)).flat();
+  if (stored.status !== 204 && stored.status !== 304) headers.push("content-length", String(bytes.length));
+  return { bytes, headers };
+}
+
+/** The host's view of a node request; the Fetch Request is built only if a route reads it. */
+class NodeIncoming implements IncomingRequest {
+  readonly method: string;
+  readonly url: string;
+  #request: Request | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly body: Uint8Array<ArrayBuffer> | undefined,
+  ) {
+    const proto = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
+    this.url = `${proto}://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
+    this.method = req.method ?? "GET";
   }
-  const method = req.method ?? "GET";
-  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+
+  header(name: string): string | null {
+    const value = this.req.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  toRequest(): Request {
+    if (this.#request) return this.#request;
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(this.req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
+    }
+    this.#request = new Request(this.url, { method: this.method, headers, body: this.body });
+    return this.#request;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return new Request(url, { method, headers, body: Buffer.concat(chunks) });
+  return Buffer.concat(chunks);
 }
 
 export interface HttpServerOptions {
   port?: number;
   hostname?: string;
   https?: boolean;
+  /**
+   * "node" (default): the bare request listener. "express": the same listener inside an express 5
+   * app, for comparing the two; express 5 alone costs ~100 µs a request on a 2-core machine.
+   */
+  engine?: "node" | "express";
 }
 
 export interface RunningServer {
@@ -94,12 +159,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the express app on 127.0.0.1 (port 0 picks a free port). */
+/** Starts the twins on 127.0.0.1 (port 0 picks a free port). */
 export async function startHttpServer(
   host: SimHost,
   options: HttpServerOptions = {},
 ): Promise<RunningServer> {
-  const app = createExpressApp(host);
+  const app = options.engine === "express" ? createExpressApp(host) : createRequestListener(host);
   const hostname = options.hostname ?? "127.0.0.1";
   let server: Server;
   let caFile: string | undefined;

@@ -41,11 +41,14 @@ export class RequestJournal {
 
   record(entry: JournalEntry): void {
     this.#entries.push(entry);
-    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    // Trim in one go once twice over capacity: dropping one entry per request would move the
+    // whole array every time (O(capacity) a request once the journal is full).
+    if (this.#entries.length >= 2 * this.capacity) this.#entries = this.#entries.slice(-this.capacity);
   }
 
   entries(query: JournalQuery = {}): JournalEntry[] {
-    let out = this.#entries.filter(
+    const kept = this.#entries.length > this.capacity ? this.#entries.slice(-this.capacity) : this.#entries;
+    let out = kept.filter(
       (e) =>
         (query.service === undefined || e.service === query.service) &&
         (query.operationId === undefined || e.operationId === query.operationId) &&

@@ -2,9 +2,24 @@ import type { SimClock } from "./clock.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
 
+/**
+ * A request as a transport hands it to the host. The host itself reads only the method, URL and a
+ * header or two; the Fetch `Request` is built the first time a handler asks for `ctx.request`,
+ * so an http request answered from the response cache never builds one.
+ */
+export interface IncomingRequest {
+  method: string;
+  url: string;
+  /** One header's value (lower-case name), or null. */
+  header(name: string): string | null;
+  toRequest(): Request;
+}
+
 /** What a route handler receives. Handlers see Fetch API objects only: no express, no msw. */
 export interface RouteContext {
   request: Request;
+  /** A request header without building `request` (cheaper on the http transport). */
+  header(name: string): string | null;
   url: URL;
   /** Path parameters from the route pattern (`/pages/:id` → `{ id }`). */
   params: Record<string, string>;
@@ -21,8 +36,47 @@ export interface RouteContext {
 
 /** What a transport does with a request: send this response (maybe cut short) or drop the connection. */
 export type DispatchResult =
-  | { kind: "response"; response: Response; truncateAt?: number; latencyMs?: number }
+  | {
+      kind: "response";
+      response: Response;
+      /** Set when the answer came from the response cache; `response` is then built only on demand. */
+      replay?: Replay;
+      truncateAt?: number;
+      latencyMs?: number;
+    }
   | { kind: "drop"; latencyMs?: number };
+
+/** A response kept by the host's response cache: enough to send it again byte for byte. */
+export interface StoredResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string;
+  /** Journal notes the route wrote when it answered; replayed into every later entry. */
+  notes: string[];
+  /** What the http transport writes, made on its first replay: body bytes and flat header list. */
+  wire?: { bytes: Buffer; headers: string[] };
+}
+
+/** A cached answer plus the headers that must differ per response (request ids). */
+export interface Replay {
+  stored: StoredResponse;
+  fresh: Record<string, string>;
+}
+
+/**
+ * How a service lets the host replay its answers. An answer may be replayed only while `version()`
+ * is unchanged and only for the same `key`; together they must name everything the answer depends
+ * on (state, switches, clock, credentials, URL).
+ */
+export interface ResponseCachePolicy {
+  /** Changes whenever anything any answer depends on changes. */
+  version(): string;
+  /** Key of a request whose answer is a pure function of (version, key); undefined: never cached. */
+  key(ctx: RouteContext, route: Route): string | undefined;
+  /** Headers that differ per response (request ids), set on every replayed answer. */
+  fresh?(): Record<string, string>;
+}
 
 export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
 
@@ -55,6 +109,8 @@ export interface Service {
   internalError(ctx: RouteContext, error: unknown): Response;
   /** Body the host sends when the fault plan injects `status` for this service. */
   faultResponse?(status: number, retryAfterSeconds: number | undefined, ctx: RouteContext): Response;
+  /** Replaying answers from the host's response cache (omit: every request runs its route). */
+  cache?: ResponseCachePolicy;
   /** State for `GET /_sim/state`. */
   snapshot?(): unknown;
   /** Back to the initial state for `POST /_sim/reset`. */

@@ -53,7 +53,7 @@ function authenticate(
   gateway: boolean,
   route: ConfluenceRoute,
 ): Caller | Response {
-  const header = ctx.request.headers.get("authorization");
+  const header = ctx.header("authorization");
   if (!header) return { mode: "anonymous", subject: { type: "anonymous" }, gateway };
   if (/^Basic\s/i.test(header)) {
     const result = checkBasic(twin.store, header, twin.scopedApiTokens);

@@ -87,6 +87,8 @@ export class OAuthRegistry {
   #access = new Map<string, AccessRecord>();
   #refresh = new Map<string, RefreshRecord>();
   #counter = 0;
+  /** Bumped whenever a token is issued or revoked or an app registered (the response cache's cue). */
+  revision = 0;
 
   constructor(
     readonly clock: SimClock,
@@ -103,6 +105,7 @@ export class OAuthRegistry {
 
   registerApp(app: OAuthApp): OAuthApp {
     this.apps.set(app.clientId, { ...app, redirectUris: [...app.redirectUris] });
+    this.revision++;
     return app;
   }
 
@@ -183,6 +186,7 @@ export class OAuthRegistry {
     const hit = (g: OAuthGrant) => g.accountId === accountId && (!clientId || g.clientId === clientId);
     for (const [k, r] of this.#access) if (hit(r.grant)) this.#access.delete(k);
     for (const r of this.#refresh.values()) if (hit(r.grant)) r.revoked = true;
+    this.revision++;
   }
 
   #authenticateClient(clientId: string, clientSecret: string): OAuthFailure | undefined {
@@ -192,6 +196,7 @@ export class OAuthRegistry {
   }
 
   #tokens(grant: OAuthGrant): TokenResponse {
+    this.revision++;
     const access = this.#mint("access");
     this.#access.set(access, { grant, expiresAt: this.clock.now() + this.accessTokenTtlSeconds * 1000 });
     const response: TokenResponse = {

@@ -141,6 +141,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
   async function runLocally(outer: RouteContext, req: BatchRequest, request: Request, url: URL) {
     const ctx: RouteContext = {
       request,
+      header: (name) => request.headers.get(name),
       url,
       params: {},
       query: url.searchParams,
