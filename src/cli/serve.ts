@@ -12,6 +12,9 @@ export interface ServeOptions {
   port?: number;
   https?: boolean;
   seed?: number;
+  /** commander's `--no-response-cache` */
+  responseCache?: boolean;
+  express?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -25,6 +28,8 @@ export function registerServe(program: Command): void {
     .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", parseIntOption("--port"), 0)
     .option("--https", "serve https with a self-signed certificate (its CA file is in the first line)")
     .option("--seed <n>", "seed for generated sites and probabilistic faults", parseIntOption("--seed"))
+    .option("--no-response-cache", "run every request's route (no replay of repeated GETs)")
+    .option("--express", "serve through express 5 instead of the bare node:http listener")
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -40,12 +45,17 @@ export function serveWorld(options: ServeOptions = {}): World {
     site,
     directory,
     faults: options.seed === undefined ? undefined : { seed: options.seed, rules: [] },
+    responseCache: options.responseCache,
   });
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
   const world = serveWorld(options);
-  const server = await world.listen({ port: options.port, https: options.https });
+  const server = await world.listen({
+    port: options.port,
+    https: options.https,
+    engine: options.express ? "express" : "node",
+  });
   process.stdout.write(`${JSON.stringify(describeEndpoints(world, server.url, server.caFile))}\n`);
   process.stderr.write(
     `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state) — Ctrl-C to stop\n`,

@@ -26,6 +26,8 @@ export interface WorldOptions {
   faults?: FaultPlanSpec;
   /** Graph twin switches (quotas, ingestion rate, schema provisioning time). */
   graph?: Omit<GraphTwinOptions, "directory" | "clock">;
+  /** Replay repeated GETs from the host's response cache (default true). */
+  responseCache?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export class World {
       services: [...confluenceServices(this.confluence), ...createGraphServices(this.graph)],
       clock: this.clock,
       faults: options.faults,
+      responseCache: options.responseCache,
     });
     installAdminApi(this.host);
     installGraphAdmin(this.host, this.graph);

@@ -64,6 +64,7 @@ const MUTATIONS: ((w: World) => void)[] = [
       token: "token-bob",
       scopes: ["read:page:confluence"],
     }),
+  (w) => w.twin.store.setApiTokens(accountIdFor("bob"), []),
   (w) => w.twin.reset(),
 ];
 

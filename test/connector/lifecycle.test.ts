@@ -50,7 +50,7 @@ describe("deletions", () => {
     const state = new MemoryStateStore();
     await connectorFor(world, configFor(world), state).fullCrawl();
     const before = indexOf(world);
-    world.confluence.store.users.get(accountIdFor("svc"))!.apiTokens = [];
+    world.confluence.store.setApiTokens(accountIdFor("svc"), []);
     const error = await connectorFor(world, configFor(world), state)
       .fullCrawl()
       .catch((e: unknown) => e);

@@ -156,6 +156,12 @@ export class ConfluenceStore {
     this.#touch();
   }
 
+  /** The user's API tokens from now on (`[]` revokes them all; a new list rotates them). */
+  setApiTokens(accountId: string, tokens: string[]): void {
+    this.requireUser(accountId).apiTokens = [...tokens];
+    this.#touch();
+  }
+
   addGroup(group: Group): Group {
     if (this.groups.has(group.id)) throw new ConfluenceDomainError("CONFLICT", `group ${group.id} exists`);
     this.groups.set(group.id, group);
