@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "run.ts" && f !== "support.ts" && (only.length === 0 || only.some((o) => f.includes(o))));
+const files = readdirSync(dir).filter(
+  (f) =>
+    f.endsWith(".ts") &&
+    f !== "run.ts" &&
+    f !== "support.ts" &&
+    (only.length === 0 || only.some((o) => f.includes(o))),
+);
 let failed = 0;
 for (const file of files) {
   console.log(`\n▶ ${file}`);

@@ -251,7 +251,8 @@ function anonymousSpaceIgnoringSite(input: OracleInput, content: Content): boole
   const space = store.spaces.get(content.spaceId);
   return (
     space?.permissions.some(
-      (p) => p.principal.type === "anonymous" && p.operation.key === "read" && p.operation.targetType === "space",
+      (p) =>
+        p.principal.type === "anonymous" && p.operation.key === "read" && p.operation.targetType === "space",
     ) ?? false
   );
 }

@@ -100,7 +100,9 @@ export const connectorSchema = z
       .int()
       .min(1)
       .optional()
-      .describe("Largest external group the built-in connector writes (Graph's limit: 50,000; scale it down to reproduce error 2008 on a small site)"),
+      .describe(
+        "Largest external group the built-in connector writes (Graph's limit: 50,000; scale it down to reproduce error 2008 on a small site)",
+      ),
   })
   .strict()
   .describe("Built-in connector settings, or `command:` for an external connector");

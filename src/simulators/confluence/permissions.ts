@@ -61,7 +61,7 @@ export class AccessEvaluator {
       return ok;
     }
     if (subject.type === "user") {
-      if (!this.user || !this.user.active) {
+      if (!this.user?.active) {
         reasons?.push({
           check: "site",
           ok: false,
