@@ -133,6 +133,7 @@ export function checkStepReferences(
           user([...p, "hideEmail", ...(typeof c.hideEmail === "string" ? [] : ["user"])], name);
         }
         if (c.user) user([...p, "user", "name"], c.user.name);
+        if (c.revokeApiTokens !== undefined) user([...p, "revokeApiTokens"], c.revokeApiTokens);
       }
     }
     if (step.directory) {

@@ -193,6 +193,9 @@ export const confluenceChangeSchema = oneOf(
       .object({ name: z.string(), active: z.boolean() })
       .strict()
       .describe("Deactivate or reactivate an account"),
+    revokeApiTokens: z
+      .string()
+      .describe("Revoke every API token of this user: Basic auth with them fails from now on"),
   },
   "Confluence change",
 );

@@ -112,6 +112,7 @@ describe("scenario loader", () => {
         "      - restrict: { page: 9999, read: [user:zed] }",
         "      - create: { space: ENGG, title: New }",
         "      - group: { name: eng, add: [bbo] }",
+        "      - revokeApiTokens: svc-crawlr",
         "  - expect:",
         "      search: { as: mallory@contoso.com, finds: [1001] }",
       ].join("\n"),
@@ -121,7 +122,8 @@ describe("scenario loader", () => {
       ["steps[0].confluence[0].restrict.read[0]", 4, 'unknown Confluence user "zed"'],
       ["steps[0].confluence[1].create.space", 5, 'unknown space "ENGG"'],
       ["steps[0].confluence[2].group.add[0]", 6, 'unknown Confluence user "bbo"'],
-      ["steps[1].expect.search.as", 8, 'unknown directory user "mallory@contoso.com"'],
+      ["steps[0].confluence[3].revokeApiTokens", 7, 'unknown Confluence user "svc-crawlr"'],
+      ["steps[1].expect.search.as", 9, 'unknown directory user "mallory@contoso.com"'],
     ]);
     expect(all[2].hint).toBe('did you mean "ENG"?');
     expect(all[3].hint).toBe('did you mean "bob"?');

@@ -88,6 +88,18 @@ describe("Confluence change steps", () => {
 `);
   });
 
+  it("revoking a user's API tokens fails Basic auth with them", async () => {
+    await inspect(
+      `steps:
+  - confluence: { revokeApiTokens: alice }
+`,
+      ({ world }) => {
+        // End to end (a crawl failing with 1002): scenarios/customer-bugs/s31-token-revoked.yaml.
+        expect(world.confluence.store.userByEmail("alice@contoso.com")?.apiTokens).toEqual([]);
+      },
+    );
+  });
+
   it("reports a domain error as a failed step, with the message", async () => {
     const text = await fails(`steps:
   - confluence: { create: { space: ENG, title: Roadmap } }

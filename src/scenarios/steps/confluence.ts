@@ -146,6 +146,10 @@ export function applyConfluenceChange(names: SiteNames, change: ConfluenceChange
     store.setUserActive(names.user(change.user.name), change.user.active);
     return `${change.user.name} ${change.user.active ? "reactivated" : "deactivated"}`;
   }
+  if (change.revokeApiTokens !== undefined) {
+    store.setApiTokens(names.user(change.revokeApiTokens), []);
+    return `${change.revokeApiTokens}'s API tokens revoked`;
+  }
   throw new Error("empty Confluence change");
 }
 
