@@ -134,6 +134,7 @@ export function checkStepReferences(
         }
         if (c.user) user([...p, "user", "name"], c.user.name);
         if (c.revokeApiTokens !== undefined) user([...p, "revokeApiTokens"], c.revokeApiTokens);
+        if (c.revokeOAuthGrant !== undefined) user([...p, "revokeOAuthGrant"], c.revokeOAuthGrant);
       }
     }
     if (step.directory) {

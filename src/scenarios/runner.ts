@@ -175,7 +175,7 @@ async function runStep(
   if (step.confluence !== undefined) {
     const changes = Array.isArray(step.confluence) ? step.confluence : [step.confluence];
     const done = changes.map((c) => {
-      const text = applyConfluenceChange(ctx.names, c);
+      const text = applyConfluenceChange(ctx.names, c, world.confluence.oauth);
       if (PERMISSION_CHANGES.has(Object.keys(c)[0]))
         ctx.permissionChanges.push({ step: index, description: text });
       return text;

@@ -196,6 +196,9 @@ export const confluenceChangeSchema = oneOf(
     revokeApiTokens: z
       .string()
       .describe("Revoke every API token of this user: Basic auth with them fails from now on"),
+    revokeOAuthGrant: z
+      .string()
+      .describe("The user revokes their consent to every OAuth app: access and refresh tokens die"),
   },
   "Confluence change",
 );

@@ -1,3 +1,4 @@
+import type { OAuthRegistry } from "../../simulators/confluence/auth/oauth.ts";
 import type { PrincipalRef, Restriction } from "../../simulators/confluence/model.ts";
 import { accountIdFor, type SiteSpec, stableUuid } from "../../simulators/confluence/seed.ts";
 import type { ConfluenceStore } from "../../simulators/confluence/store.ts";
@@ -60,8 +61,12 @@ export class SiteNames {
 
 const idOf = (ref: string | { page: string }) => (typeof ref === "string" ? ref : ref.page);
 
-/** Applies one Confluence change to the twin's store, as an admin would in the UI. */
-export function applyConfluenceChange(names: SiteNames, change: ConfluenceChange): string {
+/** Applies one Confluence change to the twin, as an admin (or the user, for consent) would in the UI. */
+export function applyConfluenceChange(
+  names: SiteNames,
+  change: ConfluenceChange,
+  oauth: OAuthRegistry,
+): string {
   const { store } = names;
   if (change.create) {
     const c = change.create;
@@ -149,6 +154,10 @@ export function applyConfluenceChange(names: SiteNames, change: ConfluenceChange
   if (change.revokeApiTokens !== undefined) {
     store.setApiTokens(names.user(change.revokeApiTokens), []);
     return `${change.revokeApiTokens}'s API tokens revoked`;
+  }
+  if (change.revokeOAuthGrant !== undefined) {
+    oauth.revoke(names.user(change.revokeOAuthGrant));
+    return `${change.revokeOAuthGrant} revoked their OAuth consent`;
   }
   throw new Error("empty Confluence change");
 }
