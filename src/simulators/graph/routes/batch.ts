@@ -87,7 +87,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     // decision (429/5xx/latency) and throttling, exactly like a direct request (Graph runs each
     // one separately; its status travels in the batch answer).
     const response = outer.dispatch
-      ? await dispatchInner(outer, outer.dispatch, req, request)
+      ? await dispatchInner(outer, (inner) => outer.dispatch!(inner), req, request)
       : await runLocally(outer, req, request, url);
     // Header names as Graph's batch answers spell them (the JS SDK's BatchResponseContent looks
     // up "Content-Type" case-sensitively to decide whether to re-serialise the JSON body).

@@ -59,7 +59,9 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
   };
 
   const ingest = async (ctx: RouteContext, conn: ExternalConnection): Promise<void> => {
-    const retryAfter = twin.takeIngestionToken(conn.id, await ingestionRequest(ctx), ctx.note);
+    const retryAfter = twin.takeIngestionToken(conn.id, await ingestionRequest(ctx), (text) =>
+      ctx.note(text),
+    );
     if (retryAfter !== undefined) {
       throw new GraphError(
         429,
