@@ -86,7 +86,7 @@ export function createHttpClient(
         });
       }
       if (response.ok || options.allow?.includes(response.status)) return response;
-      const body = await response.text().catch(() => "");
+      const body = await bodyText(response).catch(() => "");
       throw httpFailure(service, response.status, body, url);
     });
   return {
@@ -95,7 +95,7 @@ export function createHttpClient(
       for (let attempt = 1; ; attempt++) {
         const response = await send(url, init, options);
         try {
-          const text = await response.text();
+          const text = await bodyText(response);
           return (text ? JSON.parse(text) : undefined) as T;
         } catch (error) {
           if (attempt >= policy.maxAttempts)
@@ -113,4 +113,23 @@ export function createHttpClient(
       }
     },
   };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * `response.text()` read with one stream reader: same result (UTF-8, BOM dropped, a cut body
+ * rejects), but undici's text() wraps every read in several promise layers and costs twice as
+ * much, which shows when a crawl reads tens of thousands of answers.
+ */
+export async function bodyText(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }

@@ -259,6 +259,20 @@ describe("JSON batching (graph.batchSize)", () => {
     expect(groupsOf(faulty)).toEqual(groupsOf(plain));
   });
 
+  it("answers cut short are read again (Confluence) or settle on their status (Graph writes)", async () => {
+    const plain = makeWorld(SITE, DIRECTORY);
+    await connectorFor(plain, configFor(plain)).fullCrawl();
+    const world = makeWorld(SITE, DIRECTORY);
+    world.host.faults.set({ seed: 4, rules: [{ truncate: true, probability: 0.3 }] });
+    const report = await connectorFor(world, configFor(world)).fullCrawl();
+    const cut = world.host.journal.entries().filter((e) => e.fault?.includes("truncate"));
+    expect(cut.some((e) => e.service === "confluence" && e.method === "GET")).toBe(true);
+    expect(cut.some((e) => e.service === "graph")).toBe(true);
+    expect(report.errors).toEqual([]);
+    expect(indexOf(world)).toEqual(indexOf(plain));
+    expect(groupsOf(world)).toEqual(groupsOf(plain));
+  });
+
   it("a throttled request inside a batch is sent again after its Retry-After", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     world.graph.ingestionItemsPerSecond = 3;

@@ -13,7 +13,7 @@ import {
   serverDelay,
   withRetry,
 } from "../../src/connector/retry.ts";
-import { CallStats } from "../../src/connector/runtime.ts";
+import { bodyText, CallStats } from "../../src/connector/runtime.ts";
 import { buildSchema, LABEL_TYPES, schemaProblems } from "../../src/connector/schema.ts";
 
 const user = (email: string, extra: Partial<{ displayName: string; accountId: string }> = {}) => ({
@@ -398,5 +398,45 @@ describe("graph middleware", () => {
     await send("http://127.0.0.1:40001/v1.0/a", {});
     await send("https://login.microsoftonline.com/t/oauth2/v2.0/token", { authorization: "Basic x" });
     expect(seen).toEqual(["Bearer T", "Bearer T", "Bearer T", null, "Basic x"]);
+  });
+});
+
+describe("bodyText", () => {
+  const chunked = (bytes: Uint8Array, cuts: number[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        let at = 0;
+        for (const cut of [...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
+          controller.enqueue(bytes.subarray(at, Math.max(at, cut)));
+          at = Math.max(at, cut);
+        }
+        controller.close();
+      },
+    });
+
+  it("reads what Response.text() reads, however the bytes are split (UTF-8 across chunks, BOM)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "grapheme" }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (text, bom, cuts) => {
+          const bytes = Buffer.from(`${bom ? "\uFEFF" : ""}${text}`);
+          const expected = await new Response(bytes).text();
+          expect(await bodyText(new Response(chunked(bytes, cuts)))).toBe(expected);
+        },
+      ),
+    );
+    expect(await bodyText(new Response(null, { status: 204 }))).toBe("");
+  });
+
+  it("rejects a body cut short, as text() does", async () => {
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"results":['));
+        controller.error(new TypeError("terminated"));
+      },
+    });
+    await expect(bodyText(new Response(cut))).rejects.toThrow("terminated");
   });
 });

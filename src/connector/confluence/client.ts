@@ -1,6 +1,6 @@
 import { ConnectorError, httpFailure } from "../errors.ts";
 import type { ConfluenceUser, CrawledContent, PrincipalSet } from "../model.ts";
-import type { HttpClient } from "../runtime.ts";
+import { bodyText, type HttpClient } from "../runtime.ts";
 import type { ConfluenceAuth } from "./auth.ts";
 import {
   fromV1Content,
@@ -43,15 +43,31 @@ export class ConfluenceClient {
 
   async get<T>(pathOrUrl: string): Promise<T> {
     const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${await this.auth.apiBase()}${pathOrUrl}`;
+    const { json } = await this.#json<T>(url, async () => ({
+      headers: { authorization: await this.auth.header(), accept: "application/json" },
+    }));
+    return json as T;
+  }
+
+  /**
+   * Sends and parses the JSON answer. With credentials, a 401 refreshes OAuth once. A body cut
+   * short is asked for again (at most 5 times): a listing, a user or a probe answer read half-way
+   * must not be taken for an empty one. Statuses in `allow` come back without a body.
+   */
+  async #json<T>(
+    url: string,
+    init: () => Promise<RequestInit>,
+    allow: number[] = [],
+  ): Promise<{ status: number; json: T | undefined }> {
     let refreshed = false;
     for (let unreadable = 0; ; ) {
-      const response = await this.http.send(
-        url,
-        { headers: { authorization: await this.auth.header(), accept: "application/json" } },
-        { allow: [401] },
-      );
+      const response = await this.http.send(url, await init(), { allow: [401, ...allow] });
+      if (allow.includes(response.status)) {
+        await response.body?.cancel().catch(() => {});
+        return { status: response.status, json: undefined };
+      }
       if (response.status === 401) {
-        const body = await response.text();
+        const body = await bodyText(response);
         // A scope mismatch will not heal by refreshing (confluence.js does the same).
         if (refreshed || /scope does not match/i.test(body) || !(await this.auth.invalidate()))
           throw httpFailure("confluence", 401, body, url);
@@ -59,9 +75,8 @@ export class ConfluenceClient {
         continue;
       }
       try {
-        return JSON.parse(await response.text()) as T;
+        return { status: response.status, json: JSON.parse(await bodyText(response)) as T };
       } catch (error) {
-        // A body cut short by the network: read again, a bounded number of times.
         if (++unreadable >= 5)
           throw new ConnectorError(1000, `Confluence sent an unreadable body for ${url}: ${String(error)}`, {
             service: "confluence",
@@ -209,17 +224,19 @@ export class ConfluenceClient {
     const base = await this.auth.apiBase();
     for (let i = 0; i < accountIds.length; i += 250) {
       const chunk = accountIds.slice(i, i + 250);
-      const response = await this.http.send(`${base}${V2}/users-bulk`, {
-        method: "POST",
-        headers: {
-          authorization: await this.auth.header(),
-          accept: "application/json",
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ accountIds: chunk }),
-      });
-      const answer = (await response.json()) as { results?: V1User[] };
-      out.push(...(answer.results ?? []).map(userFromV1));
+      const { json: answer } = await this.#json<{ results?: V1User[] }>(
+        `${base}${V2}/users-bulk`,
+        async () => ({
+          method: "POST",
+          headers: {
+            authorization: await this.auth.header(),
+            accept: "application/json",
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ accountIds: chunk }),
+        }),
+      );
+      out.push(...(answer?.results ?? []).map(userFromV1));
     }
     return out;
   }
@@ -229,17 +246,12 @@ export class ConfluenceClient {
    * (site switch ∧ space permission). Asked on the site, without credentials.
    */
   async anonymousCanRead(spaceKey: string): Promise<boolean> {
-    const response = await this.http.send(
+    const { json: answer } = await this.#json<{ results?: unknown[] }>(
       `${this.siteUrl}${V2}/spaces?keys=${encodeURIComponent(spaceKey)}&limit=1`,
-      { headers: { accept: "application/json" } },
-      { allow: [401, 403, 404] },
+      async () => ({ headers: { accept: "application/json" } }),
+      [401, 403, 404],
     );
-    if (!response.ok) {
-      await response.body?.cancel();
-      return false;
-    }
-    const answer = (await response.json().catch(() => ({}))) as { results?: unknown[] };
-    return (answer.results?.length ?? 0) > 0;
+    return (answer?.results?.length ?? 0) > 0;
   }
 }
 

@@ -2,7 +2,7 @@ import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { ConnectorError, httpFailure } from "../errors.ts";
 import type { ItemIdResolver } from "../resolvers.ts";
 import { createLimiter, type RetryPolicy } from "../retry.ts";
-import type { CallStats, HttpClient, Runtime } from "../runtime.ts";
+import { bodyText, type CallStats, type HttpClient, type Runtime } from "../runtime.ts";
 import type { SchemaProperty } from "../schema.ts";
 import { Batcher, type SubRequest, type SubResponse } from "./batch.ts";
 import { graphMiddleware } from "./middleware.ts";
@@ -145,25 +145,48 @@ export class GraphClient {
           throw new ConnectorError(1000, `graph unreachable: ${cause}`, { service: "graph" });
         }
       };
-      let response = await send();
-      if (response.status === 401 && !allow.includes(401)) {
-        // A token revoked or signed with rotated keys: get a new one once before giving up.
-        await response.body?.cancel().catch(() => {});
-        this.#tokens.invalidate();
-        response = await send();
+      let refreshed = false;
+      for (let attempt = 1; ; attempt++) {
+        let response = await send();
+        if (response.status === 401 && !allow.includes(401) && !refreshed) {
+          // A token revoked or signed with rotated keys: get a new one once before giving up.
+          await response.body?.cancel().catch(() => {});
+          this.#tokens.invalidate();
+          refreshed = true;
+          response = await send();
+        }
+        let text: string;
+        try {
+          text = await bodyText(response);
+        } catch (error) {
+          // An answer cut short: its status may be a write that happened, but the body (a created
+          // connection, a batch's answers, an error's code) is lost. Writes are idempotent: ask again.
+          if (attempt >= this.options.policy.maxAttempts) {
+            throw new ConnectorError(1000, `graph sent an unreadable body for ${path}: ${String(error)}`, {
+              service: "graph",
+            });
+          }
+          this.options.stats.retries.graph++;
+          await this.options.runtime.sleep(this.options.policy.baseDelayMs);
+          continue;
+        }
+        return this.#answer(response, text, path, allow);
       }
-      const text = await response.text().catch(() => "");
-      if (!response.ok && !allow.includes(response.status)) {
-        throw httpFailure("graph", response.status, text, `${this.options.baseUrl}${path}`);
-      }
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, headers: response.headers, json };
     });
+  }
+
+  /** A failure status (unless allowed) → its connector error; otherwise status, headers and JSON. */
+  #answer(response: Response, text: string, path: string, allow: number[]) {
+    if (!response.ok && !allow.includes(response.status)) {
+      throw httpFailure("graph", response.status, text, `${this.options.baseUrl}${path}`);
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json };
   }
 
   async getConnection(): Promise<ConnectionInfo | undefined> {
