@@ -24,23 +24,17 @@ export function confluenceServices(twin: ConfluenceTwin, routes?: ConfluenceRout
 
 /** The per-response ids real Confluence sends (confluence-api.md §7), deterministic per answer. */
 function requestIds(seq: number): Record<string, string> {
-  const id = requestUuid(seq);
-  return { "atl-request-id": id, "atl-traceid": id.replaceAll("-", "").slice(0, 16) };
+  const tail = hex8(mix32(seq)) + hex8(mix32(seq ^ 0x5bd1e995)).slice(0, 4);
+  return {
+    "atl-request-id": `${REQUEST_ID_HEAD}${tail}`,
+    "atl-traceid": `${tail}${REQUEST_ID_HEAD.slice(0, 4)}`,
+  };
 }
 
-/**
- * A random-looking v4 UUID from a counter: two rounds of an integer hash (no crypto per request;
- * ids only need to differ and be reproducible).
- */
-function requestUuid(seq: number): string {
-  const a = mix32(seq ^ 0x9e3779b9);
-  const b = mix32(a ^ seq);
-  const c = mix32(b + 0x85ebca6b);
-  const d = mix32(c ^ 0xc2b2ae35);
-  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-  const h = hex(a) + hex(b) + hex(c) + hex(d);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** A fixed v4-shaped head; the 12-digit tail comes from the response counter (an integer hash, no crypto). */
+const REQUEST_ID_HEAD = "7c3f9a2e-5d1b-4e8a-9f06-";
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
 
 function mix32(x: number): number {
   let h = x | 0;
@@ -106,7 +100,7 @@ export function createConfluenceService(
       key: (ctx) =>
         twin.rateLimits.enabled
           ? undefined
-          : `${ctx.url.host}${ctx.url.pathname}${ctx.url.search}\u0000${ctx.header("authorization") ?? ""}`,
+          : `${ctx.url.href}\u0000${ctx.header("authorization") ?? ""}`,
       fresh: () => requestIds(++seq),
     },
     snapshot: () => ({
