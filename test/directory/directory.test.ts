@@ -87,6 +87,34 @@ describe("token endpoint", () => {
     });
   });
 
+  it("remembers verified tokens by their exact text: forgeries, other tenants and expiry are still refused", async () => {
+    const w = makeWorld();
+    const other = makeWorld({}, { ...contoso, tenant: "fabrikam.onmicrosoft.com" });
+    const [a, b] = [await w.appToken(), await w.userToken("alice@contoso.onmicrosoft.com")];
+    const foreign = await other.appToken();
+    const status = async (token: string) =>
+      (
+        await w.fetch(`${G}/users/alice@contoso.onmicrosoft.com`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status;
+    const [header, payload, signature] = a.split(".");
+    const forged = `${header}.${Buffer.from(
+      JSON.stringify({ ...decodeJwt(a), roles: ["Directory.ReadWrite.All"] }),
+    ).toString("base64url")}.${signature}`;
+    // Each token twice in a row and interleaved: the remembered one never stands in for another
+    // (b is a valid delegated token without User.Read.All: 403, neither 401 nor a's 200).
+    expect([await status(a), await status(a), await status(b), await status(a)]).toEqual([
+      200, 200, 403, 200,
+    ]);
+    expect(await status(forged)).toBe(401);
+    expect(await status(`${header}.${payload}.${signature.slice(0, -4)}AAAA`)).toBe(401);
+    expect(await status(foreign)).toBe(401); // same signing key, other tenant
+    expect(await status(a)).toBe(200);
+    w.clock.advance(3600_000);
+    expect([await status(a), await status(a), await status(b)]).toEqual([401, 401, 401]);
+  });
+
   it("accepts the tenant domain and rejects bad secrets, scopes, grants and tenants with AADSTS codes", async () => {
     const w = makeWorld();
     const base = {

@@ -84,10 +84,22 @@ function checkScalar(type: PropertyType, v: unknown): boolean {
 
 const NON_ASCII = /[^\u0020-\u007e\t\n\r]/u;
 
+const schemaIndex = new WeakMap<Schema, Map<string, Schema["properties"][number]>>();
+
+/** Schema properties by lower-case name, built once per schema object (schemas are replaced, not edited). */
+function propertiesByName(schema: Schema): Map<string, Schema["properties"][number]> {
+  let byName = schemaIndex.get(schema);
+  if (!byName) {
+    byName = new Map(schema.properties.map((p) => [p.name.toLowerCase(), p]));
+    schemaIndex.set(schema, byName);
+  }
+  return byName;
+}
+
 export function validateProperties(raw: unknown, schema: Schema, rules: ItemRules): Record<string, unknown> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw mismatch("properties");
   const bag = raw as Record<string, unknown>;
-  const byName = new Map(schema.properties.map((p) => [p.name.toLowerCase(), p]));
+  const byName = propertiesByName(schema);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(bag)) {
     if (key.includes("@odata.")) continue;

@@ -59,6 +59,7 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
   };
 
   const ingest = async (ctx: RouteContext, conn: ExternalConnection): Promise<void> => {
+    if (twin.ingestionItemsPerSecond === undefined) return; // throttling off: nothing to identify
     const retryAfter = twin.takeIngestionToken(conn.id, await ingestionRequest(ctx), (text) =>
       ctx.note(text),
     );
