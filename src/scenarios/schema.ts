@@ -349,7 +349,12 @@ export const expectationSchema = z
     requests: z
       .object({
         service: z.string().default("confluence"),
-        max: z.number().int().min(0).optional(),
+        method: z.string().optional().describe("Only requests with this HTTP method (GET, PUT, DELETE…)"),
+        operationId: z.string().optional().describe("Only requests to this operation (e.g. getPages)"),
+        status: z.number().int().optional().describe("Only requests answered with this status"),
+        path: z.string().optional().describe("Only requests whose path matches this glob"),
+        min: z.number().int().min(0).optional().describe("At least this many matching calls"),
+        max: z.number().int().min(0).optional().describe("At most this many matching calls"),
         perItem: z.number().min(0).optional().describe("At most this many calls per indexed item"),
         since: z.enum(["start", "lastCrawl"]).default("lastCrawl"),
       })

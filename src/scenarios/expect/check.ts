@@ -1,4 +1,5 @@
 import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
+import { globToRegExp } from "../../simulators/host/glob.ts";
 import type { JournalEntry } from "../../simulators/host/journal.ts";
 import type { RunContext } from "../context.ts";
 import { explainPair } from "../explain.ts";
@@ -175,15 +176,28 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
 
   if (e.requests) {
     const since = e.requests.since === "start" ? 0 : (ctx.crawls.at(-1)?.sinceSeq ?? 0);
-    const entries = world.host.journal.entries({ service: e.requests.service, sinceSeq: since });
-    if (e.requests.max !== undefined && entries.length > e.requests.max)
-      failures.push(`requests: ${entries.length} ${e.requests.service} calls, budget ${e.requests.max}`);
+    const r = e.requests;
+    const pathRe = r.path === undefined ? undefined : globToRegExp(r.path, "/");
+    const entries = world.host.journal
+      .entries({ service: r.service, sinceSeq: since, operationId: r.operationId, status: r.status })
+      .filter(
+        (x) =>
+          (r.method === undefined || x.method === r.method.toUpperCase()) &&
+          (pathRe === undefined || pathRe.test(x.path)),
+      );
+    const what = [r.service, r.method?.toUpperCase(), r.operationId, r.path, r.status]
+      .filter((x) => x !== undefined)
+      .join(" ");
+    if (r.max !== undefined && entries.length > r.max)
+      failures.push(`requests: ${entries.length} ${what} calls, budget ${r.max}`);
+    if (r.min !== undefined && entries.length < r.min)
+      failures.push(`requests: ${entries.length} ${what} calls, expected at least ${r.min}`);
     if (e.requests.perItem !== undefined) {
       const items = conn?.items.size ?? 0;
       const per = items === 0 ? entries.length : entries.length / items;
       if (per > e.requests.perItem)
         failures.push(
-          `requests: ${per.toFixed(2)} ${e.requests.service} calls per item (${entries.length} for ${items} items), budget ${e.requests.perItem}`,
+          `requests: ${per.toFixed(2)} ${what} calls per item (${entries.length} for ${items} items), budget ${e.requests.perItem}`,
         );
     }
   }
