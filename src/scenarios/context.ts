@@ -1,5 +1,7 @@
 import type { Connector } from "../connector/connector.ts";
+import type { StateStore } from "../connector/state.ts";
 import type { LoadedScenario } from "./loader.ts";
+import type { ConnectorSettings } from "./schema.ts";
 import type { SiteNames } from "./steps/confluence.ts";
 import type { CrawlOutcome } from "./steps/crawl.ts";
 import type { World } from "./world.ts";
@@ -19,6 +21,10 @@ export interface RunContext {
   /** The fetch the connector uses (per transport). */
   fetch: typeof fetch;
   connector?: Connector;
+  /** The built-in connector's settings now (the scenario's, changed by `connector` steps). */
+  settings: ConnectorSettings;
+  /** The built-in connector's state, kept when a `connector` step rebuilds it. */
+  connectorState: StateStore;
   crawls: CrawlOutcome[];
   /** Permission-relevant changes, with the step that made them. */
   permissionChanges: PermissionChange[];

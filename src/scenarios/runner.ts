@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import type { Connector } from "../connector/connector.ts";
+import { MemoryStateStore } from "../connector/state.ts";
 import type { RunContext } from "./context.ts";
 import { describeEndpoints } from "./endpoints.ts";
 import { checkExpectation } from "./expect/check.ts";
@@ -118,6 +119,8 @@ export async function runScenario(
       fetch: await transportFetch(world, transport),
       crawls: [],
       permissionChanges: [],
+      settings: scenario.connector ?? {},
+      connectorState: new MemoryStateStore(),
     };
     for (const [index, step] of scenario.steps.entries()) {
       const kind = Object.keys(step)[0];
@@ -158,6 +161,12 @@ export async function runScenario(
     result.wallMs = Math.round(performance.now() - started);
   }
   return result;
+}
+
+/** The built-in connector for the current settings, on the run's kept state (and test wrapper). */
+function connectorFor(ctx: RunContext, options: RunOptions): Connector {
+  const builtIn = builtInConnector(ctx.world, ctx.settings, ctx.loaded.seed, ctx.fetch, ctx.connectorState);
+  return options.connector ? options.connector(builtIn) : builtIn;
 }
 
 function matrixOptions(option: true | MatrixOptions): MatrixOptions {
@@ -201,6 +210,15 @@ async function runStep(
     world.host.faults.set(plan);
     return { summary: `faults: ${plan.rules.length} rule(s)`, failures: [] };
   }
+  if (step.connector !== undefined) {
+    if (ctx.settings.command)
+      throw new Error(
+        "a connector step changes the built-in connector; this scenario runs an external command",
+      );
+    ctx.settings = { ...ctx.settings, ...step.connector };
+    ctx.connector = connectorFor(ctx, options);
+    return { summary: `connector settings: ${Object.keys(step.connector).join(", ")} changed`, failures: [] };
+  }
   if (step.expect !== undefined) {
     const failures = await checkExpectation(ctx, step.expect);
     return { summary: `expect ${Object.keys(step.expect).join(", ")}`, failures };
@@ -223,7 +241,7 @@ async function crawl(
     startedAt: world.clock.now(),
     sinceSeq: world.host.journal.entries().at(-1)?.seq ?? 0,
   };
-  const settings = loaded.scenario.connector ?? {};
+  const { settings } = ctx;
   let summary: string;
   if (settings.command) {
     const server = await world.listen();
@@ -243,10 +261,7 @@ async function crawl(
     if (run.exitCode !== 0) outcome.fatal = { code: 5000, message: `exit code ${run.exitCode}` };
     summary = `crawl ${mode} (external, exit ${run.exitCode})`;
   } else {
-    if (!ctx.connector) {
-      const builtIn = builtInConnector(world, settings, loaded.seed, ctx.fetch);
-      ctx.connector = options.connector ? options.connector(builtIn) : builtIn;
-    }
+    ctx.connector ??= connectorFor(ctx, options);
     try {
       const report =
         mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();

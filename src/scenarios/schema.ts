@@ -84,7 +84,8 @@ export const connectorSchema = z
       .optional()
       .describe("Scopes the crawl account consents to with auth: oauth (default: the eight documented ones)"),
     cql: z.string().optional(),
-    anonymousAccess: shape.confluence.shape.anonymousAccess.optional(),
+    // Without the connector's default: a `connector` step must only change what it names.
+    anonymousAccess: shape.confluence.shape.anonymousAccess.unwrap().optional(),
     permissions: z
       .union([z.enum(["everyone", "onlyPeopleWithAccess"]), shape.permissions.unwrap()])
       .optional()
@@ -425,6 +426,11 @@ export const stepSchema = oneOf(
     graph: many(graphChangeSchema, "GraphChange"),
     clock: clockStepSchema,
     faults: faultsStepSchema,
+    connector: connectorSchema
+      .omit({ command: true, env: true, timeout: true, connectionId: true })
+      .describe(
+        "Change the built-in connector's settings from now on, as an admin would in the admin center (merged into the current ones; the crawl state — watermark, deletion ledger — is kept; auth/oauthScopes re-consent)",
+      ),
     expect: expectationSchema,
   },
   "step",

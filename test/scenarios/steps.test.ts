@@ -215,3 +215,33 @@ steps:
     );
   });
 });
+
+describe("connector step", () => {
+  it("merges settings into the built-in connector's and keeps its crawl state", async () => {
+    await inspect(
+      `connector: { permissions: everyone, anonymousAccess: false }
+steps:
+  - crawl: full
+  - connector: { cql: space = ENG }
+`,
+      (ctx) => {
+        expect(ctx.settings).toMatchObject({ permissions: "everyone", cql: "space = ENG" });
+        expect(ctx.connector?.config.confluence.cql).toBe("space = ENG");
+        expect(ctx.connector?.config.permissions.mode).toBe("everyone");
+        // The step names only cql: the scenario's other settings stay, defaults do not creep in.
+        expect(ctx.connector?.config.confluence.anonymousAccess).toBe(false);
+      },
+    );
+  });
+
+  it("refuses to change an external connector, and names the keys it cannot change", async () => {
+    const text = await fails(`connector: { command: [node, x.mjs] }
+steps:
+  - connector: { cql: space = ENG }
+`);
+    expect(text).toContain("a connector step changes the built-in connector");
+    expect(() =>
+      loadScenarioText("name: t\nsteps:\n  - connector: { connectionId: other }\n", "t.yaml"),
+    ).toThrow(/connectionId/);
+  });
+});

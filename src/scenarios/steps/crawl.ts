@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { type ConnectorConfigInput, parseConfig } from "../../connector/config.ts";
 import { Connector } from "../../connector/connector.ts";
 import type { CrawlReport } from "../../connector/report.ts";
-import { MemoryStateStore } from "../../connector/state.ts";
+import { MemoryStateStore, type StateStore } from "../../connector/state.ts";
 import { parseDuration } from "../../simulators/host/clock.ts";
 import { createRandom } from "../../simulators/host/random.ts";
 import { describeEndpoints, type Endpoints } from "../endpoints.ts";
@@ -113,6 +113,7 @@ export function builtInConnector(
   settings: ConnectorSettings | undefined,
   seed: number,
   fetchImpl: typeof fetch,
+  state: StateStore = new MemoryStateStore(),
 ): Connector {
   return new Connector({
     config: parseConfig(builtInConfig(world, settings)),
@@ -122,7 +123,7 @@ export function builtInConnector(
       sleep: world.clock.sleep,
       random: createRandom(seed),
     },
-    state: new MemoryStateStore(),
+    state,
     maxGroupMembers: settings?.maxGroupMembers,
   });
 }
