@@ -199,3 +199,35 @@ describe("request journal capacity", () => {
     expect(host.journal.entries({ limit: 2 }).map((e) => e.seq)).toEqual([9, 10]);
   });
 });
+
+describe("route context", () => {
+  it("works with its methods passed on detached", async () => {
+    const host = new SimHost({
+      services: [
+        {
+          name: "detached",
+          hosts: ["detached.test"],
+          prefixes: ["/d/"],
+          routes: [
+            {
+              method: "GET",
+              path: "/d/x",
+              operationId: "x",
+              handler: ({ note, header, query, clock }) => {
+                note("noted");
+                return json({ auth: header("authorization"), q: query.get("q"), now: clock.iso() });
+              },
+            },
+          ],
+          notFound: () => json({}, 404),
+          internalError: () => json({ error: "internal" }, 500),
+        },
+      ],
+    });
+    const res = await createDirectFetch(host)("https://detached.test/d/x?q=1", {
+      headers: { authorization: "Bearer t" },
+    });
+    expect(await res.json()).toMatchObject({ auth: "Bearer t", q: "1" });
+    expect(host.journal.entries()[0].notes).toEqual(["noted"]);
+  });
+});

@@ -241,10 +241,10 @@ export class SimHost {
 }
 
 /**
- * What a route sees of one request. A class, not a literal with closures: the http transport
- * answers a cached GET in tens of microseconds, and per-request closures show up in that budget.
- * No private fields: services extend a context with `Object.create(ctx)`, and the getters and
- * methods must work with such an object as `this`.
+ * What a route sees of one request: a class whose getters build the Fetch Request and the query
+ * only when read. Its methods are bound fields, so handlers may pass them on detached
+ * (`const { note } = ctx`). No private fields: services extend a context with
+ * `Object.create(ctx)`, and the getters must work with such an object as `this`.
  */
 class HostContext implements RouteContext {
   readonly params: Record<string, string> = {};
@@ -270,17 +270,13 @@ class HostContext implements RouteContext {
     return this.host.clock;
   }
 
-  header(name: string): string | null {
-    return this.incoming.header(name);
-  }
+  readonly header = (name: string): string | null => this.incoming.header(name);
 
-  note(text: string): void {
+  readonly note = (text: string): void => {
     this.notes.push(text);
-  }
+  };
 
-  dispatch(request: Request): Promise<DispatchResult> {
-    return this.host.dispatch(request, this.seq);
-  }
+  readonly dispatch = (request: Request): Promise<DispatchResult> => this.host.dispatch(request, this.seq);
 }
 
 /** A dispatch result for a cache hit; the Fetch Response is built only if a transport asks. */
