@@ -14,6 +14,7 @@ import {
   DEFAULT_CONNECTION_ID,
   runExternalCrawl,
 } from "./steps/crawl.ts";
+import { sendGraphRequest } from "./steps/graph-request.ts";
 import { applyClock, applyDirectoryChange, applyGraphChange, faultPlanOf } from "./steps/other.ts";
 import { type TransportName, World } from "./world.ts";
 
@@ -199,10 +200,18 @@ async function runStep(
   }
   if (step.graph !== undefined) {
     const changes = Array.isArray(step.graph) ? step.graph : [step.graph];
-    return {
-      summary: `graph: ${changes.map((c) => applyGraphChange(world.graph, ctx.connectionId, c)).join("; ")}`,
-      failures: [],
-    };
+    const done: string[] = [];
+    const failures: string[] = [];
+    for (const c of changes) {
+      if (!c.request) {
+        done.push(applyGraphChange(world.graph, ctx.connectionId, c));
+        continue;
+      }
+      const sent = await sendGraphRequest(world, ctx.fetch, ctx.connectionId, c.request);
+      done.push(sent.summary);
+      failures.push(...sent.failures);
+    }
+    return { summary: `graph: ${done.join("; ")}`, failures };
   }
   if (step.clock !== undefined) return { summary: applyClock(world.clock, step.clock), failures: [] };
   if (step.faults !== undefined) {

@@ -234,6 +234,20 @@ export const graphChangeSchema = oneOf(
       })
       .strict(),
     obsolete: z.boolean().describe("Mark the connection obsolete (true) or restore it (false)"),
+    request: z
+      .object({
+        method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        path: z
+          .string()
+          .regex(/^\/?(v1\.0|beta)\//, "starts with /v1.0/ or /beta/")
+          .describe("Graph path; {connectionId} is the scenario's connection"),
+        body: z.unknown().optional().describe("JSON body"),
+        status: many(z.number().int().min(100).max(599))
+          .optional()
+          .describe("Expected status (or list); default any 2xx Graph uses: 200, 201, 202, 204"),
+      })
+      .strict()
+      .describe("A raw Graph call as the connector's app (client credentials)"),
   },
   "Graph change",
 );
@@ -471,3 +485,4 @@ export type DirectoryChange = z.output<typeof directoryChangeSchema>;
 export type GraphChange = z.output<typeof graphChangeSchema>;
 export type FaultsStep = z.output<typeof faultsStepSchema>;
 export type ConnectorSettings = z.output<typeof connectorSchema>;
+export type GraphRequest = NonNullable<z.output<typeof graphChangeSchema>["request"]>;

@@ -245,3 +245,44 @@ steps:
     ).toThrow(/connectionId/);
   });
 });
+
+describe("graph request step", () => {
+  it("sends a raw Graph call as the connector's app, with placeholders filled in", async () => {
+    await inspect(
+      `steps:
+  - crawl: full
+  - graph:
+      request:
+        method: PUT
+        path: /v1.0/external/connections/{connectionId}/items/9001
+        body:
+          acl: [{ type: user, value: "{user:alice@contoso.com}", accessType: grant }]
+          properties: { title: Raw }
+          content: { type: text, value: raw }
+`,
+      (ctx) => {
+        const item = ctx.world.graph.connections.get(ctx.connectionId)?.items.get("9001");
+        expect(item?.acl).toEqual([
+          { type: "user", value: ctx.world.directory.user("alice@contoso.com")!.id, accessType: "grant" },
+        ]);
+      },
+    );
+  });
+
+  it("fails the step on an unexpected status, quoting Graph's error", async () => {
+    const text = await fails(`steps:
+  - graph:
+      request: { method: GET, path: "/v1.0/external/connections/nosuch", status: 200 }
+`);
+    expect(text).toContain("graph GET /v1.0/external/connections/nosuch → 404, expected 200:");
+    expect(text).toMatch(/"code":/);
+  });
+
+  it("names an unknown placeholder", async () => {
+    const text = await fails(`steps:
+  - graph:
+      request: { method: GET, path: "/v1.0/external/connections/{user:nobody@contoso.com}" }
+`);
+    expect(text).toContain('no directory user "nobody@contoso.com"');
+  });
+});

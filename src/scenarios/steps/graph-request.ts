@@ -1,0 +1,72 @@
+import type { GraphRequest } from "../schema.ts";
+import type { World } from "../world.ts";
+
+const GRAPH = "https://graph.microsoft.com";
+const LOGIN = "https://login.microsoftonline.com";
+
+/**
+ * A raw Microsoft Graph call made as the connector's app (client credentials), for what a crawl
+ * never does on its own: items with hand-written ACLs, the cells of the operation table, schema
+ * edge cases. Placeholders in the path and in body strings: `{connectionId}`, `{tenantId}`,
+ * `{user:UPN}` and `{group:NAME}` (Entra object ids). Fails the step when the answer's status is
+ * not the expected one, quoting Graph's error.
+ */
+export async function sendGraphRequest(
+  world: World,
+  fetchImpl: typeof fetch,
+  connectionId: string,
+  req: GraphRequest,
+): Promise<{ summary: string; failures: string[] }> {
+  const token = await appToken(world, fetchImpl);
+  const fill = (text: string) => expand(world, connectionId, text);
+  const path = fill(req.path);
+  const body =
+    req.body === undefined
+      ? undefined
+      : JSON.stringify(req.body, (_k, v) => (typeof v === "string" ? fill(v) : v));
+  const res = await fetchImpl(`${GRAPH}${path.startsWith("/") ? path : `/${path}`}`, {
+    method: req.method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body,
+  });
+  const text = await res.text();
+  const summary = `${req.method} ${path} → ${res.status}`;
+  const expected = req.status ?? [200, 201, 202, 204];
+  const allowed = Array.isArray(expected) ? expected : [expected];
+  if (allowed.includes(res.status)) return { summary, failures: [] };
+  const detail = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return { summary, failures: [`graph ${summary}, expected ${allowed.join(" or ")}: ${detail}`] };
+}
+
+function expand(world: World, connectionId: string, text: string): string {
+  return text.replace(/\{(connectionId|tenantId|user:[^}]+|group:[^}]+)\}/g, (_m, ref: string) => {
+    if (ref === "connectionId") return connectionId;
+    if (ref === "tenantId") return world.directory.tenantId;
+    const [kind, name] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+    const found = kind === "user" ? world.directory.user(name) : world.directory.group(name);
+    if (!found) throw new Error(`no directory ${kind} "${name}" for {${ref}}`);
+    return found.id;
+  });
+}
+
+async function appToken(world: World, fetchImpl: typeof fetch): Promise<string> {
+  const app = [...world.directory.apps.values()][0];
+  if (!app) throw new Error("the directory has no app registration to call Graph as (add one under apps:)");
+  const res = await fetchImpl(`${LOGIN}/${world.directory.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: app.appId,
+      client_secret: app.secret,
+      scope: `${GRAPH}/.default`,
+    }),
+  });
+  const body = (await res.json()) as { access_token?: string; error_description?: string };
+  if (!res.ok || !body.access_token)
+    throw new Error(`token for the connector's app: ${res.status} ${body.error_description ?? ""}`.trim());
+  return body.access_token;
+}
