@@ -28,6 +28,8 @@ export interface RunContext {
   crawls: CrawlOutcome[];
   /** Permission-relevant changes, with the step that made them. */
   permissionChanges: PermissionChange[];
+  /** Each indexed item's ACL (JSON) when the last crawl that completed ended: what a failed crawl must keep. */
+  indexAtLastCompletedCrawl?: ReadonlyMap<string, string>;
   /** Step index of the last full crawl that completed. */
   lastFullCrawlStep?: number;
 }

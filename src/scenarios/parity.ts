@@ -26,6 +26,12 @@ export interface OracleInput {
   lastCrawlMode?: "full" | "incremental";
   /** The last crawl stopped with this fatal error; the index keeps what earlier crawls wrote. */
   lastCrawlFailure?: { code: number; message: string };
+  /**
+   * Each item's ACL (JSON) when the last completed crawl ended. After a failed crawl, a difference
+   * is documented only where the index still holds exactly that (kept state); an item the failed
+   * crawl deleted, or changed into a wrong ACL, is a finding.
+   */
+  indexAtLastCompletedCrawl?: ReadonlyMap<string, string>;
   /** Item-level errors the last crawl reported (built-in connector). */
   lastCrawlItemErrors?: { itemId: string; code: number; message: string }[];
   /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
@@ -239,8 +245,9 @@ function classifyOver(
       documented: true,
     };
   }
-  const kept = keptAfterFailure(input);
-  if (kept) return { reason: kept, documented: true };
+  const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
+  const kept = keptAfterFailure(input, content.id, acl);
+  if (kept) return kept;
   return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
 }
 
@@ -295,9 +302,15 @@ function classifyUnder(
       reason: `Graph refused the item at the item quota in the last crawl (${refused.code})`,
       documented: true,
     };
-  // An item missing after a failed crawl: nothing else about it matters.
-  if (!indexed && input.lastCrawlFailure)
+  // An item missing after a failed crawl: documented when it was not indexed before either.
+  if (!indexed && input.lastCrawlFailure) {
+    if (input.indexAtLastCompletedCrawl?.has(content.id))
+      return {
+        reason: `deleted by the last crawl, which failed (${input.lastCrawlFailure.code}): a failed crawl must keep the index`,
+        documented: false,
+      };
     return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };
+  }
   const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));
   const permissions = input.config?.permissions;
   if (viaAnonymous && user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
@@ -321,9 +334,9 @@ function classifyUnder(
     if (!identity.ok) return { reason: `unmappable identity: ${identity.detail}`, documented: true };
   }
   if (!indexed) return { reason: "the item is not in the index", documented: false };
-  const kept = keptAfterFailure(input);
-  if (kept) return { reason: kept, documented: true };
   const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
+  const kept = keptAfterFailure(input, content.id, acl);
+  if (kept) return kept;
   // Graph does not index an external group above its member limit: the connector writes it
   // empty and reports 2008, so the group grants nobody (documented).
   const oversized = acl
@@ -346,10 +359,27 @@ function classifyUnder(
   };
 }
 
-/** Expected staleness after a failed crawl: the index keeps what the earlier crawls wrote. */
-function keptAfterFailure(input: OracleInput): string | undefined {
+/**
+ * Expected staleness after a failed crawl: the index keeps what the last completed crawl wrote.
+ * An ACL the failed crawl itself changed gets no such excuse.
+ */
+function keptAfterFailure(
+  input: OracleInput,
+  itemId: string,
+  acl: unknown[],
+): { reason: string; documented: boolean } | undefined {
   const failure = input.lastCrawlFailure;
-  return failure ? `the last crawl failed (${failure.code}); the index keeps the previous state` : undefined;
+  if (!failure) return undefined;
+  const before = input.indexAtLastCompletedCrawl?.get(itemId);
+  if (before !== undefined && before !== JSON.stringify(acl))
+    return {
+      reason: `the last crawl failed (${failure.code}) after rewriting this item's ACL, which differs from Confluence`,
+      documented: false,
+    };
+  return {
+    reason: `the last crawl failed (${failure.code}); the index keeps the previous state`,
+    documented: true,
+  };
 }
 
 /** Documented staleness: incremental crawls skip permission changes and deletions. */

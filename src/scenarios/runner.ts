@@ -164,6 +164,12 @@ export async function runScenario(
   return result;
 }
 
+/** Each indexed item's ACL as JSON, so the parity oracle can tell kept state from changed state. */
+function indexSnapshot(world: World, connectionId: string): Map<string, string> {
+  const items = world.graph.connection(connectionId)?.items ?? new Map();
+  return new Map([...items].map(([id, item]) => [id, JSON.stringify(item.acl)]));
+}
+
 /** The built-in connector for the current settings, on the run's kept state (and test wrapper). */
 function connectorFor(ctx: RunContext, options: RunOptions): Connector {
   const builtIn = builtInConnector(ctx.world, ctx.settings, ctx.loaded.seed, ctx.fetch, ctx.connectorState);
@@ -289,6 +295,7 @@ async function crawl(
   }
   ctx.crawls.push(outcome);
   if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;
+  if (!outcome.fatal) ctx.indexAtLastCompletedCrawl = indexSnapshot(world, ctx.connectionId);
   const failures: string[] = [];
   if (outcome.fatal && !expectFailure) {
     failures.push(

@@ -281,6 +281,26 @@ directory:
     );
   });
 
+  it("a failed crawl that deleted or rewrote an item is a finding, not staleness", async () => {
+    const steps =
+      "  - crawl: full\n  - confluence: { revokeApiTokens: svc-crawler }\n  - crawl: { mode: full, fails: true }\n";
+    const { diffs } = await oracle(steps, ({ world, connectionId }) => {
+      const items = world.graph.connection(connectionId)!.items;
+      items.delete("1002"); // as if the failed crawl had read its partial listing as the source
+      items.get("1001")!.acl = [{ type: "everyone", value: world.directory.tenantId, accessType: "grant" }];
+    });
+    expect(find(diffs, "alice@contoso.com", "1002")).toMatchObject({
+      kind: "underExposed",
+      documented: false,
+      reason: "deleted by the last crawl, which failed (1002): a failed crawl must keep the index",
+    });
+    expect(find(diffs, "bob@contoso.com", "1001")).toMatchObject({
+      kind: "overExposed",
+      documented: false,
+      reason: "the last crawl failed (1002) after rewriting this item's ACL, which differs from Confluence",
+    });
+  });
+
   it("before any crawl everything readable is under-exposed, as expected", async () => {
     const { diffs } = await oracle("  - clock: { advance: 1m }\n");
     expect(

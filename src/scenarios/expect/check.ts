@@ -310,6 +310,7 @@ export function oracleInput(ctx: RunContext) {
     lastCrawlAt: last?.startedAt,
     lastCrawlMode: last?.mode,
     lastCrawlFailure: last?.fatal,
+    indexAtLastCompletedCrawl: ctx.indexAtLastCompletedCrawl,
     lastCrawlItemErrors: last?.report?.errors,
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
