@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDirectFetch,
   json,
+  type RouteContext,
   type RunningServer,
   type Service,
   SimClock,
@@ -201,21 +202,23 @@ describe("request journal capacity", () => {
 });
 
 describe("route context", () => {
-  it("works with its methods passed on detached", async () => {
+  it("works through Object.create (services extend it) and its methods refuse detached calls", async () => {
     const host = new SimHost({
       services: [
         {
-          name: "detached",
-          hosts: ["detached.test"],
+          name: "derived",
+          hosts: ["derived.test"],
           prefixes: ["/d/"],
           routes: [
             {
               method: "GET",
               path: "/d/x",
               operationId: "x",
-              handler: ({ note, header, query, clock }) => {
-                note("noted");
-                return json({ auth: header("authorization"), q: query.get("q"), now: clock.iso() });
+              handler: (ctx) => {
+                const derived = Object.assign(Object.create(ctx) as typeof ctx, { extra: 1 });
+                derived.note("noted");
+                const { query, clock } = derived;
+                return json({ auth: derived.header("authorization"), q: query.get("q"), now: clock.iso() });
               },
             },
           ],
@@ -224,10 +227,17 @@ describe("route context", () => {
         },
       ],
     });
-    const res = await createDirectFetch(host)("https://detached.test/d/x?q=1", {
+    const res = await createDirectFetch(host)("https://derived.test/d/x?q=1", {
       headers: { authorization: "Bearer t" },
     });
     expect(await res.json()).toMatchObject({ auth: "Bearer t", q: "1" });
     expect(host.journal.entries()[0].notes).toEqual(["noted"]);
+    // Compile-time guard: a detached method call does not type-check.
+    const detached = (ctx: RouteContext) => {
+      const { note } = ctx;
+      // @ts-expect-error note must be called on the context
+      note("x");
+    };
+    expect(detached).toBeTypeOf("function");
   });
 });

@@ -241,10 +241,10 @@ export class SimHost {
 }
 
 /**
- * What a route sees of one request: a class whose getters build the Fetch Request and the query
- * only when read. Its methods are bound fields, so handlers may pass them on detached
- * (`const { note } = ctx`). No private fields: services extend a context with
- * `Object.create(ctx)`, and the getters must work with such an object as `this`.
+ * What a route sees of one request: getters build the Fetch Request and the query only when read,
+ * and the methods live on the prototype (per-request closures cost ~3 µs a request on the http
+ * cache path). No private fields: services extend a context with `Object.create(ctx)`, and the
+ * getters and methods must work with such an object as `this`.
  */
 class HostContext implements RouteContext {
   readonly params: Record<string, string> = {};
@@ -270,13 +270,17 @@ class HostContext implements RouteContext {
     return this.host.clock;
   }
 
-  readonly header = (name: string): string | null => this.incoming.header(name);
+  header(name: string): string | null {
+    return this.incoming.header(name);
+  }
 
-  readonly note = (text: string): void => {
+  note(text: string): void {
     this.notes.push(text);
-  };
+  }
 
-  readonly dispatch = (request: Request): Promise<DispatchResult> => this.host.dispatch(request, this.seq);
+  dispatch(request: Request): Promise<DispatchResult> {
+    return this.host.dispatch(request, this.seq);
+  }
 }
 
 /** A dispatch result for a cache hit; the Fetch Response is built only if a transport asks. */

@@ -15,23 +15,27 @@ export interface IncomingRequest {
   toRequest(): Request;
 }
 
-/** What a route handler receives. Handlers see Fetch API objects only: no express, no msw. */
+/**
+ * What a route handler receives. Handlers see Fetch API objects only: no express, no msw.
+ * `header`, `note` and `dispatch` are methods: call them on the context (`ctx.note(…)`); their
+ * `this` type makes a detached call (`const { note } = ctx`) a compile error.
+ */
 export interface RouteContext {
   request: Request;
   /** A request header without building `request` (cheaper on the http transport). */
-  header(name: string): string | null;
+  header(this: RouteContext, name: string): string | null;
   url: URL;
   /** Path parameters from the route pattern (`/pages/:id` → `{ id }`). */
   params: Record<string, string>;
   query: URLSearchParams;
   clock: SimClock;
   /** Attach a debugging note to this request's journal entry (e.g. why a CQL query was rejected). */
-  note(text: string): void;
+  note(this: RouteContext, text: string): void;
   /**
    * Sends a request the service makes on the caller's behalf (a `$batch` sub-request) through the
    * host's whole dispatch path: its own journal entry, the fault plan, the route. Set by the host.
    */
-  dispatch?(request: Request): Promise<DispatchResult>;
+  dispatch?(this: RouteContext, request: Request): Promise<DispatchResult>;
 }
 
 /** What a transport does with a request: send this response (maybe cut short) or drop the connection. */

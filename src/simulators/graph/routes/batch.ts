@@ -87,7 +87,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     // decision (429/5xx/latency) and throttling, exactly like a direct request (Graph runs each
     // one separately; its status travels in the batch answer).
     const response = outer.dispatch
-      ? await dispatchInner(outer, (inner) => outer.dispatch!(inner), req, request)
+      ? await dispatchInner(outer, req, request)
       : await runLocally(outer, req, request, url);
     // Header names as Graph's batch answers spell them (the JS SDK's BatchResponseContent looks
     // up "Content-Type" case-sensitively to decide whether to re-serialise the JSON body).
@@ -118,13 +118,8 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     };
   }
 
-  async function dispatchInner(
-    outer: RouteContext,
-    dispatch: NonNullable<RouteContext["dispatch"]>,
-    req: BatchRequest,
-    request: Request,
-  ): Promise<Response> {
-    const result = await dispatch(request);
+  async function dispatchInner(outer: RouteContext, req: BatchRequest, request: Request): Promise<Response> {
+    const result = await outer.dispatch!(request);
     if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
     if (result.kind === "response") return result.response;
     // A dropped connection has no wire inside a batch: Graph's front end answers for the backend.
