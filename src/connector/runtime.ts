@@ -1,3 +1,4 @@
+import { streamText } from "../util/stream-text.ts";
 import { ConnectorError, httpFailure, type Service } from "./errors.ts";
 import { createLimiter, type RetryPolicy, ThrottleGate, withRetry } from "./retry.ts";
 
@@ -115,21 +116,7 @@ export function createHttpClient(
   };
 }
 
-const utf8 = new TextDecoder();
-
-/**
- * `response.text()` read with one stream reader: same result (UTF-8, BOM dropped, a cut body
- * rejects), but undici's text() wraps every read in several promise layers and costs twice as
- * much, which shows when a crawl reads tens of thousands of answers.
- */
-export async function bodyText(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+/** `response.text()` read with one stream reader (same result, half the cost; see streamText). */
+export function bodyText(response: Response): Promise<string> {
+  return streamText(response.body);
 }

@@ -3,6 +3,7 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../../src/connector");
+const util = resolve(import.meta.dirname, "../../src/util");
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -21,9 +22,20 @@ describe("import boundary", () => {
         const spec = m[1];
         const target = spec.startsWith(".") ? resolve(file, "..", spec) : spec;
         if (/simulators/.test(target)) offenders.push(`${relative(root, file)} → ${spec}`);
+        // Outside its own folder the connector may use only src/util (code that is no twin's).
+        if (spec.startsWith(".") && !target.startsWith(root) && !target.startsWith(util))
+          offenders.push(`${relative(root, file)} → ${spec}`);
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("src/util imports nothing of ours but itself", async () => {
+    for (const file of await files(util)) {
+      const text = await readFile(file, "utf8");
+      for (const m of text.matchAll(/from\s+["'](\.[^"']+)["']/g))
+        expect(resolve(file, "..", m[1]).startsWith(util)).toBe(true);
+    }
   });
 
   it("scans a non-trivial tree", async () => {

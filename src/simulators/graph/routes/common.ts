@@ -1,3 +1,4 @@
+import { streamText } from "../../../util/stream-text.ts";
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { HttpMethod, Route, RouteContext } from "../../host/types.ts";
 import { authenticate } from "../auth.ts";
@@ -54,24 +55,6 @@ export function requestText(request: Request): Promise<string> {
     bodies.set(request, text);
   }
   return text;
-}
-
-const utf8 = new TextDecoder();
-
-/**
- * A body stream as UTF-8 text, like `Body.text()` (BOM dropped, bad bytes replaced) but read with
- * one reader: undici's text() wraps each read in several promise layers and costs twice as much.
- */
-async function streamText(body: ReadableStream<Uint8Array> | null): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 /** Reads a JSON body: 413 over 4 MB (status inferred), 400 on malformed JSON. */
