@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SimHost } from "../host/host.ts";
+import { hex8, mix32 } from "../host/ids.ts";
 import { json, type Route, type RouteContext, type Service } from "../host/types.ts";
 import { admit } from "./auth/gateway.ts";
 import { atlassianApiService, atlassianAuthService } from "./auth/oauth-service.ts";
@@ -33,15 +34,6 @@ function requestIds(seq: number): Record<string, string> {
 
 /** A fixed v4-shaped head; the 12-digit tail comes from the response counter (an integer hash, no crypto). */
 const REQUEST_ID_HEAD = "7c3f9a2e-5d1b-4e8a-9f06-";
-
-const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-
-function mix32(x: number): number {
-  let h = x | 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 /** Headers real Confluence sends on every answer (confluence-api.md §7). */
 function edgeHeaders(seq: number): Record<string, string> {
@@ -98,9 +90,7 @@ export function createConfluenceService(
       // A GET's answer depends on the URL, the credentials and the state version — unless burst
       // limits are on, when every call must take from its bucket.
       key: (ctx) =>
-        twin.rateLimits.enabled
-          ? undefined
-          : `${ctx.url.href}\u0000${ctx.header("authorization") ?? ""}`,
+        twin.rateLimits.enabled ? undefined : `${ctx.url.href}\u0000${ctx.header("authorization") ?? ""}`,
       fresh: () => requestIds(++seq),
     },
     snapshot: () => ({

@@ -1,7 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { sequenceUuid } from "../host/ids.ts";
 import { json, type RouteContext, type Service } from "../host/types.ts";
 import type { AppRegistration, Directory } from "./model.ts";
 import { GRAPH_APP_ID, GRAPH_AUDIENCE, type TokenIssuer } from "./tokens.ts";
+
+/** Salts for the identity platform's trace and correlation ids (journal seq based: the same every run). */
+const LOGIN_REQUEST_ID = 0x10c1;
+const LOGIN_CORRELATION_ID = 0x10c2;
 
 /**
  * The Microsoft identity platform (login.microsoftonline.com) as far as a connector needs it:
@@ -354,8 +358,8 @@ function tokenResponse(ctx: RouteContext, body: Record<string, unknown>): Respon
   return json(body, 200, {
     "cache-control": "no-store, no-cache",
     pragma: "no-cache",
-    "x-ms-request-id": randomUUID(),
-    "client-request-id": ctx.request.headers.get("client-request-id") ?? randomUUID(),
+    "x-ms-request-id": sequenceUuid(ctx.seq, LOGIN_REQUEST_ID),
+    "client-request-id": ctx.header("client-request-id") ?? sequenceUuid(ctx.seq, LOGIN_CORRELATION_ID),
   });
 }
 
@@ -377,8 +381,8 @@ export function aadError(
   code: number,
   description: string,
 ): Response {
-  const traceId = randomUUID();
-  const correlationId = ctx.request.headers.get("client-request-id") ?? randomUUID();
+  const traceId = sequenceUuid(ctx.seq, LOGIN_REQUEST_ID);
+  const correlationId = ctx.header("client-request-id") ?? sequenceUuid(ctx.seq, LOGIN_CORRELATION_ID);
   const timestamp = ctx.clock
     .iso()
     .replace("T", " ")

@@ -67,6 +67,8 @@ export class TokenIssuer {
   readonly lifetimeSeconds: number;
   #verified = new Map<string, GraphTokenClaims>();
   #last: { authorization: string; claims: GraphTokenClaims } | undefined;
+  /** Tokens signed so far: their `jti`s come from this count, so a run mints the same ids. */
+  #signed = 0;
 
   constructor(
     readonly directory: Directory,
@@ -148,7 +150,12 @@ export class TokenIssuer {
       .setIssuedAt(iat)
       .setNotBefore(iat - 300)
       .setExpirationTime(iat + this.lifetimeSeconds)
-      .setJti(createHash("sha256").update(`${iat}:${Math.random()}`).digest("base64url").slice(0, 22))
+      .setJti(
+        createHash("sha256")
+          .update(`${iat}:${++this.#signed}`)
+          .digest("base64url")
+          .slice(0, 22),
+      )
       .sign(signingKey().privateKey);
   }
 

@@ -2,8 +2,8 @@ import { type Caller, isTokenFailure, type TokenIssuer } from "../directory/toke
 import { GraphError } from "./errors.ts";
 
 /** Bearer token → caller, or 401 `InvalidAuthenticationToken` with Graph's messages. */
-export async function authenticate(issuer: TokenIssuer, request: Request): Promise<Caller> {
-  const result = await issuer.verify(request.headers.get("authorization"));
+export async function authenticate(issuer: TokenIssuer, authorization: string | null): Promise<Caller> {
+  const result = await issuer.verify(authorization);
   if (isTokenFailure(result)) {
     throw new GraphError(401, "InvalidAuthenticationToken", result.message, undefined, {
       "www-authenticate": `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,

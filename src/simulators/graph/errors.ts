@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { sequenceUuid } from "../host/ids.ts";
 import type { RouteContext } from "../host/types.ts";
 
 /**
@@ -35,17 +35,16 @@ export function badRequest(message: string, inner?: { code: string; message?: st
   return new GraphError(400, "BadRequest", message, inner);
 }
 
-const ids = new WeakMap<Request, { requestId: string; clientRequestId: string }>();
-
-export function requestIds(request: Request): { requestId: string; clientRequestId: string } {
-  let found = ids.get(request);
-  if (!found) {
-    const requestId = randomUUID();
-    found = { requestId, clientRequestId: request.headers.get("client-request-id") ?? requestId };
-    ids.set(request, found);
-  }
-  return found;
+/** Graph's `request-id` (from the journal seq: the same in every run) and the caller's `client-request-id`. */
+export function requestIds(ctx: Pick<RouteContext, "header" | "seq">): {
+  requestId: string;
+  clientRequestId: string;
+} {
+  const requestId = sequenceUuid(ctx.seq, GRAPH_ID_SALT);
+  return { requestId, clientRequestId: ctx.header("client-request-id") ?? requestId };
 }
+
+const GRAPH_ID_SALT = 0x6a7f;
 
 /** Fixed per deployment: one string, not a JSON.stringify per answer. */
 const AGS_DIAGNOSTIC = JSON.stringify({
@@ -67,10 +66,10 @@ function httpDate(ms: number): string {
  * first validates every header twice.
  */
 export function envelopeHeaders(
-  ctx: Pick<RouteContext, "request" | "clock">,
+  ctx: Pick<RouteContext, "header" | "seq" | "clock">,
   extra: HeadersInit = {},
 ): Record<string, string> {
-  const { requestId, clientRequestId } = requestIds(ctx.request);
+  const { requestId, clientRequestId } = requestIds(ctx);
   const h: Record<string, string> = {};
   const entries =
     extra instanceof Headers || Array.isArray(extra)
@@ -96,7 +95,7 @@ export function apiVersion(ctx: Pick<RouteContext, "url">): "v1.0" | "beta" {
 }
 
 export function graphJson(
-  ctx: Pick<RouteContext, "request" | "clock" | "url">,
+  ctx: Pick<RouteContext, "header" | "seq" | "clock" | "url">,
   body: unknown,
   status = 200,
   extra: HeadersInit = {},
@@ -108,7 +107,7 @@ export function graphJson(
 
 /** A body-less answer with no content type (the SDK would try to parse an empty JSON body). */
 export function graphEmpty(
-  ctx: Pick<RouteContext, "request" | "clock">,
+  ctx: Pick<RouteContext, "header" | "seq" | "clock">,
   status = 204,
   extra: HeadersInit = {},
 ): Response {
@@ -119,14 +118,14 @@ export function graphEmpty(
 
 /** Graph's error body; `innerError.date` is ISO without fraction and without `Z`, as observed. */
 export function graphErrorResponse(
-  ctx: Pick<RouteContext, "request" | "clock" | "url">,
+  ctx: Pick<RouteContext, "header" | "seq" | "clock" | "url">,
   status: number,
   code: string,
   message: string,
   inner?: { code: string; message?: string },
   extra: HeadersInit = {},
 ): Response {
-  const { requestId, clientRequestId } = requestIds(ctx.request);
+  const { requestId, clientRequestId } = requestIds(ctx);
   const innerError: Record<string, unknown> = {};
   if (inner?.code) innerError.code = inner.code;
   if (inner?.message) innerError.message = inner.message;
@@ -138,6 +137,9 @@ export function graphErrorResponse(
   return new Response(JSON.stringify({ error: { code, message, innerError } }), { status, headers: h });
 }
 
-export function errorResponse(ctx: Pick<RouteContext, "request" | "clock" | "url">, e: GraphError): Response {
+export function errorResponse(
+  ctx: Pick<RouteContext, "header" | "seq" | "clock" | "url">,
+  e: GraphError,
+): Response {
   return graphErrorResponse(ctx, e.status, e.code, e.message, e.inner, e.headers);
 }

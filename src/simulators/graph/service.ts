@@ -40,7 +40,7 @@ export function createGraphService(twin: GraphTwin): Service {
         ctx,
         405,
         "BadRequest",
-        `The HTTP method '${ctx.request.method}' is not allowed for the resource '${ctx.url.pathname}'.`,
+        `The HTTP method '${ctx.method}' is not allowed for the resource '${ctx.url.pathname}'.`,
       ),
     internalError: (ctx) => graphErrorResponse(ctx, 500, "UnknownError", "An unexpected error occurred."),
     faultResponse: (status, retryAfter, ctx) => {

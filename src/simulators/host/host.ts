@@ -1,4 +1,5 @@
 import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
+import { streamText } from "../../util/stream-text.ts";
 import { SimClock } from "./clock.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { globToRegExp } from "./glob.ts";
@@ -262,6 +263,10 @@ class HostContext implements RouteContext {
     return this.incoming.toRequest();
   }
 
+  get method(): string {
+    return this.incoming.method.toUpperCase();
+  }
+
   get query(): URLSearchParams {
     return this.url.searchParams;
   }
@@ -272,6 +277,10 @@ class HostContext implements RouteContext {
 
   header(name: string): string | null {
     return this.incoming.header(name);
+  }
+
+  text(): Promise<string> {
+    return this.incoming.text();
   }
 
   note(text: string): void {
@@ -298,10 +307,15 @@ class Replayed {
 
 /** The host's view of a Fetch Request (direct and msw transports, `$batch` sub-requests). */
 function fromFetchRequest(request: Request): IncomingRequest {
+  let text: Promise<string> | undefined;
   return {
     method: request.method,
     url: request.url,
     header: (name) => request.headers.get(name),
+    text: () => {
+      text ??= streamText(request.body);
+      return text;
+    },
     toRequest: () => request,
   };
 }

@@ -100,6 +100,8 @@ function wireHeaders(
   return { bytes, headers };
 }
 
+const utf8 = new TextDecoder();
+
 /** The host's view of a node request; the Fetch Request is built only if a route reads it. */
 class NodeIncoming implements IncomingRequest {
   readonly method: string;
@@ -118,6 +120,10 @@ class NodeIncoming implements IncomingRequest {
   header(name: string): string | null {
     const value = this.req.headers[name];
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body ? utf8.decode(this.body) : "");
   }
 
   toRequest(): Request {

@@ -12,6 +12,8 @@ export interface IncomingRequest {
   url: string;
   /** One header's value (lower-case name), or null. */
   header(name: string): string | null;
+  /** The body as UTF-8 text ("" when there is none), read once. */
+  text(): Promise<string>;
   toRequest(): Request;
 }
 
@@ -21,21 +23,31 @@ export interface IncomingRequest {
  * `this` type makes a detached call (`const { note } = ctx`) a compile error.
  */
 export interface RouteContext {
+  /**
+   * The Fetch Request, built on first use. Read the body either through `text()` or through
+   * `request`, not both (on some transports they share one stream).
+   */
   request: Request;
-  /** A request header without building `request` (cheaper on the http transport). */
-  header(this: RouteContext, name: string): string | null;
+  /** The request's method, upper case. */
+  method: string;
+  /** A request header without building `request` (cheaper on the http and direct transports). */
+  header(this: object, name: string): string | null;
+  /** The request body as UTF-8 text, read once ("" when none), without building `request`. */
+  text(this: object): Promise<string>;
+  /** This request's journal sequence number: unique per host, the same in every run (ids, traces). */
+  seq: number;
   url: URL;
   /** Path parameters from the route pattern (`/pages/:id` → `{ id }`). */
   params: Record<string, string>;
   query: URLSearchParams;
   clock: SimClock;
   /** Attach a debugging note to this request's journal entry (e.g. why a CQL query was rejected). */
-  note(this: RouteContext, text: string): void;
+  note(this: object, text: string): void;
   /**
    * Sends a request the service makes on the caller's behalf (a `$batch` sub-request) through the
    * host's whole dispatch path: its own journal entry, the fault plan, the route. Set by the host.
    */
-  dispatch?(this: RouteContext, request: Request): Promise<DispatchResult>;
+  dispatch?(this: object, request: Request): Promise<DispatchResult>;
 }
 
 /** What a transport does with a request: send this response (maybe cut short) or drop the connection. */

@@ -1,4 +1,5 @@
 import { addRoute, createRouter, findRoute } from "rou3";
+import { streamText } from "../../../util/stream-text.ts";
 import type { Route, RouteContext } from "../../host/types.ts";
 import { badRequest, errorResponse, GraphError, graphErrorResponse, graphJson } from "../errors.ts";
 import { asObject, readJsonBody } from "./common.ts";
@@ -125,7 +126,13 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     // A dropped connection has no wire inside a batch: Graph's front end answers for the backend.
     outer.note(`[batch ${req.id}] injected connection drop → 504`);
     return graphErrorResponse(
-      { request, url: new URL(request.url), clock: outer.clock },
+      // Graph's front end answers for the dropped sub-request: ids from the batch request.
+      {
+        header: (name) => request.headers.get(name),
+        seq: outer.seq,
+        url: new URL(request.url),
+        clock: outer.clock,
+      },
       504,
       "GatewayTimeout",
       "The backend did not answer the batch request.",
@@ -134,9 +141,13 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
 
   /** Without a host (route-level tests): the batch's own router, no journal, no faults. */
   async function runLocally(outer: RouteContext, req: BatchRequest, request: Request, url: URL) {
+    let text: Promise<string> | undefined;
     const ctx: RouteContext = {
       request,
+      method: request.method,
       header: (name) => request.headers.get(name),
+      text: () => (text ??= streamText(request.body)),
+      seq: outer.seq,
       url,
       params: {},
       query: url.searchParams,

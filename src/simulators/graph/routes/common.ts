@@ -1,4 +1,3 @@
-import { streamText } from "../../../util/stream-text.ts";
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { HttpMethod, Route, RouteContext } from "../../host/types.ts";
 import { authenticate } from "../auth.ts";
@@ -25,7 +24,7 @@ export function graphRoutes(
     operationId,
     handler: async (ctx: RouteContext) => {
       try {
-        const caller = await authenticate(issuer, ctx.request);
+        const caller = await authenticate(issuer, ctx.header("authorization"));
         return await handler(ctx, caller);
       } catch (error) {
         if (error instanceof GraphError) {
@@ -42,26 +41,12 @@ export function graphRoutes(
 
 export const MAX_BODY_BYTES = 4_000_000;
 
-const bodies = new WeakMap<Request, Promise<string>>();
-
-/**
- * The request body as text, read once: throttling's retry identity and the route both need it,
- * and re-reading a fetch Request means cloning (teeing) its stream, which costs more than the route.
- */
-export function requestText(request: Request): Promise<string> {
-  let text = bodies.get(request);
-  if (!text) {
-    text = streamText(request.body);
-    bodies.set(request, text);
-  }
-  return text;
-}
-
 /** Reads a JSON body: 413 over 4 MB (status inferred), 400 on malformed JSON. */
 export async function readJsonBody(ctx: RouteContext, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const length = Number(ctx.request.headers.get("content-length") ?? "0");
+  const length = Number(ctx.header("content-length") ?? "0");
   if (length > maxBytes) throw tooLarge(length, maxBytes);
-  const text = await requestText(ctx.request);
+  // ctx.text() reads the body once: throttling's retry identity reads it too.
+  const text = await ctx.text();
   // UTF-8 is at most 3 bytes per UTF-16 unit: count bytes only when the text might be too large.
   const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text) : text.length;
   if (bytes > maxBytes) throw tooLarge(bytes, maxBytes);

@@ -15,14 +15,15 @@ import { refusal } from "../lifecycle.ts";
 import type { ExternalConnection, ExternalGroup, ExternalItem } from "../model.ts";
 import { LABELS } from "../schema-rules.ts";
 import type { GraphTwin, IngestionRequest } from "../store.ts";
-import { asObject, graphRoutes, readJsonBody, requestText } from "./common.ts";
+import { asObject, graphRoutes, readJsonBody } from "./common.ts";
 
 /** The identity of a write for retry discipline (the body is read once and shared with the route). */
 async function ingestionRequest(ctx: RouteContext): Promise<IngestionRequest> {
-  const { method, url, headers } = ctx.request;
-  const body = method === "PUT" || method === "PATCH" ? await requestText(ctx.request) : "";
+  const { method } = ctx;
+  const url = ctx.url.href;
+  const body = method === "PUT" || method === "PATCH" ? await ctx.text() : "";
   const digest = createHash("sha256").update(body).digest("base64url");
-  const clientRequestId = headers.get("client-request-id") ?? undefined;
+  const clientRequestId = ctx.header("client-request-id") ?? undefined;
   return { request: `${method} ${url}`, identity: `${method} ${url} ${digest}`, clientRequestId };
 }
 
@@ -123,7 +124,7 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
     ...r("POST", "/external/connections", "externalConnections.create", async (ctx, caller) => {
       requireConnectorPermission(caller, [...PERMS.connectionWrite]);
       const body = asObject(await readJsonBody(ctx));
-      const ticket = ctx.request.headers.get("graphconnectors-ticket");
+      const ticket = ctx.header("graphconnectors-ticket");
       if ((ticket === null) !== (body.connectorId === undefined || body.connectorId === null)) {
         throw new GraphError(400, "InvalidRequest", "The request is malformed or incorrect.", {
           code: "ConnectorTicketMismatch",
@@ -201,7 +202,7 @@ export function externalRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
       if (state !== "draft") twin.assert(conn, "readSchema");
       // Evolvable enums: labels after `unknownFutureValue` (iconUrl, containerName, …) are
       // rendered as `unknownFutureValue` unless the caller opts in with Prefer (Graph guideline).
-      const optIn = /include-unknown-enum-members/i.test(ctx.request.headers.get("prefer") ?? "");
+      const optIn = /include-unknown-enum-members/i.test(ctx.header("prefer") ?? "");
       const properties = optIn
         ? schema.properties
         : schema.properties.map((p) =>
