@@ -106,7 +106,9 @@ describe("expectations against a crawled contoso world", () => {
   it("request filters: method, operation, status, path; at least / at most", async () => {
     expect(await check({ requests: { service: "graph", method: "put", min: 1 } })).toEqual([]);
     expect(await check({ requests: { service: "graph", method: "DELETE", max: 0 } })).toEqual([]);
-    expect(await check({ requests: { service: "confluence", operationId: "getSpaces", min: 1 } })).toEqual([]);
+    expect(await check({ requests: { service: "confluence", operationId: "getSpaces", min: 1 } })).toEqual(
+      [],
+    );
     expect(await check({ requests: { service: "confluence", status: 500, max: 0 } })).toEqual([]);
     expect(
       await check({ requests: { service: "graph", path: "/v1.0/external/connections/*/items/*", min: 1 } }),
