@@ -1,7 +1,8 @@
-import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { decodeProtectedHeader, exportJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { SimClock } from "../host/clock.ts";
 import type { AppRegistration, Directory, DirectoryUser } from "./model.ts";
+import { SIMULATOR_SIGNING_KEY_PEM } from "./signing-key.ts";
 
 /** The Graph resource as tokens name it (`aud`). */
 export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
@@ -47,9 +48,12 @@ export type TokenFailure = {
 
 let sharedKey: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 
-/** One RSA key per process: generating 2048-bit keys costs ~50 ms, and every twin may share it. */
+/** The fixed simulator key (signing-key.ts), parsed once per process and shared by every twin. */
 function signingKey() {
-  sharedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 });
+  if (!sharedKey) {
+    const privateKey = createPrivateKey(SIMULATOR_SIGNING_KEY_PEM);
+    sharedKey = { privateKey, publicKey: createPublicKey(privateKey) };
+  }
   return sharedKey;
 }
 

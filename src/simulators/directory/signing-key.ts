@@ -1,0 +1,33 @@
+/**
+ * The key the simulated identity platform signs tokens with. Fixed, so every run signs the same
+ * tokens (reproducible runs) and no process pays for an RSA key generation (~150 ms). It signs
+ * simulated tokens for the twins only: it is public on purpose and trusted by nothing real.
+ */
+export const SIMULATOR_SIGNING_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC90rxWP009qHWh
+gGi9fg4CHSRQDAMWIEhrFcFuCDdYdfXxcoc1Lp+iz9PPGGlKfWx+VCAgQd/0rPXG
+7tzdy4xIkai2Pa5BqALcblZtsSNXEbVX1qjfAOP6nRrHXtnwsOWNJ599SdmtUkJp
+lbhaQYrI+LyzrgzF5ke3irVhIGj6VqwiDJYLmsU4Qk3XpoN9/3WhzwHGgQaQgetm
+KTO0byclMzkDq39FfHJsxAkv46O0JFAnAuRITWbSgpzAeJPFUK2lZlfC/Ek83BgY
+NdYyvssmhCCC4pQWToh+TL99UV5zxAVu/jBSLYIihOXjFnAu3M9TYChJMTy0ntyd
+IrTwBJ8JAgMBAAECggEAICgoUCsSnHiijsy4UaueV2TU7zuNtUycQAnUNh3ttE5t
+buzyM0P19qii7uEpix0yyTbap2RJeoNncn8qCufN2MhWLqNF1ykNbQbDHPuGa1xc
+XmhGvNqDhIPjUrWCkagCBzbYaareVaKLDiR3MdELIA8lNoIsd0USzqjQn8bUCd5k
+hbCkPox15ACZ/lXZjw3Y7fo/w+JGZSeN0JByWWhAOZr1Gxt98+kKOUs0m6TCzuiE
+rVX1uKrPvabHUasOJrFwo8b8ximyFu4LAlvnubkxsOAEiz3gLJxcAPawAIeENhZA
+1SjXv84ROPB5RCiBzxNJfTRCs8sqkCzrv10uJ27e5QKBgQDu8ycqe2fxAnbJmfIc
+k9Ni6sqcDAqRFwHGuJYuV6nQSHsaFY777IjymzJ5PzPReVeN8nuYACPxIISt+r7l
+ZaMeDqd49qk3GDJ0IjFpaIsP0YANlNCWt0skDxAAja7Ct07IpOc2apijtqcp57bN
+Dr7XuG6bdOrZ9jUkOOMwd07RvQKBgQDLXjJZqOmUYS31bLIO6iPFwAL3yeY+yxOY
+u+M1X5H01qmFHh3fRCcVZX7dOsg9vEtCv18WrgKV3kxU9+c8tpU7fWm7Vi4FkVbs
++M22Enx4r5z/wbarPkUCEk686djb846KRfv0MEEXYBuMkiJyX1LbHG2N9TMYTDSD
+y2s0+aEJPQKBgD6TqR8kAF2Koqc7TL+VKxfNm0/wi1fh6ZIsRxBN3ufwA2UaXj61
+fEvkvvwnxB9IothGt31gFAmS1YxmjVWwH17AwbUZC8mk6ZmmVsBfI4P5/ooP/exq
+hiAkXbF3aVwO+2/qV67VjbHaJL8BssrS4MHHyBeoL9Ty+InK6ByKMjcVAoGAMLmS
+6rRzsl9OOZ0fVD947qpAi8nN5oGVYmSx3VnWiIjd+Mzsb0/O5Wt559trmo8AoS9k
+wvRSHkIym7EBsCQ2wRgdOws834yg/Qnnj5YCSJAa15Q8Be9XbVWhk9WbZaeHIU3/
+PdRJ5CXcs+NXaXu5SFIZVYfIBCxN8L3OI9UjZikCgYEAj79RV8+UXXSGeOlZpMji
+WQu2ZcboIRNu/43B/BKMRqCCM+aWu+vmzVoM1jS7fZaeX0QFaXDD4tV3dP53M4SC
+DIYwR0z7j/iewCGU5/r4KF93CWhF2/4c5WPs2aCasIrZyaHTEDKEUaX5K3I7t1ea
+9H2FVnu1lbCDnzWrdVbe3X0=
+-----END PRIVATE KEY-----`;
