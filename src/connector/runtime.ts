@@ -34,6 +34,15 @@ export class CallStats {
   readonly retries = perService();
   readonly throttled = perService();
   waitedMs = 0;
+
+  /** withRetry's onRetry for one service: counts the retry, a 429, and the time waited. */
+  retryCounter(service: Service): (retry: { status: number | "network"; delayMs: number }) => void {
+    return ({ status, delayMs }) => {
+      this.retries[service]++;
+      if (status === 429) this.throttled[service]++;
+      this.waitedMs += delayMs;
+    };
+  }
 }
 
 export interface SendOptions {
@@ -69,11 +78,7 @@ export function createHttpClient(
           },
           policy,
           runtime,
-          ({ status, delayMs }) => {
-            stats.retries[service]++;
-            if (status === 429) stats.throttled[service]++;
-            stats.waitedMs += delayMs;
-          },
+          stats.retryCounter(service),
           gate,
         );
       } catch (error) {

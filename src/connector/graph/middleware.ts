@@ -54,11 +54,7 @@ export function graphMiddleware(options: {
         },
         policy,
         runtime,
-        ({ status, delayMs }) => {
-          stats.retries[service]++;
-          if (status === 429) stats.throttled[service]++;
-          stats.waitedMs += delayMs;
-        },
+        stats.retryCounter(service),
         gate,
       );
     }
