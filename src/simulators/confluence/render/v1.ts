@@ -11,7 +11,7 @@ import type {
 } from "../model.ts";
 import type { ConfluenceStore } from "../store.ts";
 import { adfOf, storageToView } from "./storage.ts";
-import { tinyui, webuiTitle } from "./v2.ts";
+import { iso, tinyui, webuiTitle } from "./v2.ts";
 
 /**
  * v1 wire shapes (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
@@ -55,7 +55,7 @@ export class Expand {
   }
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+export { iso };
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
