@@ -2,7 +2,7 @@ import type { AclEntry } from "../simulators/graph/model.ts";
 import type { RunContext } from "./context.ts";
 import { oracleInput } from "./expect/check.ts";
 import { entryRef } from "./expect/notation.ts";
-import { classifyPair, identityFor, truthFor } from "./parity.ts";
+import { classifyPair, confluenceAccountOf, identityFor, truthFor } from "./parity.ts";
 
 /**
  * The chain of reasons for one user × item: Confluence's decision, what the connector made of the
@@ -27,6 +27,19 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
       ? `  account ${truth.account.displayName} <${truth.account.email}>${truth.account.emailVisible ? "" : " (email hidden)"}`
       : `  no Confluence account with email ${user.userPrincipalName}${user.mail ? ` or ${user.mail}` : ""}${rule?.source === "nonAad" ? " or mapped to it by the non-AAD rule" : ""}`,
   );
+  if (truth.account) {
+    // Another Entra user matched to the same account: only one of them is this person.
+    const others = [...world.directory.users.values()].filter(
+      (u) =>
+        u.accountEnabled &&
+        u.id !== user.id &&
+        confluenceAccountOf(world, u, rule)?.accountId === truth.account?.accountId,
+    );
+    if (others.length)
+      out.push(
+        `  ! this account is also matched to ${others.map((u) => u.userPrincipalName).join(", ")}: only one of them is its owner`,
+      );
+  }
   for (const r of truth.reasons) out.push(`  ${r.ok ? "✓" : "✗"} ${r.check}: ${r.detail}`);
   out.push(`  → ${truth.allowed ? "can view" : "cannot view"}`);
 

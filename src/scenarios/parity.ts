@@ -61,6 +61,19 @@ export interface ParityReport {
   underExposed: number;
   documented: { overExposed: number; underExposed: number };
   differences: ParityDifference[];
+  /**
+   * Confluence accounts that more than one enabled Entra user is matched to (one by UPN, another
+   * by mail): the oracle takes each for the person, so the access one of them gets is never a
+   * difference, yet only one of them is that person (S17's "a same-named UPN takes the access").
+   */
+  sharedAccounts: SharedAccount[];
+}
+
+export interface SharedAccount {
+  /** The Confluence account's email. */
+  account: string;
+  /** The Entra users matched to it, each with how: `alice@x (UPN)`, `asmith@y (mail)`. */
+  users: string[];
 }
 
 type IdentityRule = ConnectorConfig["identity"];
@@ -180,7 +193,22 @@ export function runParity(input: OracleInput): ParityReport {
     underExposed: count("underExposed", false),
     documented: { overExposed: count("overExposed", true), underExposed: count("underExposed", true) },
     differences,
+    sharedAccounts: sharedAccounts(input, users),
   };
+}
+
+/** Confluence accounts claimed by several Entra users (see ParityReport.sharedAccounts). */
+function sharedAccounts(input: OracleInput, users: DirectoryUser[]): SharedAccount[] {
+  const claims = new Map<string, string[]>();
+  for (const user of users) {
+    const account = confluenceAccountOf(input.world, user, input.config?.identity);
+    if (!account) continue;
+    const how = account.email.toLowerCase() === user.userPrincipalName.toLowerCase() ? "UPN" : "mail";
+    claims.set(account.email, [...(claims.get(account.email) ?? []), `${user.userPrincipalName} (${how})`]);
+  }
+  return [...claims]
+    .filter(([, claimants]) => claimants.length > 1)
+    .map(([account, claimants]) => ({ account, users: claimants }));
 }
 
 /** The difference for one person × content, or undefined when truth and index agree. */

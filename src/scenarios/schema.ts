@@ -424,6 +424,14 @@ export const expectationSchema = z
           .strict()
           .optional()
           .describe("Pairs explained by a documented limitation or expected staleness"),
+        sharedAccounts: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(
+            "Confluence accounts more than one Entra user is matched to (UPN and mail): only one is the person",
+          ),
       })
       .strict()
       .optional()

@@ -301,6 +301,23 @@ directory:
     });
   });
 
+  it("names Confluence accounts that two Entra users are matched to (UPN and mail)", async () => {
+    const { diffs, ctx } = await oracle(
+      "  - directory: { addUser: { upn: dave.smith@fabrikam.com } }\n  - crawl: full\n",
+    );
+    const report = runParity(oracleInput(ctx));
+    expect(report.sharedAccounts).toEqual([
+      {
+        account: "dave.smith@fabrikam.com",
+        users: ["dsmith@contoso.com (mail)", "dave.smith@fabrikam.com (UPN)"],
+      },
+    ]);
+    expect(diffs.filter((d) => !d.documented)).toEqual([]);
+    expect(explainPair(ctx, "dsmith@contoso.com", "1009").join("\n")).toContain(
+      "! this account is also matched to dave.smith@fabrikam.com: only one of them is its owner",
+    );
+  });
+
   it("before any crawl everything readable is under-exposed, as expected", async () => {
     const { diffs } = await oracle("  - clock: { advance: 1m }\n");
     expect(

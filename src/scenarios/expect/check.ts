@@ -273,17 +273,25 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
         failing.add(`${kind} true`);
       }
     }
+    const shared = e.parity.sharedAccounts;
+    const sharedLines: string[] = [];
+    if (shared !== undefined && report.sharedAccounts.length !== shared) {
+      problems.push(`${report.sharedAccounts.length} shared Confluence accounts (expected ${shared})`);
+      for (const s of report.sharedAccounts)
+        sharedLines.push(`${s.account} is claimed by ${s.users.join(" and ")}`);
+    }
     if (problems.length) {
       const bugs = report.differences.filter((d) => failing.has(`${d.kind} ${d.documented}`));
       failures.push(
-        `parity: ${problems.join(", ")} over ${report.users} users × ${report.items} items\n${indent(
-          bugs
+        `parity: ${problems.join(", ")} over ${report.users} users × ${report.items} items\n${indent([
+          ...sharedLines,
+          ...bugs
             .slice(0, 20)
             .map(
               (d) =>
                 `${d.kind} ${d.user} × ${d.item} "${d.title}": ${d.documented ? "(documented) " : ""}${d.reason}`,
             ),
-        )}${bugs.length > 20 ? `\n    … ${bugs.length - 20} more` : ""}${
+        ])}${bugs.length > 20 ? `\n    … ${bugs.length - 20} more` : ""}${
           // The first difference explained in full: usually enough to see the pattern.
           bugs[0] ? `\n${indent(explainPair(ctx, bugs[0].user, bugs[0].item))}` : ""
         }`,
