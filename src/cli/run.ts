@@ -22,6 +22,8 @@ interface RunCliOptions {
   transport?: TransportName;
   bail?: boolean;
   concurrency?: number;
+  /** commander's `--no-response-cache` */
+  responseCache?: boolean;
 }
 
 const REPORTERS = ["console", "junit", "json", "html"];
@@ -47,6 +49,7 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "directory for junit.xml, results.json and report.html (default: cgsim-report)")
     .option("--transport <name>", "override the transport: direct | msw | http")
     .option("--bail", "stop after the first failing scenario")
+    .option("--no-response-cache", "run every request's route (no replay of repeated GETs)")
     .option(
       "--concurrency <n>",
       "scenarios run at once (msw ones always run alone)",
@@ -111,7 +114,11 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
     if (stop) return;
     running.add(l.file);
     // Permission matrices cost an explain per cell: only when the HTML report will show them.
-    const r = await runScenario(l, { transport: options.transport, matrix: reporters.includes("html") });
+    const r = await runScenario(l, {
+      transport: options.transport,
+      matrix: reporters.includes("html"),
+      responseCache: options.responseCache,
+    });
     running.delete(l.file);
     report(r);
     if (!r.ok && options.bail) stop = true;

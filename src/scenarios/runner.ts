@@ -23,6 +23,8 @@ export interface RunOptions {
   seed?: number;
   /** Overrides the scenario transport. */
   transport?: TransportName;
+  /** false: every request runs its route (no replay of repeated GETs; see docs/architecture.md). */
+  responseCache?: boolean;
   /** Called after each step (progress output). */
   onStep?: (result: StepResult) => void;
   /** Keep running after a failed step (explain does, to reach the state it was asked about). */
@@ -96,6 +98,7 @@ export async function runScenario(
     start: scenario.start,
     faults: scenario.faults ? faultPlanOf(scenario.faults, seed) : { seed, rules: [] },
     graph: scenario.graph,
+    responseCache: options.responseCache,
   });
   const simStart = world.clock.now();
   const result: ScenarioResult = {

@@ -286,3 +286,16 @@ describe("graph request step", () => {
     expect(text).toContain('no directory user "nobody@contoso.com"');
   });
 });
+
+describe("run options", () => {
+  it("responseCache: false reaches the world's host (cgsim run --no-response-cache)", async () => {
+    const seen: boolean[] = [];
+    for (const responseCache of [undefined, false]) {
+      await run("steps:\n  - clock: { advance: 1m }\n", {
+        responseCache,
+        inspect: { fn: (ctx) => void seen.push(ctx.world.host.responseCache) },
+      });
+    }
+    expect(seen).toEqual([true, false]);
+  });
+});

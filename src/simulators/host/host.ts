@@ -49,10 +49,13 @@ export class SimHost {
   #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
   #hostPatterns: RegExp[] = [];
   #cache: ResponseCache | undefined;
+  /** Whether repeated GETs may be replayed from the response cache (`SimHostOptions.responseCache`). */
+  readonly responseCache: boolean;
 
   constructor(options: SimHostOptions) {
     this.clock = options.clock ?? new SimClock();
-    this.#cache = options.responseCache === false ? undefined : new ResponseCache();
+    this.responseCache = options.responseCache !== false;
+    this.#cache = this.responseCache ? new ResponseCache() : undefined;
     this.journal = new RequestJournal(options.journalCapacity);
     if (options.faults) this.faults.set(options.faults);
     for (const service of options.services) this.addService(service);
