@@ -10,6 +10,7 @@
  */
 import type { Content } from "../model.ts";
 import type { AccessEvaluator } from "../permissions.ts";
+import type { ConfluenceStore } from "../store.ts";
 import type { Query } from "./ast.ts";
 import { clausesOf } from "./ast.ts";
 import { type CqlBadRequestBody, CqlSyntaxError, cqlBadRequestBody } from "./errors.ts";
@@ -105,37 +106,18 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
     spaceKey: context.spaceKey,
     contentId: context.contentId,
   };
-  let predicate: (c: Content) => boolean;
-  let chosen: ReturnType<typeof plan>;
-  const idx = indexesFor(store);
+  const trim = params.restrictionTrim ?? "page";
+  let found: Hits;
   try {
-    predicate = compile(query.where, ctx);
-    chosen =
-      params.usePlanner === false ? { candidates: undefined, explain: "scan" } : plan(query.where, ctx, idx);
+    found = hitsFor(store, hitsKey(access, params, trim), () =>
+      findHits(access, params, query, ctx, context, trim),
+    );
   } catch (error) {
     if (error instanceof CqlSyntaxError) return fail(error);
     throw error;
   }
-  const statuses = new Set(context.contentStatuses ?? ["current"]);
-  const includeArchived = params.includeArchivedSpaces ?? false;
-  const excludeCurrent = params.excludeCurrentSpaces ?? false;
-  const hits: Content[] = [];
-  let archivedResultCount = 0;
-  for (const c of chosen.candidates ?? store.content.values()) {
-    if (!statuses.has(c.status)) continue;
-    const space = store.spaces.get(c.spaceId);
-    if (!space || !access.canViewSpace(space)) continue;
-    const archived = space.status === "archived";
-    if ((archived && !includeArchived) || (!archived && excludeCurrent)) {
-      if (archived && predicate(c)) archivedResultCount++;
-      continue;
-    }
-    if (predicate(c)) hits.push(c);
-  }
-  const trim = params.restrictionTrim ?? "page";
-  const list = trim === "exact" ? hits.filter((c) => access.restrictionsAdmit(c)) : hits;
+  const { list, archivedResultCount } = found;
   const sort = sortKeyFor(query, ctx);
-  list.sort(sort.compare);
 
   const cap = expandCap(params.expand);
   const requested =
@@ -180,9 +162,88 @@ export function searchByCql(access: AccessEvaluator, params: CqlSearchParams): C
       prevCursor,
       prevStart: prevCursor ? Math.max(0, start - limit) : undefined,
       textQueries,
-      plan: chosen.explain,
+      plan: found.explain,
     },
   };
+}
+
+/** Every match of one query for one caller, sorted (pages are slices of it). */
+interface Hits {
+  list: Content[];
+  archivedResultCount: number;
+  explain: string;
+}
+
+function findHits(
+  access: AccessEvaluator,
+  params: CqlSearchParams,
+  query: Query,
+  ctx: EvalContext,
+  context: CqlContext,
+  trim: "page" | "exact",
+): Hits {
+  const { store } = access;
+  const predicate = compile(query.where, ctx);
+  const chosen =
+    params.usePlanner === false
+      ? { candidates: undefined, explain: "scan" }
+      : plan(query.where, ctx, indexesFor(store));
+  const statuses = new Set(context.contentStatuses ?? ["current"]);
+  const includeArchived = params.includeArchivedSpaces ?? false;
+  const excludeCurrent = params.excludeCurrentSpaces ?? false;
+  const hits: Content[] = [];
+  let archivedResultCount = 0;
+  for (const c of chosen.candidates ?? store.content.values()) {
+    if (!statuses.has(c.status)) continue;
+    const space = store.spaces.get(c.spaceId);
+    if (!space || !access.canViewSpace(space)) continue;
+    const archived = space.status === "archived";
+    if ((archived && !includeArchived) || (!archived && excludeCurrent)) {
+      if (archived && predicate(c)) archivedResultCount++;
+      continue;
+    }
+    if (predicate(c)) hits.push(c);
+  }
+  const list = trim === "exact" ? hits.filter((c) => access.restrictionsAdmit(c)) : hits;
+  list.sort(sortKeyFor(query, ctx).compare);
+  return { list, archivedResultCount, explain: chosen.explain };
+}
+
+/** Everything a hit list depends on besides the store's state and the clock. */
+function hitsKey(access: AccessEvaluator, params: CqlSearchParams, trim: string): string {
+  const s = access.subject;
+  return [
+    s.type === "user" ? `user:${s.accountId}` : s.type === "group" ? `group:${s.groupId}` : s.type,
+    params.cql,
+    params.cqlcontext ?? "",
+    trim,
+    params.includeArchivedSpaces ?? false,
+    params.excludeCurrentSpaces ?? false,
+    params.usePlanner ?? true,
+  ].join("\u0000");
+}
+
+/**
+ * Hit lists kept per store revision and simulated instant: a crawler paging through a big result
+ * set evaluates and sorts it once, not once per page. Any mutation or clock move starts over.
+ */
+const hitLists = new WeakMap<ConfluenceStore, { revision: number; now: number; lists: Map<string, Hits> }>();
+const MAX_HIT_LISTS = 64;
+
+function hitsFor(store: ConfluenceStore, key: string, find: () => Hits): Hits {
+  let entry = hitLists.get(store);
+  const now = store.clock.now();
+  if (!entry || entry.revision !== store.revision || entry.now !== now) {
+    entry = { revision: store.revision, now, lists: new Map() };
+    hitLists.set(store, entry);
+  }
+  let hits = entry.lists.get(key);
+  if (!hits) {
+    if (entry.lists.size >= MAX_HIT_LISTS) entry.lists.clear();
+    hits = find();
+    entry.lists.set(key, hits);
+  }
+  return hits;
 }
 
 interface CqlContext {
