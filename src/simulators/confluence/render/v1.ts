@@ -80,18 +80,25 @@ function profilePicture(user: User): NonNullable<S["Icon"]> {
   return { path: `/wiki/aa-avatar/${user.accountId}`, ...AVATAR };
 }
 
-/** The v1 User. Hidden emails are `""` (profile visibility), never the real address. */
-export function renderUser(base: string, user: User): NonNullable<S["User"]> {
+/** Fields the v1 User and the `/user/bulk` item share. Hidden emails are `""`, never the address. */
+function knownUser(user: User) {
   return {
-    type: "known",
+    type: "known" as const,
     accountId: user.accountId,
-    accountType: user.accountType === "customer" ? "" : user.accountType,
+    accountType: user.accountType === "customer" ? ("" as const) : user.accountType,
     email: user.emailVisible ? user.email : "",
     publicName: user.publicName,
     profilePicture: profilePicture(user),
     displayName: user.displayName,
     timeZone: user.timeZone,
     isExternalCollaborator: user.guest,
+  };
+}
+
+/** The v1 User. Hidden emails are `""` (profile visibility), never the real address. */
+export function renderUser(base: string, user: User): NonNullable<S["User"]> {
+  return {
+    ...knownUser(user),
     externalCollaborator: user.guest,
     isGuest: user.guest,
     accountStatus: user.active ? "active" : "inactive",
@@ -103,15 +110,7 @@ export function renderUser(base: string, user: User): NonNullable<S["User"]> {
 /** `/user/bulk` items: the same user with every key confluence.js requires present. */
 export function renderBulkUser(base: string, user: User): S["BulkUserLookup"] {
   return {
-    type: "known",
-    accountId: user.accountId,
-    accountType: user.accountType === "customer" ? "" : user.accountType,
-    email: user.emailVisible ? user.email : "",
-    publicName: user.publicName,
-    profilePicture: profilePicture(user),
-    displayName: user.displayName,
-    timeZone: user.timeZone,
-    isExternalCollaborator: user.guest,
+    ...knownUser(user),
     _expandable: { operations: "", personalSpace: "" },
     _links: { self: `${base}/rest/api/user?accountId=${encodeURIComponent(user.accountId)}` },
   };
