@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { CHROMIUM } from "./chromium.ts";
+import { CHROMIUM, chromiumFlags } from "./chromium.ts";
 
 /**
  * A minimal Chrome DevTools Protocol client over `--remote-debugging-pipe` (fd 3 in, fd 4 out,
@@ -21,20 +21,7 @@ export class Browser {
     this.#profile = mkdtempSync(join(tmpdir(), "cgsim-cdp-"));
     this.#child = spawn(
       CHROMIUM,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--user-data-dir=${this.#profile}`,
-        "--window-size=1400,900",
-        "--remote-debugging-pipe",
-        "about:blank",
-      ],
+      [...chromiumFlags(this.#profile), "--remote-debugging-pipe", "about:blank"],
       { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
     );
     // A browser that dies answers nothing: fail every waiting command instead of hanging.

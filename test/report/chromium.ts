@@ -8,10 +8,9 @@ import { inflateSync } from "node:zlib";
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const haveChromium = existsSync(CHROMIUM);
 
-/** Runs headless Chromium on a URL with the given extra flags; resolves with stdout. */
-export function chromium(url: string, flags: string[]): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), "cgsim-chromium-"));
-  const args = [
+/** Headless, offline, quiet Chromium with its own throw-away profile and a fixed window. */
+export function chromiumFlags(profile: string): string[] {
+  return [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -22,9 +21,13 @@ export function chromium(url: string, flags: string[]): Promise<string> {
     "--disable-sync",
     `--user-data-dir=${profile}`,
     "--window-size=1400,900",
-    ...flags,
-    url,
   ];
+}
+
+/** Runs headless Chromium on a URL with the given extra flags; resolves with stdout. */
+export function chromium(url: string, flags: string[]): Promise<string> {
+  const profile = mkdtempSync(join(tmpdir(), "cgsim-chromium-"));
+  const args = [...chromiumFlags(profile), ...flags, url];
   return new Promise((resolve, reject) => {
     execFile(CHROMIUM, args, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       rmSync(profile, { recursive: true, force: true });
