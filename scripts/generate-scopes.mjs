@@ -1,10 +1,10 @@
-// Generates src/simulators/confluence/generated/scopes.json from the saved Confluence specs:
+// Generates src/simulators/confluence/generated/scopes.json from the vendored Confluence specs (specs/):
 //   v2: operationId → granular scopes of the operation's `x-atlassian-oauth2-scopes` entry in state Current
 //   v1: operationId → classic scopes from the operation's `security` (oAuthDefinitions)
 // Run by `npm run generate:types`; the twin's gateway checks OAuth tokens against this table.
 import { readFileSync, writeFileSync } from "node:fs";
 
-const specDir = process.argv[2] ?? "../shared/specs";
+const specDir = process.argv[2] ?? "specs";
 const out = process.argv[3] ?? "src/simulators/confluence/generated/scopes.json";
 const METHODS = ["get", "post", "put", "patch", "delete"];
 

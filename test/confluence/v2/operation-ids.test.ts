@@ -9,7 +9,7 @@ import { v2Routes } from "../../../src/simulators/confluence/routes/v2/index.ts"
 describe("v2 operation ids", () => {
   it("match the spec's method and path", () => {
     const spec = JSON.parse(
-      readFileSync(new URL("../../../../shared/specs/confluence-v2.openapi.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../../specs/confluence-v2.openapi.json", import.meta.url), "utf8"),
     ) as {
       paths: Record<string, Record<string, { operationId?: string }>>;
     };
