@@ -37,7 +37,7 @@ const identityAad = z.object({ source: z.literal("aad") }).strict();
 const identityNonAad = z
   .object({
     source: z.literal("nonAad"),
-    /** Confluence user property the regex reads (Microsoft's non-AAD mapping, customer-bugs C-11). */
+    /** Confluence user property the regex reads (non-AAD mapping, docs/customer-bug-catalog.md C-11). */
     property: z.enum(["email", "accountId", "displayName", "publicName"]).default("email"),
     pattern: z.string().refine(isRegex, "not a valid regular expression"),
     /** Result with `{0}`, `{1}`… replaced by capture groups (`{0}` = group 1, as Microsoft's formula). */

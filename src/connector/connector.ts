@@ -138,7 +138,7 @@ export class Connector {
     }
     const schema = buildSchema(this.config.properties);
     const schemaHash = hashOf(schema);
-    // Graph's operation table (seed 003): create schema only in draft, update schema only in
+    // Graph's operation table (docs/fidelity/graph.md): create schema only in draft, update schema only in
     // ready; limitExceeded refuses both but still takes item updates and deletes (new items fail
     // with the quota error, reported as 1009 per item). So register in draft, update in ready
     // when the registered schema lacks a property, and never touch the schema in limitExceeded.

@@ -1,5 +1,5 @@
 /**
- * Errors as values with Microsoft's connector error codes (customer-bugs.md §2), so an admin
+ * Errors as values with Microsoft's connector error codes (docs/customer-bug-catalog.md §2), so an admin
  * sees the same number the Microsoft 365 admin center would show.
  */
 export const ERROR_CODES = {

@@ -33,7 +33,7 @@ export const PROPERTY_NAMES = [
 ] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
-/** Label → the type Graph requires for it (graph-connectors-api.md §3.4). */
+/** Label → the type Graph requires for it (docs/fidelity/graph.md, Schema). */
 export const LABEL_TYPES: Record<string, PropertyType> = {
   title: "string",
   url: "string",

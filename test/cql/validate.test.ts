@@ -11,7 +11,7 @@ function rejection(cql: string, options?: ValidateOptions) {
   return r.error;
 }
 
-/** One accepted and some rejected clauses per field (operators per confluence-api.md §4.2). */
+/** One accepted and some rejected clauses per field (operators per Atlassian's CQL fields page). */
 const PER_FIELD: Record<string, { ok: string[]; bad: string[] }> = {
   ancestor: {
     ok: ["ancestor = 123", "ancestor in (1, 2)", "type = page and ancestor != 5"],

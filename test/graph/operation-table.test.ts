@@ -76,7 +76,7 @@ const SUCCESS: Record<string, number> = {
   deleteItem: 204,
 };
 
-describe("operation table (seed 003)", () => {
+describe("operation table (Graph's connection-management page)", () => {
   it("the code's table equals the seed's table cell for cell", () => {
     for (const [op, cells] of Object.entries(SEED)) {
       STATES.forEach((s, i) => {

@@ -142,7 +142,7 @@ const RULES: Array<[string, unknown, number, string, string]> = [
   ["non-boolean flag", schema(p({ isSearchable: "yes" })), 400, "BadRequest", "InvalidPropertyValue"],
 ];
 
-describe("schema validation (research table (a) rows 10–21)", () => {
+describe("schema validation (docs/fidelity/graph.md, Schema)", () => {
   for (const [row, body, status, code, inner] of RULES) {
     it(`row ${row} → ${status} ${code}/${inner}`, async () => {
       const w = makeWorld();

@@ -90,7 +90,7 @@ describe("search as user", () => {
     expect(ids(guest.body)).toEqual(["p3", "p4"]);
   });
 
-  it("answers in the researched shape with highlights, ranks, total and moreResultsAvailable", async () => {
+  it("answers in the documented shape with highlights, ranks, total and moreResultsAvailable", async () => {
     const { w } = await world();
     const res = await w.call(
       "POST",

@@ -29,7 +29,7 @@ export interface SpacePermissionSummary {
 }
 
 /**
- * The Confluence REST calls the connector makes (confluence-api.md §9): v2 listings with
+ * The Confluence REST calls the connector makes (docs/connector.md): v2 listings with
  * limit 250 and bodies, v1 restrictions/groups/CQL search. Every call goes through the injected
  * fetch with retries; pagination follows `_links.next` exactly as given.
  */

@@ -1,6 +1,6 @@
 import type { ConfluenceUser, CrawledContent, PrincipalSet } from "../model.ts";
 
-/** The slices of Confluence's wire shapes the connector reads (confluence-api.md §2.2, §3). */
+/** The slices of Confluence's wire shapes the connector reads (specs/, docs/fidelity/confluence-*.md). */
 
 export interface V2Space {
   id: string;

@@ -46,7 +46,7 @@ export interface GraphClientOptions {
 
 /**
  * Graph connectors calls through @microsoft/microsoft-graph-client with our middleware chain
- * (graph-connectors-api.md §2–5): ensure connection, schema + operation polling, items, external
+ * (docs/fidelity/graph.md): ensure connection, schema + operation polling, items, external
  * groups, and the directory lookups identity mapping needs. Answers are read raw so one mapping
  * turns every failure into a connector error code.
  */

@@ -3,7 +3,7 @@ import type { AclEntry } from "../../simulators/graph/model.ts";
 import type { World } from "../world.ts";
 
 /**
- * ACL notation shared by scenario files, failure messages and `explain` (customer-bugs §3.0):
+ * ACL notation shared by scenario files, failure messages and `explain` (docs/customer-bug-catalog.md §3.0):
  * `user:<upn>` (also `u:`), `group:<Entra group name>`, `xg:<Confluence group name or external
  * group id>` (also `externalGroup:`), `everyone`, `everyoneExceptGuests`.
  */

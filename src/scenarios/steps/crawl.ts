@@ -65,7 +65,7 @@ export function builtInConfig(world: World, settings: ConnectorSettings = {}): C
   return config;
 }
 
-/** The eight scopes Microsoft's connector documentation lists for v2 (customer-bugs §1.1). */
+/** The eight scopes Microsoft's connector documentation lists for v2 (docs/customer-bug-catalog.md §1.1). */
 export const CONNECTOR_SCOPES = [
   "read:content-details:confluence",
   "read:group:confluence",

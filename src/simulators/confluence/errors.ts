@@ -1,7 +1,7 @@
 import { json } from "../host/types.ts";
 
 /**
- * Confluence's error bodies, as measured (shared/research/confluence-api.md §2.5, §3.9, §5):
+ * Confluence's error bodies, as measured (sources in docs/fidelity/confluence-auth-v1.md):
  * v2 answers an `errors` array, v1 the `statusCode/data/message` envelope, the API gateway its own
  * `{code, message}` for scope failures.
  */

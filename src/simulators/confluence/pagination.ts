@@ -4,7 +4,7 @@ import { intParam, V2ParamError } from "./params.ts";
 import type { ConfluenceStore } from "./store.ts";
 
 /**
- * v2 cursor pagination (confluence-api.md §2.3). The cursor is opaque base64 JSON shaped like the
+ * v2 cursor pagination (docs/fidelity/confluence-v2.md). The cursor is opaque base64 JSON shaped like the
  * measured one, `{"id":"302737","contentOrder":"id","contentOrderValue":302737}`: the sort key and
  * id of the last item served. Resuming is a binary search for that key in the sorted list, so
  * removing an item between requests never makes later pages repeat or skip others; an item whose
@@ -177,7 +177,7 @@ export function cachedSorted<T>(store: ConfluenceStore, key: string, build: () =
   return list;
 }
 
-/** The request path under the `/wiki` context, never with the gateway prefix (§2.3). */
+/** The request path under the `/wiki` context, never with the gateway prefix ([A-V2]). */
 export function wikiPath(ctx: ConfluenceContext): string {
   const p = ctx.url.pathname;
   const at = p.indexOf("/wiki/");

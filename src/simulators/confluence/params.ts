@@ -17,7 +17,7 @@ export class V2ParamError extends Error {
   }
 }
 
-/** Spring's conversion failure, as measured for `id` (confluence-api.md §2.5). */
+/** Spring's conversion failure, as measured for `id` (docs/fidelity/confluence-v2.md). */
 export function wrongType(name: string, value: string, type: string): V2ParamError {
   return new V2ParamError(
     `Provided value {${value}} for '${name}' is not the correct type. Expected type is ${type}.`,

@@ -2,7 +2,7 @@ import type { SimClock } from "../host/clock.ts";
 
 /**
  * Confluence's burst limits: a token bucket per tenant × endpoint × method, refilled on the
- * SimClock (research §7). This is the service's own limiter, separate from the host's fault plan;
+ * SimClock ([A-RATE]). This is the service's own limiter, separate from the host's fault plan;
  * it is off until rules are configured.
  */
 export interface RateLimitRule {

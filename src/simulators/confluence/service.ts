@@ -12,7 +12,7 @@ import type { ConfluenceTwin } from "./twin.ts";
 
 const GATEWAY = "/ex/confluence/:cloudId";
 
-/** CHANGE-864 headers on deprecated v1 endpoints that still answer (research §3.1). */
+/** CHANGE-864 headers on deprecated v1 endpoints that still answer ([A-864] in docs/fidelity.md). */
 export const DEPRECATION_HEADERS = {
   deprecation: "Wed, 1 Mar 2023 00:00:00 GMT",
   link: '<https://developer.atlassian.com/cloud/confluence/changelog/#CHANGE-864>; rel="deprecation"',
@@ -23,7 +23,7 @@ export function confluenceServices(twin: ConfluenceTwin, routes?: ConfluenceRout
   return [createConfluenceService(twin, routes), atlassianAuthService(twin), atlassianApiService(twin)];
 }
 
-/** The per-response ids real Confluence sends (confluence-api.md §7), deterministic per answer. */
+/** The per-response ids real Confluence sends ([M-403]), deterministic per answer. */
 function requestIds(seq: number): Record<string, string> {
   const tail = hex8(mix32(seq)) + hex8(mix32(seq ^ 0x5bd1e995)).slice(0, 4);
   return {
@@ -35,7 +35,7 @@ function requestIds(seq: number): Record<string, string> {
 /** A fixed v4-shaped head; the 12-digit tail comes from the response counter (an integer hash, no crypto). */
 const REQUEST_ID_HEAD = "7c3f9a2e-5d1b-4e8a-9f06-";
 
-/** Headers real Confluence sends on every answer (confluence-api.md §7). */
+/** Headers real Confluence sends on every answer (docs/fidelity/confluence-auth-v1.md). */
 function edgeHeaders(seq: number): Record<string, string> {
   return {
     ...requestIds(seq),
@@ -172,7 +172,7 @@ function rateLimited(route: ConfluenceRoute, headers: Record<string, string>): R
   return tooManyRequests(route.api === "v1", headers);
 }
 
-/** The 429 body in the API's own envelope (no measured body exists; shape follows §2.5 / §3.9). */
+/** The 429 body in the API's own envelope (no measured body exists; shape follows errors.ts). */
 function tooManyRequests(v1: boolean, headers: Record<string, string>): Response {
   if (v1) return v1Error(429, "Rate limit exceeded", { headers });
   return v2Error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded", null, headers);

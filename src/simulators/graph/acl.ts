@@ -2,7 +2,7 @@ import type { Directory } from "../directory/model.ts";
 import type { AclEntry, ExternalGroup } from "./model.ts";
 
 /**
- * Effective access (research §6): a user can see an item when some grant entry matches them and no
+ * Effective access ([G-ITEMS]): a user can see an item when some grant entry matches them and no
  * deny entry does. Matching: `user` by object id; `group` by transitive Entra membership;
  * `externalGroup` by nested external-group membership (members may be users, Entra groups or other
  * external groups); `everyone` all users of the tenant; `everyoneExceptGuests` members only.

@@ -18,7 +18,7 @@ export function permissionsOf(caller: Caller): string[] {
 }
 
 /**
- * Connector endpoints answered 401 for missing permissions in observed cases (research §2.1); the
+ * Connector endpoints answered 401 for missing permissions in observed cases (docs/fidelity/graph.md); the
  * message is Graph's "Missing role permissions" text so the fix is obvious. Returns the permission used.
  */
 export function requireConnectorPermission(caller: Caller, anyOf: string[]): string {

@@ -3,7 +3,7 @@ import type { AclEntry, ExternalActivity, ExternalItemContent, PropertyType, Sch
 import { parseEnum } from "./schema-rules.ts";
 
 /**
- * Item body validation against the active schema (research table (a) rows 26–32 and §4.2).
+ * Item body validation against the active schema (docs/fidelity/graph.md, Items).
  * Returns only the members present, so PUT can replace exactly the top-level members sent.
  */
 

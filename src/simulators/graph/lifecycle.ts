@@ -3,7 +3,7 @@ import type { ConnectionState } from "./model.ts";
 
 /**
  * The connection state machine and the operation table of "Create, update, and delete connections
- * in Microsoft Graph" (seed 003, the current revision). Every connection route asks `assertAllowed`
+ * in Microsoft Graph" ([G-CONN], docs/customer-bug-catalog.md). Every connection route asks `assertAllowed`
  * before it touches state.
  *
  *   draft ──schema operation completes──▶ ready ◀──under quota── limitExceeded

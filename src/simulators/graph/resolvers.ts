@@ -4,7 +4,7 @@ import type { ItemIdResolver } from "./model.ts";
 export const ITEM_ID_RESOLVER_TYPE = "#microsoft.graph.externalConnectors.itemIdResolver";
 
 /**
- * `activitySettings.urlToItemResolvers` validation (seed 003: up to eight itemIdResolver entries,
+ * `activitySettings.urlToItemResolvers` validation ([G-CONN]: up to eight itemIdResolver entries,
  * priority 1–8, `@odata.type` required) and evaluation (ascending priority; baseUrls prefix, then
  * urlPattern; first match wins; `{group}` in itemId filled from the pattern's named groups).
  */

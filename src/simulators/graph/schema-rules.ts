@@ -2,7 +2,7 @@ import { badRequest, invalidRequest } from "./errors.ts";
 import { PROPERTY_TYPES, type PropertyType, type Schema, type SchemaProperty } from "./model.ts";
 
 /**
- * Schema validation, synchronous on PATCH/POST schema (research table (a) rows 10–22). Every failure
+ * Schema validation, synchronous on PATCH/POST schema (docs/fidelity/graph.md, Schema). Every failure
  * is 400 with `innerError.code`; only `RefinerShouldNotBeOfType` is observed verbatim, the other inner
  * codes follow its naming and are marked "guess" in docs/fidelity/graph.md.
  */

@@ -2,7 +2,7 @@ import type { ConfluenceStore } from "../store.ts";
 
 /**
  * A scoped API token (2025+): Basic credentials that carry OAuth-style scopes and work only
- * through the API gateway (research §5.1).
+ * through the API gateway ([A-BASIC], docs/fidelity.md).
  */
 export interface ScopedApiToken {
   /** Owner: accountId or email. */

@@ -6,7 +6,7 @@ import { KNOWN_SCOPES } from "./scopes.ts";
 
 /**
  * auth.atlassian.com (`/authorize`, `/oauth/token`) and api.atlassian.com's
- * `/oauth/token/accessible-resources`, over one twin's OAuth registry (research §5.2).
+ * `/oauth/token/accessible-resources`, over one twin's OAuth registry ([A-OAUTH]).
  */
 export function atlassianAuthService(twin: ConfluenceTwin): Service {
   return {

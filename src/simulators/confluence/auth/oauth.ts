@@ -4,7 +4,7 @@ import type { SimClock } from "../../host/clock.ts";
 /**
  * OAuth 2.0 (3LO) state for one Confluence site, as auth.atlassian.com keeps it: registered apps,
  * authorization codes, access tokens and rotating refresh tokens. Pure rules on the SimClock; the
- * HTTP side is in oauth-service.ts. Facts: shared/research/confluence-api.md §5.2.
+ * HTTP side is in oauth-service.ts. Facts: docs/fidelity/confluence-auth-v1.md.
  */
 
 /** An app registered in the developer console. */

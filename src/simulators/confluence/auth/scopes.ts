@@ -4,7 +4,7 @@ import table from "../generated/scopes.json" with { type: "json" };
 /**
  * Which OAuth scopes a route needs. v2 routes accept only their granular scopes (from the v2 spec's
  * `x-atlassian-oauth2-scopes`); v1 routes accept their classic scopes (v1 spec `security`) or their
- * documented granular ones (research §3.5–§3.8, §5.3). Each entry is a list of alternatives; a
+ * documented granular ones ([A-SCOPES], docs/fidelity.md). Each entry is a list of alternatives; a
  * token passes when it holds every scope of one alternative.
  */
 export type ScopeAlternatives = string[][];

@@ -1,6 +1,6 @@
 /**
  * The CQL fields and functions Confluence Cloud knows, with the operators each accepts
- * (confluence-api.md §4.2 / §4.3, Atlassian "CQL fields" and "CQL functions" pages).
+ * (Atlassian "CQL fields" and "CQL functions" pages, [A-CQL] in docs/fidelity.md).
  */
 import type { Operator } from "./ast.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Words CQL reserves: an unquoted value equal to one of these (any case) is a syntax error.
- * Source: Atlassian "CQL functions / reserved words" (confluence-api.md §4.1).
+ * Source: Atlassian "CQL functions / reserved words" ([A-CQL] in docs/fidelity.md).
  */
 export const RESERVED_WORDS = new Set([
   "after",

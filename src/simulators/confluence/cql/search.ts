@@ -73,7 +73,7 @@ export type CqlSearchOutcome =
 
 export const DEFAULT_SEARCH_LIMIT = 25;
 
-/** The result cap an expansion imposes (confluence-api.md §3.3, docs). */
+/** The result cap an expansion imposes (Atlassian's v1 search docs; docs/fidelity/cql.md). */
 export function expandCap(expand: readonly string[] | undefined): number | undefined {
   if (!expand) return undefined;
   if (expand.some((e) => e.startsWith("body.export_view") || e.startsWith("body.styled_view"))) return 25;

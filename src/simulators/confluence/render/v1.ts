@@ -15,7 +15,7 @@ import { iso, tinyui, webuiTitle } from "./v2.ts";
 
 /**
  * v1 wire shapes (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
- * with the keys confluence.js requires (`_expandable`, `_links`, `email: ""` …). Facts: research §3.
+ * with the keys confluence.js requires (`_expandable`, `_links`, `email: ""` …); see docs/fidelity/.
  */
 type S = components["schemas"];
 
@@ -146,7 +146,7 @@ export function renderGroup(base: string, group: Group): S["Group"] {
 /**
  * One operation's direct restriction (never inherited ones); unrestricted = empty result arrays.
  * `start`/`limit` page the users and the groups alike (spec: "the starting index of the users and
- * groups in the returned restrictions"); `restrictions.user` carries `totalSize` (research §3.5).
+ * groups in the returned restrictions"); `restrictions.user` carries `totalSize` ([CJS]).
  */
 export function renderRestriction(
   view: V1View,

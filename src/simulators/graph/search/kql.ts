@@ -1,5 +1,5 @@
 /**
- * The KQL subset the twin understands (research §7): free words, "quoted phrases", `prop:value`
+ * The KQL subset the twin understands ([G-SEARCH]): free words, "quoted phrases", `prop:value`
  * and `prop:"phrase"` on queryable properties, trailing `*` for prefix match (no suffix match),
  * AND / OR / NOT (and a leading `-`), parentheses; juxtaposition means AND.
  */

@@ -67,7 +67,7 @@ export interface V1Page<T> {
 
 /**
  * A v1 offset page: `_links.next` is context-relative with the `next=true` marker and the other
- * query parameters echoed; `prev` once `start > 0`; no `next` when the rest fits (research §3.2).
+ * query parameters echoed; `prev` once `start > 0`; no `next` when the rest fits ([A-V1]).
  */
 export function offsetPage<T>(ctx: ConfluenceContext, all: T[], paging: OffsetPaging): V1Page<T> {
   const { start, limit } = paging;

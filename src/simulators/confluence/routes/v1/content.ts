@@ -8,7 +8,7 @@ import { contentArrayPage, listParam, ok, parsePaging, viewOf, visibleContent } 
 type S = components["schemas"];
 
 /**
- * Legacy reads Atlassian deprecated under CHANGE-864 (research §3.1, §3.3, §3.7): `GET /content`,
+ * Legacy reads Atlassian deprecated under CHANGE-864 ([A-864]): `GET /content`,
  * `GET /content/{id}`, `GET /space/{key}`. Marked `deprecated`, so the service answers 410 or adds
  * the Deprecation/Link headers according to the twin's removal switch.
  */

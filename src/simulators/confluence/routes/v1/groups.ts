@@ -7,7 +7,7 @@ import { offsetPage, ok, parsePaging } from "./common.ts";
 
 type S = components["schemas"];
 
-/** Groups (research §3.8): alphabetical, default and cap limit 200; members by group id. */
+/** Groups ([A-V1]): alphabetical, default and cap limit 200; members by group id. */
 export function groupRoutes(): ConfluenceRoute[] {
   return [
     { method: "GET", path: "/rest/api/group", operationId: "getGroups", api: "v1", handler: getGroups },

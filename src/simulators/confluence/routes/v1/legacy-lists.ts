@@ -16,7 +16,7 @@ import {
 type S = components["schemas"];
 
 /**
- * Older crawlers' v1 lists (research §3.1–§3.3, §3.7): `GET /space`, `/content/{id}/child/{type}`
+ * Older crawlers' v1 lists (docs/fidelity/confluence-auth-v1.md): `GET /space`, `/content/{id}/child/{type}`
  * (+ attachment, comment), `/content/{id}/label` — all removed from the published spec under
  * CHANGE-864 (so `deprecated`) — and the still-current `/content/{id}/descendant/{type}`.
  */

@@ -13,7 +13,7 @@ const body = z.object({
 });
 
 /**
- * `POST /content/{id}/permission/check` (research §3.6): the one evaluator, site ∧ space ∧ read
+ * `POST /content/{id}/permission/check` ([A-V1]): the one evaluator, site ∧ space ∧ read
  * restrictions of the content and every ancestor; update/delete add the content's own edit
  * restriction. Checking anyone but yourself needs Confluence administrator.
  */

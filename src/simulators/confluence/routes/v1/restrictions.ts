@@ -10,7 +10,7 @@ type S = components["schemas"];
 const OPERATIONS: RestrictionOperation[] = ["read", "update"];
 
 /**
- * Content restrictions (research §3.5): only restrictions set on the content itself, never
+ * Content restrictions ([A-PERM]): only restrictions set on the content itself, never
  * inherited ones; unrestricted operations still appear with empty results.
  */
 export function restrictionRoutes(): ConfluenceRoute[] {

@@ -7,7 +7,7 @@ import { byName } from "./groups.ts";
 
 type S = components["schemas"];
 
-/** Users (research §3.8). Emails hidden by profile visibility come back as `""`. */
+/** Users ([A-V1], docs/fidelity.md). Emails hidden by profile visibility come back as `""`. */
 export function userRoutes(): ConfluenceRoute[] {
   return [
     { method: "GET", path: "/rest/api/user", operationId: "getUser", api: "v1", handler: getUser },

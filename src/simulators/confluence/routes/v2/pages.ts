@@ -95,7 +95,7 @@ export function pageRoutes(): ConfluenceRoute[] {
       );
     }),
     // Highest ancestor first; with a limit, the nearest `limit` ancestors (callers continue from
-    // the first one returned), and no `_links` (confluence-api.md §2.1).
+    // the first one returned), and no `_links` (docs/fidelity/confluence-v2.md).
     v2("GET", "/pages/:id/ancestors", "getPageAncestors", (ctx) => {
       const limit = Math.min(Math.max(intParam(ctx.query, "limit") ?? 25, 1), 250);
       const page = requireContent(ctx, ctx.params.id, "page");
