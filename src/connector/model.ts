@@ -59,6 +59,4 @@ export interface ConfluenceUser {
   active?: boolean;
 }
 
-export const emptySet = (): PrincipalSet => ({ users: [], groups: [] });
-
 export const isEmptySet = (s: PrincipalSet): boolean => s.users.length === 0 && s.groups.length === 0;

@@ -1,5 +1,4 @@
-export { directoryRoutes, parseUserFilter } from "./graph-routes.ts";
-export { aadError, createLoginService } from "./login-service.ts";
+export { createLoginService } from "./login-service.ts";
 export {
   type AppRegistration,
   DEFAULT_DELEGATED_SCOPES,
@@ -10,13 +9,11 @@ export {
   type DirectorySpec,
   type DirectoryUser,
   deterministicGuid,
-  isGuid,
 } from "./model.ts";
 export {
   type Caller,
   GRAPH_AUDIENCE,
   type GraphTokenClaims,
-  isTokenFailure,
   TokenIssuer,
   type TokenIssuerOptions,
 } from "./tokens.ts";

@@ -1,12 +1,11 @@
 export { installAdminApi } from "./admin.ts";
-export { parseDuration, SimClock } from "./clock.ts";
+export { SimClock } from "./clock.ts";
 export { createDirectFetch } from "./direct.ts";
 export { FaultPlan, type FaultPlanSpec, type FaultRule, faultPlanSchema } from "./faults.ts";
 export { type DispatchResult, SimHost, type SimHostOptions } from "./host.ts";
 export { createExpressApp, type RunningServer, startHttpServer } from "./http.ts";
 export { type JournalEntry, RequestJournal } from "./journal.ts";
 export { createMswHandlers, interceptWithMsw, letClientsCancelBodies } from "./msw.ts";
-export { createRandom } from "./random.ts";
 export {
   empty,
   type Handler,
@@ -15,6 +14,5 @@ export {
   type Route,
   type RouteContext,
   type Service,
-  serializedBody,
   text,
 } from "./types.ts";

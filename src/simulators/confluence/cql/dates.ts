@@ -197,11 +197,6 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws a RangeError for a zone Intl does not know. */
-export function assertTimeZone(zone: string): void {
-  formatter(zone);
-}
-
 function isUtc(zone: string | undefined): boolean {
   return zone === undefined || zone === "UTC" || zone === "Etc/UTC";
 }
