@@ -1,8 +1,7 @@
 import cliProgress from "cli-progress";
 import { ConfigError, loadConfigFile } from "./config.ts";
 import { Connector } from "./connector.ts";
-import { ConnectorError } from "./errors.ts";
-import type { CrawlReport, ProgressEvent } from "./report.ts";
+import { type CrawlReport, type ProgressEvent, stopSummary } from "./report.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface CrawlCommandOptions {
@@ -13,7 +12,7 @@ export interface CrawlCommandOptions {
   json?: boolean;
   /** Progress bar on stderr; default: when stderr is a TTY. */
   progress?: boolean;
-  /** Stack traces on failure. */
+  /** Stack traces of unexpected errors (a crawl that stops with a Microsoft code needs none). */
   debug?: boolean;
   env?: Record<string, string | undefined>;
   stdout?: NodeJS.WritableStream;
@@ -25,7 +24,8 @@ export interface CrawlCommandOptions {
 /**
  * `cgsim crawl --config FILE [--full|--incremental]`: runs the connector on its own against
  * whatever endpoints the config names. Returns the process exit code (0 ok, 1 crawl failed,
- * 2 bad configuration); prints errors without stack traces unless `debug`.
+ * 2 bad configuration). A failed crawl still prints its partial report (summary or JSON) and, on
+ * stderr, its error and where it stopped; stack traces only for unexpected errors with `debug`.
  */
 export async function runCrawlCommand(options: CrawlCommandOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
@@ -48,22 +48,26 @@ export async function runCrawlCommand(options: CrawlCommandOptions): Promise<num
     onProgress: bar ? (e) => bar.update(e) : undefined,
   });
   bar?.start();
+  let report: CrawlReport;
   try {
-    const report = options.mode === "full" ? await connector.fullCrawl() : await connector.incrementalCrawl();
-    bar?.stop();
-    stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
-    return 0;
+    report = options.mode === "full" ? await connector.fullCrawl() : await connector.incrementalCrawl();
   } catch (error) {
+    // Not a crawl failure with a Microsoft code: a defect or the state file (no report exists).
     bar?.stop();
-    const report = (error as { report?: CrawlReport }).report;
-    if (options.json && report) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    if (error instanceof ConnectorError) stderr.write(`crawl failed: ${error.message}\n`);
-    else stderr.write(`crawl failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`crawl failed: ${error instanceof Error ? error.message : String(error)}\n`);
     if (options.debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
-    if (report && !options.json)
-      stderr.write("nothing was deleted: deletions only follow a complete listing\n");
     return 1;
   }
+  bar?.stop();
+  stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
+  if (!report.fatal) return 0;
+  stderr.write(`crawl failed: ${report.fatal.message}\n${stopSummary(report.fatal, report.counts)}\n`);
+  stderr.write(
+    report.counts.deleted === 0
+      ? "nothing was deleted: deletions only follow a complete listing\n"
+      : `${report.counts.deleted} item(s) deleted before it stopped (the listing had completed)\n`,
+  );
+  return 1;
 }
 
 function progressBar(stream: NodeJS.WritableStream) {

@@ -171,14 +171,11 @@ export class Connector {
     return this.#run("incremental");
   }
 
+  /** Setup and the crawl; a crawl that stops on a connector error resolves with `fatal` set. */
   async #run(mode: "full" | "incremental"): Promise<CrawlReport> {
     // The watermark is the moment before anything is read: edits made while the crawl runs are
     // picked up again by the next incremental crawl rather than lost.
-    const crawl = new Crawl(this, mode, this.options.onProgress);
-    const started = performance.now();
-    await this.setup();
-    crawl.setupTook(performance.now() - started);
-    return crawl.run();
+    return new Crawl(this, mode, this.options.onProgress).run();
   }
 
   get properties() {

@@ -26,6 +26,20 @@ export interface ItemError {
   message: string;
 }
 
+/** The crawl's phases: what `phasesMs` times and where a failed crawl says it stopped. */
+export type CrawlPhase = "setup" | "listing" | "permissions" | "groups" | "items" | "deletions";
+
+/** Why and where a crawl stopped early. The report's counts are what it did before stopping. */
+export interface CrawlFailure {
+  /** Microsoft's connector error code (errors.ts). */
+  code: number;
+  message: string;
+  /** Setup (connection, schema, credentials) or the crawl phase that was running. */
+  phase: CrawlPhase;
+  /** Key of the space being crawled, when it stopped inside one. */
+  space?: string;
+}
+
 export interface CrawlReport {
   mode: "full" | "incremental";
   complete: boolean;
@@ -43,18 +57,31 @@ export interface CrawlReport {
   callsPerItem: { confluence: number; graph: number };
   waitedMs: number;
   /** Real time per phase: setup (connection, schema), listing, permissions, groups, items, deletions. */
-  phasesMs: {
-    setup: number;
-    listing: number;
-    permissions: number;
-    groups: number;
-    items: number;
-    deletions: number;
-  };
+  phasesMs: Record<CrawlPhase, number>;
   unmappedIdentities: UnmappedIdentity[];
   /** Items indexed with principals dropped because they could not be mapped (code 2007). */
   partialAcl: string[];
   errors: ItemError[];
-  /** Why the crawl stopped early, when it did. */
-  fatal?: { code: number; message: string };
+  /** Why and where the crawl stopped early, when it did (then `complete` is false). */
+  fatal?: CrawlFailure;
+}
+
+const PHASE_TEXT: Record<CrawlPhase, string> = {
+  setup: "during setup",
+  listing: "while listing",
+  permissions: "while reading permissions",
+  groups: "while syncing external groups",
+  items: "while writing items",
+  deletions: "while deleting what the listing no longer shows",
+};
+
+/** Where a failed crawl stopped: "while listing (space ENG)". */
+export function whereStopped(failure: CrawlFailure): string {
+  return `${PHASE_TEXT[failure.phase]}${failure.space ? ` (space ${failure.space})` : ""}`;
+}
+
+/** How far a failed crawl got: "stopped with 1001 while listing (space ENG); so far 17 discovered, …". */
+export function stopSummary(failure: CrawlFailure, counts: CrawlReport["counts"]): string {
+  const c = counts;
+  return `stopped with ${failure.code} ${whereStopped(failure)}; so far ${c.discovered} discovered, ${c.indexed} indexed, ${c.unchanged} unchanged, ${c.failed} failed, ${c.deleted} deleted`;
 }

@@ -100,6 +100,72 @@ describe("cgsim crawl (runCrawlCommand)", () => {
     });
     expect(code).toBe(1);
     expect(e2.text()).toMatch(/crawl failed: \[1002\]/);
+    expect(e2.text()).toMatch(/stopped with 1002 during setup; so far 0 discovered/);
     expect(e2.text()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  /** Runs the command once on `world` with a fresh state file and captures its output. */
+  async function crawlCommand(
+    world: ReturnType<typeof makeWorld>,
+    options: { json?: boolean; retry?: object },
+  ) {
+    const dir = await mkdtemp(join(tmpdir(), "cgsim-cli-"));
+    const file = join(dir, "connector.yaml");
+    const config = configFor(world, options.retry ? { retry: options.retry as never } : {});
+    await writeFile(file, stringify({ ...config, statePath: join(dir, "state.json") }));
+    const out = capture();
+    const err = capture();
+    const code = await runCrawlCommand({
+      config: file,
+      mode: "full",
+      json: options.json,
+      runtime: {
+        fetch: world.fetch,
+        now: () => world.clock.now(),
+        sleep: world.clock.sleep,
+        random: seeded(1),
+      },
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    return { code, out: out.text(), err: err.text() };
+  }
+
+  it("a crawl that gives up on persistent throttling (1001) while listing prints its partial summary and where it stopped", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const pub = world.confluence.store.spaceByKey("PUB")!.id;
+    world.host.faults.set({
+      rules: [{ path: `/wiki/api/v2/spaces/${pub}/pages`, status: 429, retryAfter: 5 }],
+    });
+    const { code, out, err } = await crawlCommand(world, {
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    expect(code).toBe(1);
+    expect(out).toMatch(/full crawl incomplete/);
+    expect(out).toMatch(/items: 11 discovered, 11 indexed/); // ENG and HR, crawled before PUB
+    expect(out).toMatch(/retries 2, throttled 2/); // three 429s: two retried, then it gives up
+    expect(err).toMatch(/crawl failed: \[1001\] The data source is throttling the connector/);
+    expect(err).toContain(
+      "stopped with 1001 while listing (space PUB); so far 11 discovered, 11 indexed, 0 unchanged, 0 failed, 0 deleted",
+    );
+    expect(err).toContain("nothing was deleted: deletions only follow a complete listing");
+  });
+
+  it("a crawl whose listing keeps failing prints its partial report as JSON, with where it stopped", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const pub = world.confluence.store.spaceByKey("PUB")!.id;
+    world.host.faults.set({ rules: [{ path: `/wiki/api/v2/spaces/${pub}/pages`, status: 500 }] });
+    const { code, out, err } = await crawlCommand(world, {
+      json: true,
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({
+      mode: "full",
+      complete: false,
+      fatal: { code: 5000, phase: "listing", space: "PUB" },
+      counts: { discovered: 11, indexed: 11, deleted: 0 },
+    });
+    expect(err).toMatch(/stopped with 5000 while listing \(space PUB\)/);
   });
 });

@@ -153,9 +153,7 @@ describe("edge cases against the twins", () => {
         clientSecret: app.secret,
         connection: { id: CONNECTION, name: "Contoso" },
       },
-    })
-      .fullCrawl()
-      .catch((e: { report?: unknown }) => e.report ?? e);
+    }).fullCrawl();
     expect(report).toMatchObject({ complete: true });
     const ids = Object.keys(indexOf(world));
     expect(ids).not.toContain("1010"); // archived (S25)
@@ -185,10 +183,9 @@ describe("connection setup", () => {
     world.graph.createConnection(APP.clientId, { id: CONNECTION, name: "Confluence test" });
     world.graph.failNextSchemaOperation(CONNECTION, "Server error, something went wrong");
     const state = new MemoryStateStore();
-    const error = await connectorFor(world, configFor(world), state)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect(String(error)).toMatch(/schema registration failed: Server error, something went wrong/);
+    const failed = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(failed.fatal?.message).toMatch(/schema registration failed: Server error, something went wrong/);
+    expect(failed.fatal?.phase).toBe("setup");
     expect(Object.keys(indexOf(world))).toEqual([]);
     const report = await connectorFor(world, configFor(world), state).fullCrawl();
     expect(report.complete).toBe(true);
@@ -224,10 +221,9 @@ describe("connection setup", () => {
     await connectorFor(world, configFor(world), state).fullCrawl();
     const before = indexOf(world);
     world.graph.makeObsolete(CONNECTION);
-    const error = await connectorFor(world, configFor(world), state)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect((error as { code?: number }).code).toBe(2010);
+    const failed = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(failed.fatal).toMatchObject({ code: 2010, phase: "setup" });
+    expect(failed.complete).toBe(false);
     expect(indexOf(world)).toEqual(before);
   });
 });

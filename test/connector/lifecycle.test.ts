@@ -2,7 +2,6 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConnectorError } from "../../src/connector/errors.ts";
 import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
 import type { World } from "../../src/scenarios/world.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
@@ -29,11 +28,10 @@ describe("deletions", () => {
     // A listing that keeps failing: the crawl fails (no silent success) and deletes nothing.
     const pub = store.spaceByKey("PUB")!.id;
     world.host.faults.set({ rules: [{ path: `/wiki/api/v2/spaces/${pub}/pages`, status: 500 }] });
-    const failed = await connectorFor(world, configFor(world), state)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect(failed).toBeInstanceOf(ConnectorError);
-    expect((failed as ConnectorError).code).toBe(5000);
+    const failed = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(failed.complete).toBe(false);
+    expect(failed.fatal).toMatchObject({ code: 5000, phase: "listing", space: "PUB" });
+    expect(failed.counts.deleted).toBe(0);
     expect(Object.keys(indexOf(world))).toContain("1003");
     expect(Object.keys(indexOf(world))).toContain("3001");
 
@@ -51,10 +49,10 @@ describe("deletions", () => {
     await connectorFor(world, configFor(world), state).fullCrawl();
     const before = indexOf(world);
     world.confluence.store.setApiTokens(accountIdFor("svc"), []);
-    const error = await connectorFor(world, configFor(world), state)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect((error as ConnectorError).code).toBe(1002);
+    const failed = await connectorFor(world, configFor(world), state).fullCrawl();
+    // The credential probe fails first: nothing is listed, written or deleted.
+    expect(failed.fatal).toMatchObject({ code: 1002, phase: "setup" });
+    expect(failed.counts).toMatchObject({ discovered: 0, indexed: 0, deleted: 0 });
     expect(indexOf(world)).toEqual(before);
   });
 });
@@ -63,11 +61,8 @@ describe("graph credentials", () => {
   it("a wrong client secret fails with 1002 before Confluence is touched", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     const config = configFor(world, { graph: { clientSecret: "wrong" } as never });
-    const error = await connectorFor(world, config)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).code).toBe(1002);
+    const failed = await connectorFor(world, config).fullCrawl();
+    expect(failed.fatal).toMatchObject({ code: 1002, phase: "setup" });
     expect(world.host.journal.entries().filter((e) => e.service === "confluence")).toEqual([]);
   });
 });
@@ -180,10 +175,8 @@ describe("resilience", () => {
         if (++calls > n) throw new Error("process killed");
         return world.fetch(input, init);
       };
-      const killed = await connectorFor(world, configFor(world), state, dying)
-        .fullCrawl()
-        .catch((e: unknown) => e);
-      expect(killed).toBeInstanceOf(Error);
+      const killed = await connectorFor(world, configFor(world), state, dying).fullCrawl();
+      expect(killed.fatal?.code).toBe(1000); // the dead fetch looks like an unreachable service
       const putsBefore = itemPuts(world);
       const report = await connectorFor(world, configFor(world), state).fullCrawl();
       expect(report.complete).toBe(true);
@@ -212,9 +205,8 @@ describe("resilience", () => {
       if (killAfterEng) throw new Error("process killed");
       return world.fetch(request);
     };
-    await connectorFor(world, configFor(world), state, dying)
-      .fullCrawl()
-      .catch(() => undefined);
+    const killed = await connectorFor(world, configFor(world), state, dying).fullCrawl();
+    expect(killed.fatal).toMatchObject({ code: 1000, phase: "permissions" });
     expect(state.peek()?.checkpoint?.spacesDone).toEqual([engId]);
     const { store } = world.confluence;
     store.addGroupMember(store.requireGroup("eng").id, accountIdFor("erin"));
@@ -240,9 +232,8 @@ describe("resilience", () => {
       if (++calls > 30) throw new Error("process killed");
       return world.fetch(input, init);
     };
-    await connectorFor(world, configFor(world), new FileStateStore(path), dying)
-      .fullCrawl()
-      .catch(() => undefined);
+    const killed = await connectorFor(world, configFor(world), new FileStateStore(path), dying).fullCrawl();
+    expect(killed.fatal?.code).toBe(1000);
     expect((await new FileStateStore(path).load()).checkpoint?.mode).toBe("full");
     const report = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
     expect(report.resumed).toBe(true);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConnectorError } from "../../src/connector/errors.ts";
 import { MemoryStateStore } from "../../src/connector/state.ts";
 import { KNOWN_SCOPES } from "../../src/simulators/confluence/auth/scopes.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
@@ -61,11 +60,8 @@ describe("OAuth 2.0 (3LO)", () => {
     const before = indexOf(world);
     world.confluence.oauth.revoke(accountIdFor("svc"));
     world.clock.advance(2 * 3_600_000);
-    const error = await connectorFor(world, config, state)
-      .fullCrawl()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).code).toBe(1005);
+    const failed = await connectorFor(world, config, state).fullCrawl();
+    expect(failed.fatal).toMatchObject({ code: 1005, phase: "setup" });
     expect(indexOf(world)).toEqual(before);
   });
 });

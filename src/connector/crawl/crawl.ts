@@ -7,7 +7,15 @@ import type { AclEntry, ExternalItem } from "../graph/client.ts";
 import { buildItem, hashOf } from "../items.ts";
 import type { ConfluenceUser, CrawledContent, CrawledSpace, PrincipalSet } from "../model.ts";
 import type { Audience } from "../permissions.ts";
-import type { CrawlReport, ItemError, ProgressEvent, ProgressKind, UnmappedIdentity } from "../report.ts";
+import type {
+  CrawlFailure,
+  CrawlPhase,
+  CrawlReport,
+  ItemError,
+  ProgressEvent,
+  ProgressKind,
+  UnmappedIdentity,
+} from "../report.ts";
 import type { Checkpoint, ConnectorState } from "../state.ts";
 
 /**
@@ -39,6 +47,8 @@ export class Crawl {
   #unmapped = new Map<string, UnmappedIdentity>();
   #partialAcl = new Set<string>();
   #errors: ItemError[] = [];
+  /** Where the crawl is: what a failure reports as the place it stopped. */
+  #where: { phase: CrawlPhase; space?: string } = { phase: "setup" };
   #phases: CrawlReport["phasesMs"] = {
     setup: 0,
     listing: 0,
@@ -75,7 +85,17 @@ export class Crawl {
     return this.#config.permissions.mode === "everyone";
   }
 
+  /**
+   * Runs setup and the crawl. A crawl that stops on a connector error (a Microsoft code) resolves
+   * with its partial report, `fatal` saying why and where; anything else (a defect) is thrown.
+   */
   async run(): Promise<CrawlReport> {
+    try {
+      await this.#time("setup", () => this.#c.setup());
+    } catch (error) {
+      if (error instanceof ConnectorError) return this.#report(false, this.#failure(error));
+      throw error;
+    }
     this.#state = await this.#c.state();
     const previous = this.#state.checkpoint;
     if (previous && previous.mode === this.mode) {
@@ -86,58 +106,57 @@ export class Crawl {
     }
     this.#state.checkpoint = this.#checkpoint;
     await this.#c.saveState();
-    this.#everyone = await this.#c.graph.everyoneValue();
-    this.#planner = this.#c.newPlanner({
-      tenantId: this.#everyone,
-      everyoneType: this.#config.permissions.anonymousAs,
-      entraId: (a) => this.#entra.get(a) ?? undefined,
-      groupMembers: (g) => this.#groupMembers.get(g) ?? [],
-      groupName: (g) => this.#groupNames.get(g) ?? g,
-    });
-    let fatal: CrawlReport["fatal"];
-    let complete = false;
     try {
-      // Credential probe; its time zone is the one Confluence reads CQL dates in.
-      this.#timeZone = (await this.#c.confluence.currentUser()).timeZone ?? null;
+      await this.#time("setup", async () => {
+        this.#everyone = await this.#c.graph.everyoneValue();
+        this.#planner = this.#c.newPlanner({
+          tenantId: this.#everyone,
+          everyoneType: this.#config.permissions.anonymousAs,
+          entraId: (a) => this.#entra.get(a) ?? undefined,
+          groupMembers: (g) => this.#groupMembers.get(g) ?? [],
+          groupName: (g) => this.#groupNames.get(g) ?? g,
+        });
+        // Credential probe; its time zone is the one Confluence reads CQL dates in.
+        this.#timeZone = (await this.#c.confluence.currentUser()).timeZone ?? null;
+      });
       if (this.mode === "full") await this.#full();
       else await this.#incremental();
-      complete = true;
     } catch (error) {
-      fatal =
-        error instanceof ConnectorError
-          ? { code: error.code, message: error.message }
-          : { code: 5000, message: error instanceof Error ? error.message : String(error) };
-      throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
-        report: this.#report(false, fatal),
-      });
+      if (error instanceof ConnectorError) return this.#report(false, this.#failure(error));
+      throw error;
     } finally {
       await this.#c.saveState();
     }
-    return this.#report(complete, fatal);
+    return this.#report(true);
   }
 
-  /** Adds the real time `work` takes to a phase of the report (phases overlap when concurrent). */
-  async #time<T>(phase: keyof CrawlReport["phasesMs"], work: Promise<T>): Promise<T> {
+  /**
+   * Runs one step of the crawl as `phase`: a failure in it is reported as having stopped there,
+   * and its real time is added to the phase (phases overlap when concurrent).
+   */
+  async #time<T>(phase: CrawlPhase, work: () => Promise<T>): Promise<T> {
+    this.#where = { ...this.#where, phase };
     const started = performance.now();
     try {
-      return await work;
+      return await work();
     } finally {
       this.#phases[phase] += performance.now() - started;
     }
   }
 
-  /** Connection setup ran before the crawl (see Connector); its duration belongs in this report. */
-  setupTook(ms: number): void {
-    this.#phases.setup += ms;
+  #failure(error: ConnectorError): CrawlFailure {
+    return { code: error.code, message: error.message, ...this.#where };
   }
 
   // ── full ────────────────────────────────────────────────────────────────────────────────
 
   async #full(): Promise<void> {
-    const spaces = await this.#time("listing", this.#c.confluence.spaces());
+    const spaces = await this.#time("listing", () => this.#c.confluence.spaces());
     for (const s of spaces) {
       if (this.#checkpoint.spacesDone.includes(s.id)) continue;
+      this.#where = { phase: this.#where.phase, space: s.key };
       await this.#crawlSpace(s);
+      this.#where = { phase: this.#where.phase };
       this.#checkpoint.spacesDone.push(s.id);
       this.#checkpoint.groupDefs ??= {};
       for (const g of this.#planner.groups.values()) this.#checkpoint.groupDefs[g.id] = g.definition;
@@ -150,31 +169,32 @@ export class Crawl {
       }
     }
     // Groups that only spaces finished before a resume reference: bring their members up to date.
-    await this.#time("groups", this.#resyncCheckpointedGroups());
+    await this.#time("groups", () => this.#resyncCheckpointedGroups());
     // The listing completed without error: only now may vanished items and groups go.
     const seen = new Set(this.#checkpoint.seen);
     const gone = Object.keys(this.#state.items).filter((id) => !seen.has(id));
-    await this.#time("deletions", Promise.all(gone.map((id) => this.#delete(id))));
+    await this.#time("deletions", () => Promise.all(gone.map((id) => this.#delete(id))));
     // Also after switching to permission mode `everyone`: the old groups are then all unused.
-    await this.#time("deletions", this.#deleteUnusedGroups());
+    await this.#time("deletions", () => this.#deleteUnusedGroups());
     this.#finish();
   }
 
   async #crawlSpace(s: V2Space): Promise<void> {
-    const space = await this.#time("permissions", this.#space(s));
-    const content = await this.#time("listing", this.#spaceContent(s));
+    const space = await this.#time("permissions", () => this.#space(s));
+    const content = await this.#time("listing", () => this.#spaceContent(s));
     this.#emit("discovered", content.length, { space: s.key });
     this.#spaceItems = content.length;
     this.#checkpoint.seen.push(...content.map((c) => c.id));
     const byId = new Map(content.map((c) => [c.id, c]));
     const acls = this.#everyoneMode
       ? undefined
-      : await this.#time("permissions", this.#acls(content, space, byId));
-    await this.#time("groups", this.#syncGroups());
+      : await this.#time("permissions", () => this.#acls(content, space, byId));
+    await this.#time("groups", () => this.#syncGroups());
     // Authors' display names in one batch per space, not one lookup per item.
-    await this.#time("listing", this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])));
-    await this.#time(
-      "items",
+    await this.#time("listing", () =>
+      this.#ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])),
+    );
+    await this.#time("items", () =>
       Promise.all(content.map((c) => this.#upsert(c, space, acls?.get(c.id) ?? this.#everyoneAcl()))),
     );
   }
@@ -228,13 +248,17 @@ export class Crawl {
     const since = (this.#state.watermark ?? 0) - skewSeconds * 1000;
     const filter = this.#config.confluence.cql;
     const base = `type in (page, blogpost)${filter ? ` and (${filter})` : ""}`;
-    const changed = await this.#c.confluence.search(
-      `${base} and lastmodified >= "${cqlDate(since, this.#timeZone)}"`,
-      CONTENT_EXPAND,
+    const changed = await this.#time("listing", () =>
+      this.#c.confluence.search(
+        `${base} and lastmodified >= "${cqlDate(since, this.#timeZone)}"`,
+        CONTENT_EXPAND,
+      ),
     );
     this.#rememberUsers(changed.users);
     this.#emit("discovered", changed.content.length);
-    const spaces = new Map((await this.#c.confluence.spaces()).map((s) => [s.key, s]));
+    const spaces = new Map(
+      (await this.#time("listing", () => this.#c.confluence.spaces())).map((s) => [s.key, s]),
+    );
     const bySpace = new Map<string, CrawledContent[]>();
     for (const c of changed.content) {
       const s = spaces.get(c.spaceKey ?? "");
@@ -249,23 +273,31 @@ export class Crawl {
     }
     for (const [spaceId, items] of bySpace) {
       const s = [...spaces.values()].find((x) => x.id === spaceId)!;
-      const space = await this.#space(s);
+      this.#where = { phase: this.#where.phase, space: s.key };
+      const space = await this.#time("permissions", () => this.#space(s));
       const needAcl = items.filter((c) => updatePermissions || !this.#state.items[c.id]);
       const needs = new Set(needAcl);
-      const acls = this.#everyoneMode ? undefined : await this.#acls(needAcl, space, new Map());
-      await this.#syncGroups();
-      await this.#ensureUsers(items.flatMap((c) => [c.authorId, c.lastModifiedBy]));
-      await Promise.all(
-        items.map((c) =>
-          this.#upsert(c, space, needs.has(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined),
+      const acls = this.#everyoneMode
+        ? undefined
+        : await this.#time("permissions", () => this.#acls(needAcl, space, new Map()));
+      await this.#time("groups", () => this.#syncGroups());
+      await this.#time("listing", () =>
+        this.#ensureUsers(items.flatMap((c) => [c.authorId, c.lastModifiedBy])),
+      );
+      await this.#time("items", () =>
+        Promise.all(
+          items.map((c) =>
+            this.#upsert(c, space, needs.has(c) ? (acls?.get(c.id) ?? this.#everyoneAcl()) : undefined),
+          ),
         ),
       );
+      this.#where = { phase: this.#where.phase };
     }
     if (detectDeletions) {
-      const all = await this.#c.confluence.search(base, "space", 250);
+      const all = await this.#time("listing", () => this.#c.confluence.search(base, "space", 250));
       const present = new Set(all.content.filter((c) => spaces.has(c.spaceKey ?? "")).map((c) => c.id));
       const gone = Object.keys(this.#state.items).filter((id) => !present.has(id));
-      await Promise.all(gone.map((id) => this.#delete(id)));
+      await this.#time("deletions", () => Promise.all(gone.map((id) => this.#delete(id))));
     }
     this.#finish();
   }
@@ -577,7 +609,7 @@ export class Crawl {
     });
   }
 
-  #report(complete: boolean, fatal: CrawlReport["fatal"]): CrawlReport {
+  #report(complete: boolean, fatal?: CrawlFailure): CrawlReport {
     const s = this.#c.stats;
     const items = Math.max(1, this.#counts.discovered);
     const now = this.#c.runtime.now();
