@@ -10,7 +10,9 @@ import type { Step } from "./schema.ts";
 import { applyConfluenceChange, SiteNames } from "./steps/confluence.ts";
 import {
   builtInConnector,
+  builtInCrawl,
   type CrawlOutcome,
+  crawlFailureText,
   DEFAULT_CONNECTION_ID,
   runExternalCrawl,
 } from "./steps/crawl.ts";
@@ -280,31 +282,17 @@ async function crawl(
     summary = `crawl ${mode} (external, exit ${run.exitCode})`;
   } else {
     ctx.connector ??= connectorFor(ctx, options);
-    try {
-      const report =
-        mode === "full" ? await ctx.connector.fullCrawl() : await ctx.connector.incrementalCrawl();
-      outcome.mode = report.mode;
-      outcome.report = report;
-      outcome.fatal = report.fatal;
-      const c = report.counts;
-      summary = `crawl ${report.mode}: ${c.indexed} indexed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed`;
-    } catch (error) {
-      // Setup failures (token, connection, schema) surface as ConnectorErrors with a Microsoft code.
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== "number") throw error;
-      outcome.fatal = { code, message: (error as Error).message };
-      summary = `crawl ${mode}: stopped during setup`;
-    }
+    const run = await builtInCrawl(ctx.connector, mode);
+    outcome.mode = run.report.mode;
+    outcome.report = run.report;
+    outcome.fatal = run.report.fatal;
+    summary = run.summary;
   }
   ctx.crawls.push(outcome);
   if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;
   if (!outcome.fatal) ctx.indexAtLastCompletedCrawl = indexSnapshot(world, ctx.connectionId);
   const failures: string[] = [];
-  if (outcome.fatal && !expectFailure) {
-    failures.push(
-      `crawl ${mode} stopped: [${outcome.fatal.code}] ${outcome.fatal.message}${outcome.output ? `\n${outcome.output.trim()}` : ""}`,
-    );
-  }
+  if (outcome.fatal && !expectFailure) failures.push(crawlFailureText(outcome));
   if (!outcome.fatal && expectFailure) failures.push(`crawl ${mode} was expected to fail but completed`);
   return { summary, failures };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { CrawlReport } from "../../src/connector/report.ts";
 import type { RunContext } from "../../src/scenarios/context.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
 import { failureText } from "../../src/scenarios/reporters.ts";
@@ -179,7 +180,37 @@ describe("crawl steps", () => {
   - expect: { connection: { exists: false } }
 `);
     const text = await fails("steps:\n  - faults: { login: { status: 500 } }\n  - crawl: full\n");
-    expect(text).toMatch(/step 2 \(crawl\) failed:\n {2}crawl full stopped: \[\d+\]/);
+    expect(text).toMatch(/step 2 \(crawl\) failed:\n {2}crawl full stopped during setup: \[\d+\]/);
+  });
+
+  it("a crawl that gives up while listing keeps its partial report; its summary and failure say where it stopped", async () => {
+    // The second space's page listing answers 429 until the connector gives up (three attempts).
+    const scenario = (crawl: string) => `connector:
+  retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }
+steps:
+  - faults:
+      confluence: { path: "/wiki/api/v2/spaces/*/pages", status: 429, retryAfter: 10, requests: [2, 3, 4] }
+  - ${crawl}
+`;
+    let report: CrawlReport | undefined;
+    const result = await passes(scenario("crawl: { mode: full, fails: true }"), {
+      inspect: {
+        fn: (ctx) => {
+          report = ctx.crawls[0].report;
+        },
+      },
+    });
+    expect(report).toMatchObject({ complete: false, fatal: { code: 1001, phase: "listing" } });
+    const { space } = report!.fatal!;
+    const { discovered, indexed } = report!.counts;
+    expect(indexed).toBeGreaterThan(0); // the first space was written before the second failed
+    expect(result.steps[1].summary).toBe(
+      `crawl full: stopped with 1001 while listing (space ${space}); so far ${discovered} discovered, ${indexed} indexed, 0 unchanged, 0 failed, 0 deleted`,
+    );
+    const text = await fails(scenario("crawl: full"));
+    expect(text).toContain(
+      `crawl full stopped while listing (space ${space}): [1001] The data source is throttling the connector: confluence 429`,
+    );
   });
 
   it("gives the same index over the direct, msw and http transports", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { type ConnectorConfigInput, parseConfig } from "../../connector/config.ts";
 import { Connector } from "../../connector/connector.ts";
-import type { CrawlReport } from "../../connector/report.ts";
+import { type CrawlReport, stopSummary, whereStopped } from "../../connector/report.ts";
 import { MemoryStateStore, type StateStore } from "../../connector/state.ts";
 import { parseDuration } from "../../simulators/host/clock.ts";
 import { createRandom } from "../../simulators/host/random.ts";
@@ -18,15 +18,38 @@ export interface CrawlOutcome {
   step: number;
   /** Simulated time the crawl started. */
   startedAt: number;
-  /** The built-in connector's report; undefined for external connectors. */
+  /** The built-in connector's report, partial when it failed; undefined for external connectors. */
   report?: CrawlReport;
   /** External connector: exit code and captured output. */
   exitCode?: number | null;
   output?: string;
-  /** Fatal error code, when the crawl stopped early. */
+  /** Fatal error, when the crawl stopped early (the built-in connector's report says where). */
   fatal?: { code: number; message: string };
   /** Journal sequence number before the crawl's first request. */
   sinceSeq: number;
+}
+
+/** Runs the built-in connector's crawl: its report (kept also when the crawl failed) and the step's summary. */
+export async function builtInCrawl(
+  connector: Connector,
+  mode: "full" | "incremental",
+): Promise<{ report: CrawlReport; summary: string }> {
+  const report = mode === "full" ? await connector.fullCrawl() : await connector.incrementalCrawl();
+  const c = report.counts;
+  const done = report.fatal
+    ? stopSummary(report.fatal, c)
+    : `${c.indexed} indexed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed`;
+  return { report, summary: `crawl ${report.mode}: ${done}` };
+}
+
+/** Why a crawl that was not expected to fail fails its step: the error, where it stopped, an external connector's output. */
+export function crawlFailureText(outcome: CrawlOutcome): string {
+  const fatal = outcome.report?.fatal;
+  // The built-in connector's messages start with their code already ("[1002] Cannot authenticate…").
+  const head = fatal
+    ? `crawl ${outcome.mode} stopped ${whereStopped(fatal)}: ${fatal.message}`
+    : `crawl ${outcome.mode} stopped: [${outcome.fatal?.code}] ${outcome.fatal?.message}`;
+  return `${head}${outcome.output ? `\n${outcome.output.trim()}` : ""}`;
 }
 
 /** The connector configuration the built-in connector gets from a world and the scenario's settings. */
