@@ -1,19 +1,18 @@
 import { join } from "node:path";
-import { AclPlanner } from "./acl.ts";
+import { type AclContext, AclPlanner } from "./acl.ts";
 import type { ConnectorConfig } from "./config.ts";
 import { basicAuth, type ConfluenceAuth, oauthAuth, type RefreshTokenStore } from "./confluence/auth.ts";
 import { ConfluenceClient } from "./confluence/client.ts";
-import { Crawl } from "./crawl/crawl.ts";
+import { runCrawl } from "./crawl/crawl.ts";
+import type { CrawlDeps } from "./crawl/session.ts";
 import { ConnectorError } from "./errors.ts";
 import { GraphClient } from "./graph/client.ts";
-import { mapIdentity } from "./identity.ts";
 import { hashOf } from "./items.ts";
-import type { ConfluenceUser } from "./model.ts";
 import { type AudienceStrategy, audienceFor } from "./permissions.ts";
 import type { CrawlReport, ProgressEvent } from "./report.ts";
 import { urlToItemResolvers } from "./resolvers.ts";
 import { CallStats, createHttpClient, defaultRuntime, type Runtime } from "./runtime.ts";
-import { buildSchema, selectedProperties } from "./schema.ts";
+import { buildSchema } from "./schema.ts";
 import { type ConnectorState, FileStateStore, type StateStore } from "./state.ts";
 
 export interface ConnectorOptions {
@@ -33,6 +32,11 @@ export interface ConnectorOptions {
    * production code never sets it.
    */
   audience?: AudienceStrategy;
+  /**
+   * Makes the ACL planner of each crawl; default `new AclPlanner(context)`. Dependency injection
+   * for tests like `audience` (the mutation suite injects a planner that fails open).
+   */
+  planner?: (context: AclContext) => AclPlanner;
 }
 
 /**
@@ -52,10 +56,12 @@ export class Connector {
   readonly checkpointEvery: number;
   readonly maxGroupMembers: number;
   readonly audience: AudienceStrategy;
+  readonly planner: (context: AclContext) => AclPlanner;
 
   constructor(private readonly options: ConnectorOptions) {
     this.checkpointEvery = options.checkpointEvery ?? 1000;
     this.audience = options.audience ?? audienceFor;
+    this.planner = options.planner ?? ((context) => new AclPlanner(context));
     this.maxGroupMembers = options.maxGroupMembers ?? 50_000;
     this.config = options.config;
     this.runtime = { ...defaultRuntime(), ...options.runtime };
@@ -172,23 +178,26 @@ export class Connector {
   }
 
   /** Setup and the crawl; a crawl that stops on a connector error resolves with `fatal` set. */
-  async #run(mode: "full" | "incremental"): Promise<CrawlReport> {
-    // The watermark is the moment before anything is read: edits made while the crawl runs are
-    // picked up again by the next incremental crawl rather than lost.
-    return new Crawl(this, mode, this.options.onProgress).run();
+  #run(mode: "full" | "incremental"): Promise<CrawlReport> {
+    return runCrawl(this.#crawlDeps(), mode);
   }
 
-  get properties() {
-    return selectedProperties(this.config.properties);
-  }
-
-  /** Users' identity mapping (exposed for `explain`-style tools). */
-  mapUser(user: ConfluenceUser) {
-    return mapIdentity(this.config.identity, user);
-  }
-
-  newPlanner(ctx: ConstructorParameters<typeof AclPlanner>[0]): AclPlanner {
-    return new AclPlanner(ctx);
+  /** What a crawl needs from the connector, and nothing more. */
+  #crawlDeps(): CrawlDeps {
+    return {
+      config: this.config,
+      confluence: this.confluence,
+      graph: this.graph,
+      now: () => this.runtime.now(),
+      stats: this.stats,
+      setup: () => this.setup(),
+      state: { load: () => this.state(), save: () => this.saveState() },
+      audience: this.audience,
+      planner: this.planner,
+      checkpointEvery: this.checkpointEvery,
+      maxGroupMembers: this.maxGroupMembers,
+      onProgress: this.options.onProgress,
+    };
   }
 
   #refreshTokens(): RefreshTokenStore {

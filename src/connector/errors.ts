@@ -20,6 +20,39 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 export type Service = "confluence" | "graph" | "login" | "atlassian-auth";
 
+/** The codes by what they mean, for code that decides by them. */
+export const CODE = {
+  unreachable: 1000,
+  throttled: 1001,
+  authentication: 1002,
+  permission: 1003,
+  credentialsExpired: 1005,
+  tenantQuota: 1008,
+  connectionQuota: 1009,
+  unmappedUser: 2006,
+  partialAcl: 2007,
+  groupTooLarge: 2008,
+  connectionObsolete: 2010,
+  unknown: 5000,
+} as const satisfies Record<string, ErrorCode>;
+
+/**
+ * Failures of the service or of the credentials rather than of one item: the source is gone,
+ * throttling outlasted the retries, the credentials are refused or expired. When an item's write
+ * fails so, every other write would too, so the crawl stops; an item's own failure (a quota, a
+ * rejected payload) is recorded in the report and the crawl goes on.
+ */
+const CRAWL_WIDE = new Set<number>([
+  CODE.unreachable,
+  CODE.throttled,
+  CODE.authentication,
+  CODE.credentialsExpired,
+]);
+
+export function isCrawlWide(error: unknown): error is ConnectorError {
+  return error instanceof ConnectorError && CRAWL_WIDE.has(error.code);
+}
+
 export class ConnectorError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -40,8 +40,10 @@ export interface CrawlFailure {
   space?: string;
 }
 
+export type CrawlMode = "full" | "incremental";
+
 export interface CrawlReport {
-  mode: "full" | "incremental";
+  mode: CrawlMode;
   complete: boolean;
   resumed: boolean;
   startedAt: string;

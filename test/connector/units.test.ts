@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cqlDate } from "../../src/connector/crawl/crawl.ts";
+import { cqlDate } from "../../src/connector/crawl/cql.ts";
 import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
 import { graphMiddleware } from "../../src/connector/graph/middleware.ts";
 import { mapIdentity } from "../../src/connector/identity.ts";

@@ -1,7 +1,7 @@
 /**
  * Deliberately broken connectors, built from the test suite only: alternative strategies injected
- * through `ConnectorOptions.audience`, a subclassed ACL planner, wrapped clients and a wrapped
- * sleep. Production code has no bug switches; each mutant is handed to the scenario runner with
+ * through `ConnectorOptions.audience`, a subclassed ACL planner (`ConnectorOptions.planner`),
+ * wrapped clients and a wrapped sleep. Production code has no bug switches; each mutant is handed to the scenario runner with
  * `RunOptions.connector`, which receives the built-in connector as configured for the scenario.
  */
 import type { AclContext, AclResolution } from "../../src/connector/acl.ts";
@@ -34,6 +34,7 @@ function optionsOf(builtIn: Connector): ConnectorOptions {
     checkpointEvery: builtIn.checkpointEvery,
     maxGroupMembers: builtIn.maxGroupMembers,
     audience: builtIn.audience,
+    planner: builtIn.planner,
   };
 }
 
@@ -84,12 +85,7 @@ function spaceFallback(builtIn: Connector): Connector {
       return super.resolve(audience);
     }
   }
-  class FallbackConnector extends Connector {
-    override newPlanner(ctx: AclContext): AclPlanner {
-      return new FallbackPlanner(ctx);
-    }
-  }
-  return new FallbackConnector({ ...optionsOf(builtIn), audience: remember });
+  return rebuild(builtIn, { audience: remember, planner: (context) => new FallbackPlanner(context) });
 }
 
 /**

@@ -1,0 +1,69 @@
+import type { ConnectorConfig } from "../config.ts";
+import { CODE, ConnectorError, isCrawlWide } from "../errors.ts";
+import type { ExternalItem, GraphClient } from "../graph/client.ts";
+import { buildItem, hashOf } from "../items.ts";
+import type { CrawledContent, CrawledSpace } from "../model.ts";
+import type { PropertyName } from "../schema.ts";
+import type { LedgerItem } from "../state.ts";
+import type { ItemAcl } from "./acls.ts";
+import type { Checkpoints } from "./checkpoint.ts";
+import type { Identities } from "./identities.ts";
+import type { CrawlRecorder } from "./recorder.ts";
+
+export interface ItemWriterDeps {
+  graph: GraphClient;
+  /** The ledger: item id → hashes as last written (updated here). */
+  ledger: Record<string, LedgerItem>;
+  siteUrl: string;
+  properties: readonly PropertyName[];
+  format: ConnectorConfig["content"]["format"];
+  identities: Identities;
+  checkpoints: Checkpoints;
+  recorder: CrawlRecorder;
+}
+
+/**
+ * Builds each item, compares its content and ACL hashes with the ledger and PUTs only what
+ * changed. An item's own failure (a quota, a rejected payload) is recorded and the crawl goes
+ * on; a crawl-wide one (errors.ts `isCrawlWide`) stops it.
+ */
+export class ItemWriter {
+  constructor(private readonly deps: ItemWriterDeps) {}
+
+  /** `acl` undefined = keep the indexed ACL (incremental default: permissions are not updated). */
+  async upsert(c: CrawledContent, space: CrawledSpace, acl: ItemAcl | undefined): Promise<void> {
+    const { graph, ledger, identities, checkpoints, recorder } = this.deps;
+    try {
+      await identities.ensureUsers([c.authorId, c.lastModifiedBy]);
+      const item = buildItem({
+        content: c,
+        space,
+        siteUrl: this.deps.siteUrl,
+        displayName: (a) => identities.displayName(a),
+        properties: this.deps.properties,
+        format: this.deps.format,
+      });
+      const contentHash = hashOf({ properties: item.properties, content: item.content });
+      const before = ledger[c.id];
+      const aclHash = acl ? hashOf(acl.acl) : before?.a;
+      if (!aclHash) throw new ConnectorError(CODE.unknown, `no ACL known for new item ${c.id}`);
+      if (before && before.c === contentHash && before.a === aclHash) {
+        recorder.count("unchanged", 1, { itemId: c.id });
+        return;
+      }
+      const body: ExternalItem = acl ? { ...item, acl: acl.acl } : item;
+      await graph.putItem(body);
+      ledger[c.id] = { c: contentHash, a: aclHash, s: space.id };
+      recorder.count("indexed", 1, { itemId: c.id });
+      await checkpoints.itemWritten();
+    } catch (error) {
+      if (isCrawlWide(error)) throw error;
+      recorder.error({
+        itemId: c.id,
+        code: error instanceof ConnectorError ? error.code : CODE.unknown,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      recorder.count("failed", 1, { itemId: c.id });
+    }
+  }
+}
