@@ -38,8 +38,8 @@ export interface RunOptions {
   /**
    * Test seam: gets the built-in connector as configured for the scenario (before its first crawl)
    * and returns the one to use — the same one with wrapped clients, or a new `Connector` built from
-   * its `config`, `runtime`, `store`, `checkpointEvery`, `maxGroupMembers` and `audience` with other
-   * options. The mutation suite injects broken
+   * its `config`, `runtime`, `store`, `checkpointEvery`, `maxGroupMembers`, `audience` and `planner`
+   * with other options. The mutation suite injects broken
    * strategies this way (test/mutation); `cgsim run` never sets it.
    */
   connector?: (builtIn: Connector) => Connector;
