@@ -9,10 +9,16 @@ import { dirname } from "node:path";
  */
 export interface LedgerItem {
   /** Hash of properties + content. */
-  c: string;
+  contentHash: string;
   /** Hash of the ACL. */
+  aclHash: string;
+  spaceId: string;
+}
+
+/** A ledger entry as version 1 of the state file wrote it. */
+interface LedgerItemV1 {
+  c: string;
   a: string;
-  /** Space id. */
   s: string;
 }
 
@@ -32,7 +38,8 @@ export interface Checkpoint {
 }
 
 export interface ConnectorState {
-  version: 1;
+  /** 2 since the ledger fields have names; version 1 files are upgraded when read. */
+  version: 2;
   schemaHash?: string;
   items: Record<string, LedgerItem>;
   /** External group id → sorted member ids as last written. */
@@ -49,7 +56,24 @@ export interface StateStore {
   save(state: ConnectorState): Promise<void>;
 }
 
-export const emptyState = (): ConnectorState => ({ version: 1, items: {}, groups: {} });
+export const emptyState = (): ConnectorState => ({ version: 2, items: {}, groups: {} });
+
+/**
+ * A saved state as this version uses it. Version 1 (ledger `{c, a, s}`) is upgraded, so an
+ * upgrade neither re-sends every item nor loses the indexed ACL hashes incremental crawls rely
+ * on; an unknown version starts empty (the next full crawl rewrites everything, idempotently).
+ */
+export function upgradeState(saved: unknown): ConnectorState {
+  const version =
+    typeof saved === "object" && saved !== null ? (saved as { version?: unknown }).version : undefined;
+  if (version === 2) return { ...emptyState(), ...(saved as ConnectorState) };
+  if (version !== 1) return emptyState();
+  const v1 = saved as Omit<ConnectorState, "version" | "items"> & { items?: Record<string, LedgerItemV1> };
+  const items: Record<string, LedgerItem> = {};
+  for (const [id, { c, a, s }] of Object.entries(v1.items ?? {}))
+    items[id] = { contentHash: c, aclHash: a, spaceId: s };
+  return { ...emptyState(), ...v1, version: 2, items };
+}
 
 /** JSON file, replaced atomically (write + rename) so a kill never leaves half a file. */
 export class FileStateStore implements StateStore {
@@ -57,8 +81,7 @@ export class FileStateStore implements StateStore {
 
   async load(): Promise<ConnectorState> {
     try {
-      const parsed = JSON.parse(await readFile(this.path, "utf8")) as ConnectorState;
-      return parsed.version === 1 ? { ...emptyState(), ...parsed } : emptyState();
+      return upgradeState(JSON.parse(await readFile(this.path, "utf8")));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
       throw error;

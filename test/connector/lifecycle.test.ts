@@ -1,8 +1,8 @@
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
+import { FileStateStore, type LedgerItem, MemoryStateStore } from "../../src/connector/state.ts";
 import type { World } from "../../src/scenarios/world.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
@@ -243,10 +243,43 @@ describe("resilience", () => {
     expect(Object.keys(saved.items).sort()).toEqual(Object.keys(expected.index).sort());
     expect(await readdir(join(dir, "nested"))).toEqual(["state.json"]);
     expect(await new FileStateStore(join(dir, "missing.json")).load()).toEqual({
-      version: 1,
+      version: 2,
       items: {},
       groups: {},
     });
+  });
+
+  it("reads a version 1 state file (ledger {c, a, s}): nothing is re-sent and incremental crawls keep the indexed ACLs", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const path = join(await mkdtemp(join(tmpdir(), "cgsim-state-")), "state.json");
+    await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+    const current = JSON.parse(await readFile(path, "utf8"));
+    const v1Items = Object.fromEntries(
+      Object.entries(current.items as Record<string, LedgerItem>).map(([id, i]) => [
+        id,
+        { c: i.contentHash, a: i.aclHash, s: i.spaceId },
+      ]),
+    );
+    await writeFile(path, JSON.stringify({ ...current, version: 1, items: v1Items }));
+    expect((await new FileStateStore(path).load()).items).toEqual(current.items);
+
+    const puts = itemPuts(world);
+    const full = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+    expect(full.counts).toMatchObject({ unchanged: 13, indexed: 0, failed: 0 });
+    await writeFile(path, JSON.stringify({ ...current, version: 1, items: v1Items }));
+    world.clock.advance(HOUR);
+    world.confluence.store.updateContent("1002", { body: "<p>edited after the upgrade</p>" });
+    const incremental = await connectorFor(
+      world,
+      configFor(world),
+      new FileStateStore(path),
+    ).incrementalCrawl();
+    expect(incremental).toMatchObject({
+      mode: "incremental",
+      complete: true,
+      counts: { indexed: 1, failed: 0 },
+    });
+    expect(itemPuts(world)).toBe(puts + 1);
   });
 
   it("with 20% injected 429/503 (Retry-After honoured in simulated time) the final index equals the fault-free one", async () => {

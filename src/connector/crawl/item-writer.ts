@@ -45,15 +45,15 @@ export class ItemWriter {
       });
       const contentHash = hashOf({ properties: item.properties, content: item.content });
       const before = ledger[c.id];
-      const aclHash = acl ? hashOf(acl.acl) : before?.a;
+      const aclHash = acl ? hashOf(acl.acl) : before?.aclHash;
       if (!aclHash) throw new ConnectorError(CODE.unknown, `no ACL known for new item ${c.id}`);
-      if (before && before.c === contentHash && before.a === aclHash) {
+      if (before && before.contentHash === contentHash && before.aclHash === aclHash) {
         recorder.count("unchanged", 1, { itemId: c.id });
         return;
       }
       const body: ExternalItem = acl ? { ...item, acl: acl.acl } : item;
       await graph.putItem(body);
-      ledger[c.id] = { c: contentHash, a: aclHash, s: space.id };
+      ledger[c.id] = { contentHash, aclHash, spaceId: space.id };
       recorder.count("indexed", 1, { itemId: c.id });
       await checkpoints.itemWritten();
     } catch (error) {
