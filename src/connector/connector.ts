@@ -5,7 +5,7 @@ import { basicAuth, type ConfluenceAuth, oauthAuth, type RefreshTokenStore } fro
 import { ConfluenceClient } from "./confluence/client.ts";
 import { runCrawl } from "./crawl/crawl.ts";
 import type { CrawlDeps } from "./crawl/session.ts";
-import { ConnectorError } from "./errors.ts";
+import { CODE, ConnectorError } from "./errors.ts";
 import { GraphClient } from "./graph/client.ts";
 import { hashOf } from "./items.ts";
 import { type AudienceStrategy, audienceFor } from "./permissions.ts";
@@ -130,7 +130,7 @@ export class Connector {
     if (!connection) connection = await this.graph.createConnection(settings);
     if (connection.state === "obsolete")
       throw new ConnectorError(
-        2010,
+        CODE.connectionObsolete,
         `connection ${g.id} is obsolete (a dependency was deprecated); only delete is allowed`,
         {
           service: "graph",
@@ -247,5 +247,3 @@ function searchResultTemplate() {
     },
   };
 }
-
-export { ConnectorError };

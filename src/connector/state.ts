@@ -63,7 +63,7 @@ export const emptyState = (): ConnectorState => ({ version: 2, items: {}, groups
  * upgrade neither re-sends every item nor loses the indexed ACL hashes incremental crawls rely
  * on; an unknown version starts empty (the next full crawl rewrites everything, idempotently).
  */
-export function upgradeState(saved: unknown): ConnectorState {
+function upgradeState(saved: unknown): ConnectorState {
   const version =
     typeof saved === "object" && saved !== null ? (saved as { version?: unknown }).version : undefined;
   if (version === 2) return { ...emptyState(), ...(saved as ConnectorState) };
