@@ -28,12 +28,44 @@ const perService = (): Record<Service, number> => ({
   "atlassian-auth": 0,
 });
 
-/** API calls per service, retries and throttling answers seen. */
-export class CallStats {
+/** Counters of one stretch of work: calls, retries and 429s per service, time waited. */
+export interface CallCounts {
+  calls: Record<Service, number>;
+  retries: Record<Service, number>;
+  throttled: Record<Service, number>;
+  waitedMs: number;
+}
+
+/** API calls per service, retries and throttling answers seen, for the connector's lifetime. */
+export class CallStats implements CallCounts {
   readonly calls = perService();
   readonly retries = perService();
   readonly throttled = perService();
   waitedMs = 0;
+
+  snapshot(): CallCounts {
+    return {
+      calls: { ...this.calls },
+      retries: { ...this.retries },
+      throttled: { ...this.throttled },
+      waitedMs: this.waitedMs,
+    };
+  }
+
+  /** What was counted after `earlier`: one connector may run many crawls, each report counts its own. */
+  since(earlier: CallCounts): CallCounts {
+    const minus = (now: Record<Service, number>, then: Record<Service, number>) => {
+      const out = perService();
+      for (const k of Object.keys(out) as Service[]) out[k] = now[k] - then[k];
+      return out;
+    };
+    return {
+      calls: minus(this.calls, earlier.calls),
+      retries: minus(this.retries, earlier.retries),
+      throttled: minus(this.throttled, earlier.throttled),
+      waitedMs: this.waitedMs - earlier.waitedMs,
+    };
+  }
 
   /** withRetry's onRetry for one service: counts the retry, a 429, and the time waited. */
   retryCounter(service: Service): (retry: { status: number | "network"; delayMs: number }) => void {

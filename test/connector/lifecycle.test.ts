@@ -57,6 +57,22 @@ describe("deletions", () => {
   });
 });
 
+describe("crawl reports", () => {
+  it("count their own crawl's calls when one connector runs several", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const connector = connectorFor(world, configFor(world));
+    const full = await connector.fullCrawl();
+    const before = world.host.journal.entries().length;
+    world.clock.advance(HOUR);
+    const incremental = await connector.incrementalCrawl();
+    const entries = world.host.journal.entries().slice(before);
+    const requests = (service: string) => entries.filter((e) => e.service === service).length;
+    expect(incremental.calls.confluence).toBe(requests("confluence"));
+    expect(incremental.calls.graph).toBe(requests("graph"));
+    expect(incremental.calls.confluence).toBeLessThan(full.calls.confluence);
+  });
+});
+
 describe("graph credentials", () => {
   it("a wrong client secret fails with 1002 before Confluence is touched", async () => {
     const world = makeWorld(SITE, DIRECTORY);

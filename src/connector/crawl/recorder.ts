@@ -11,7 +11,7 @@ import type {
   ProgressKind,
   UnmappedIdentity,
 } from "../report.ts";
-import type { CallStats } from "../runtime.ts";
+import type { CallCounts, CallStats } from "../runtime.ts";
 
 export interface RecorderDeps {
   /** The connector's clock (simulated in tests): the report's start, end and duration. */
@@ -29,6 +29,8 @@ export interface RecorderDeps {
 export class CrawlRecorder {
   readonly startedAt: number;
   readonly #wallStart = performance.now();
+  /** The connector's counters when this crawl started (it may have run crawls before). */
+  readonly #statsAtStart: CallCounts;
   readonly #counts: CrawlReport["counts"] = {
     discovered: 0,
     indexed: 0,
@@ -58,6 +60,7 @@ export class CrawlRecorder {
     private readonly deps: RecorderDeps,
   ) {
     this.startedAt = deps.now();
+    this.#statsAtStart = deps.stats.snapshot();
   }
 
   /**
@@ -132,7 +135,7 @@ export class CrawlRecorder {
   }
 
   report(outcome: { complete: boolean; resumed: boolean; fatal?: CrawlFailure }): CrawlReport {
-    const s = this.deps.stats;
+    const s = this.deps.stats.since(this.#statsAtStart);
     const items = Math.max(1, this.#counts.discovered);
     const now = this.deps.now();
     return {
@@ -144,9 +147,9 @@ export class CrawlRecorder {
       durationMs: now - this.startedAt,
       wallMs: Math.round(performance.now() - this.#wallStart),
       counts: { ...this.#counts },
-      calls: { ...s.calls },
-      retries: { ...s.retries },
-      throttled: { ...s.throttled },
+      calls: s.calls,
+      retries: s.retries,
+      throttled: s.throttled,
       callsPerItem: { confluence: s.calls.confluence / items, graph: s.calls.graph / items },
       waitedMs: s.waitedMs,
       phasesMs: Object.fromEntries(
