@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
+import type { LoadedCapture } from "../capture/load.ts";
 import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import { LoadError } from "../fixtures/errors.ts";
 import {
@@ -26,6 +27,8 @@ export interface LoadedScenario {
   seed: number;
   /** The parsed file, for locating steps in failure messages. */
   source: YamlSource;
+  /** `site: <capture directory>`: the capture, whose index the runner seeds into the Graph twin. */
+  capture?: LoadedCapture;
 }
 
 // Site and directory are validated separately (their own file or inline block) for precise errors.
@@ -68,7 +71,7 @@ function loadScenario(source: YamlSource, options: LoadOptions): LoadedScenario 
   const directory = directoryOf(source, site);
   const issues = checkStepReferences(scenario, site.site.spec, directory, source);
   if (issues.length > 0) throw new LoadError(issues);
-  return { file: source.file, scenario, site: site.site, directory, seed, source };
+  return { file: source.file, scenario, site: site.site, directory, seed, source, capture: site.capture };
 }
 
 function siteOf(source: YamlSource, seed: number): ResolvedSite {

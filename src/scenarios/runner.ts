@@ -1,4 +1,6 @@
 import { dirname } from "node:path";
+import { seedIndex } from "../capture/seed-index.ts";
+import type { IndexSnapshot } from "../capture/snapshot.ts";
 import type { Connector } from "../connector/connector.ts";
 import { MemoryStateStore } from "../connector/state.ts";
 import type { RunContext } from "./context.ts";
@@ -97,7 +99,7 @@ export async function runScenario(
   const world = new World({
     site: loaded.site,
     directory: loaded.directory,
-    start: scenario.start,
+    start: scenario.start ?? captureTime(loaded),
     faults: scenario.faults ? faultPlanOf(scenario.faults, seed) : { seed, rules: [] },
     graph: scenario.graph,
     responseCache: options.responseCache,
@@ -121,13 +123,15 @@ export async function runScenario(
       world,
       loaded,
       names: new SiteNames(world.confluence.store, loaded.site.spec),
-      connectionId: scenario.connector?.connectionId ?? DEFAULT_CONNECTION_ID,
+      connectionId:
+        scenario.connector?.connectionId ?? loaded.capture?.index?.connection.id ?? DEFAULT_CONNECTION_ID,
       fetch: await transportFetch(world, transport),
       crawls: [],
       permissionChanges: [],
       settings: scenario.connector ?? {},
       connectorState: new MemoryStateStore(),
     };
+    if (loaded.capture?.index) await replayCapturedIndex(ctx, loaded.capture.index, options);
     for (const [index, step] of scenario.steps.entries()) {
       const kind = Object.keys(step)[0];
       const line = loaded.source.locate(["steps", index]).line;
@@ -167,6 +171,33 @@ export async function runScenario(
     result.wallMs = Math.round(performance.now() - started);
   }
   return result;
+}
+
+/** A capture's site starts at the capture's instant (its timestamps are all in the past then). */
+function captureTime(loaded: LoadedScenario): string | undefined {
+  const m = loaded.capture?.manifest;
+  return m?.graph?.capturedAt ?? m?.confluence?.capturedAt;
+}
+
+/**
+ * A scenario on a capture starts with the captured index in the Graph twin, as if a full crawl had
+ * completed at the capture's instant: the oracle judges that index, later crawls replace it.
+ */
+async function replayCapturedIndex(
+  ctx: RunContext,
+  index: IndexSnapshot,
+  options: RunOptions,
+): Promise<void> {
+  await seedIndex(ctx.world, index);
+  ctx.crawls.push({
+    mode: "full",
+    step: -1,
+    startedAt: ctx.world.clock.now(),
+    sinceSeq: ctx.world.host.journal.entries().at(-1)?.seq ?? 0,
+  });
+  ctx.lastFullCrawlStep = -1;
+  ctx.indexAtLastCompletedCrawl = indexSnapshot(ctx.world, ctx.connectionId);
+  if (!ctx.settings.command) ctx.connector = connectorFor(ctx, options);
 }
 
 /** Each indexed item's ACL as JSON, so the parity oracle can tell kept state from changed state. */

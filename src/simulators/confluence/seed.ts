@@ -70,6 +70,8 @@ export interface ContentSpecBase {
   author?: string;
   created?: string;
   lastModified?: string;
+  /** Number of the current version (default 1). */
+  version?: number;
   /** View restriction: principals allowed (`user:alice`, `group:eng`). */
   read?: string[];
   /** Edit restriction. */
@@ -195,6 +197,7 @@ export function buildSite(spec: SiteSpec, clock: SimClock): ConfluenceStore {
         authorId: c.author ? userRef(c.author) : firstUser,
         createdAt: time(c.created),
         lastModified: time(c.lastModified ?? c.created),
+        version: c.version,
       });
       store.setRestriction(created.id, "read", restriction(c.read));
       store.setRestriction(created.id, "update", restriction(c.update));

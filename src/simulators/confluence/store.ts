@@ -36,6 +36,8 @@ export interface NewContent {
   labels?: string[];
   createdAt?: number;
   lastModified?: number;
+  /** Number of the current version (default 1): a seeded site may start past version 1. */
+  version?: number;
 }
 
 /**
@@ -265,7 +267,7 @@ export class ConfluenceStore {
     const createdAt = input.createdAt ?? this.clock.now();
     const authorId = input.authorId ?? "";
     const version = {
-      number: 1,
+      number: input.version ?? 1,
       createdAt: input.lastModified ?? createdAt,
       authorId,
       message: "",

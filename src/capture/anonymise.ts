@@ -1,0 +1,274 @@
+import type { DirectoryFile } from "../fixtures/directory-schema.ts";
+import type { PageInput } from "../fixtures/site-schema.ts";
+import type { SiteFileInput } from "./confluence/site-file.ts";
+import type { PseudonymKind, Pseudonyms } from "./pseudonyms.ts";
+import type { BlindSpot } from "./raw.ts";
+import type { IndexSnapshot } from "./snapshot.ts";
+
+/**
+ * `--anonymise`: the site file, directory file and index snapshot with every name, email, title,
+ * label, key and identifier replaced by its pseudonym, keeping what decides access and identity
+ * mapping: which emails are hidden, case and surrounding whitespace of emails, which Confluence
+ * email equals which UPN or mail (same real value → same pseudonym, case-insensitively), guests
+ * and their `#EXT#` UPNs, group nesting, and every id relationship (an ACL value, a group member
+ * and a directory user stay the same id). Content and space ids are kept: they are numbers that
+ * say nothing, and the customer can look findings up by them. Bodies become filler of the same
+ * length. `leaks` then refuses any output that still contains a real value.
+ */
+
+export interface CaptureFiles {
+  site?: SiteFileInput;
+  directory?: DirectoryFile;
+  index?: IndexSnapshot;
+  blindSpots: BlindSpot[];
+}
+
+export function anonymiseCapture(files: CaptureFiles, p: Pseudonyms): CaptureFiles {
+  const titles = new Map<string, string>();
+  const groupNames = new Map<string, string>();
+  const site = files.site ? anonymiseSite(files.site, p, titles, groupNames) : undefined;
+  const directory = files.directory ? anonymiseDirectory(files.directory, p) : undefined;
+  const index = files.index ? anonymiseIndex(files.index, p, titles, groupNames) : undefined;
+  const blindSpots = files.blindSpots.map((b) => ({
+    kind: b.kind,
+    ...(b.subject !== undefined ? { subject: scrub(b.subject, p) } : {}),
+    detail: scrub(b.detail, p),
+  }));
+  return { site, directory, index, blindSpots };
+}
+
+function anonymiseSite(
+  site: SiteFileInput,
+  p: Pseudonyms,
+  titles: Map<string, string>,
+  groupNames: Map<string, string>,
+): SiteFileInput {
+  const userName = (name: string) => p.of("local", `name\u0000${name}`);
+  for (const g of site.groups) groupNames.set(g.name.toLowerCase(), p.group(g.name));
+  const ref = (r: string): string => {
+    if (r === "anonymous") return r;
+    const [kind, name] = r.split(/:(.*)/s);
+    return kind === "user" ? `user:${userName(name)}` : `group:${p.group(name)}`;
+  };
+  const content = (c: PageInput): PageInput => {
+    const out: PageInput = { ...c, title: p.of("title", c.title) };
+    if (c.id !== undefined) titles.set(String(c.id), out.title);
+    if (c.body !== undefined) out.body = filler(c.body);
+    if (c.labels) out.labels = c.labels.map((l) => p.of("label", l));
+    if (c.author) out.author = userName(c.author);
+    if (c.read) out.read = c.read.map(ref);
+    if (c.update) out.update = c.update.map(ref);
+    if (c.children) out.children = c.children.map(content);
+    return out;
+  };
+  return {
+    site: {
+      ...site.site,
+      name: p.of("site", site.site.name ?? "site"),
+      ...(site.site.cloudId ? { cloudId: p.of("uuid", site.site.cloudId) } : {}),
+      ...(site.site.productAccessGroups
+        ? { productAccessGroups: site.site.productAccessGroups.map((g) => p.group(g)) }
+        : {}),
+    },
+    users: site.users.map((u) => ({
+      ...u,
+      name: userName(u.name),
+      ...(u.accountId ? { accountId: p.of("accountId", u.accountId) } : {}),
+      ...(u.displayName ? { displayName: p.of("person", u.displayName) } : {}),
+      ...(u.email !== undefined ? { email: p.email(u.email) } : {}),
+    })),
+    groups: site.groups.map((g) => ({
+      name: p.group(g.name),
+      id: p.of("uuid", g.id),
+      members: g.members.map(userName),
+    })),
+    spaces: site.spaces.map((s) => {
+      const out = { ...s, key: p.of("spaceKey", s.key), name: p.of("space", s.name ?? s.key) };
+      if (s.description) out.description = p.of("text", s.description);
+      if (s.view) out.view = s.view.map(ref);
+      if (s.pages) out.pages = s.pages.map(content);
+      if (s.blogposts) out.blogposts = s.blogposts.map(content);
+      return out;
+    }),
+  };
+}
+
+function anonymiseDirectory(d: DirectoryFile, p: Pseudonyms): DirectoryFile {
+  const id = (x: string) => p.of("uuid", x.toLowerCase());
+  const tenantId = d.tenantId ?? d.tenant;
+  return {
+    tenant: id(tenantId),
+    tenantId: id(tenantId),
+    users: (d.users ?? []).map((u) => ({
+      ...u,
+      upn: p.upn(u.upn),
+      ...(u.id ? { id: id(u.id) } : {}),
+      ...(u.mail ? { mail: p.email(u.mail) } : {}),
+      ...(u.displayName ? { displayName: p.of("person", u.displayName) } : {}),
+    })),
+    groups: (d.groups ?? []).map((g) => ({
+      name: p.of("entraGroup", g.name),
+      ...(g.id ? { id: id(g.id) } : {}),
+      ...(g.mailNickname ? { mailNickname: p.of("nickname", g.mailNickname) } : {}),
+      members: (g.members ?? []).map(id),
+    })),
+    apps: (d.apps ?? []).map((a) => ({ ...a, clientId: id(a.clientId) })),
+  };
+}
+
+function anonymiseIndex(
+  index: IndexSnapshot,
+  p: Pseudonyms,
+  titles: Map<string, string>,
+  groupNames: Map<string, string>,
+): IndexSnapshot {
+  const id = (x: string) => p.of("uuid", x.toLowerCase());
+  const xg = (x: string) => {
+    const group = groupNames.get(x.toLowerCase());
+    return group ? group.replace(/[^A-Za-z0-9]/g, "") : p.of("externalGroup", x);
+  };
+  const principal = (type: string, value: string) =>
+    type === "externalGroup"
+      ? xg(value)
+      : type === "user" || type === "group" || /^[0-9a-f-]{36}$/i.test(value)
+        ? id(value)
+        : value;
+  return {
+    ...index,
+    tenantId: id(index.tenantId),
+    connection: {
+      id: p.of("connection", index.connection.id),
+      name: p.of("text", index.connection.name),
+      description: index.connection.description ? p.of("text", index.connection.description) : null,
+      ...(index.connection.state ? { state: index.connection.state } : {}),
+    },
+    items: index.items.map((item) => ({
+      ...item,
+      acl: item.acl.map((e) => ({ ...e, value: principal(e.type, e.value) })),
+      properties: Object.fromEntries(
+        Object.entries(item.properties).map(([k, v]) => [
+          k,
+          k.includes("@odata") ? v : anonymiseValue(v, p, titles),
+        ]),
+      ),
+      ...(item.content ? { content: { type: item.content.type, value: filler(item.content.value) } } : {}),
+    })),
+    externalGroups: index.externalGroups.map((g) => ({
+      id: xg(g.id),
+      displayName:
+        g.displayName === null
+          ? null
+          : (groupNames.get(g.displayName.toLowerCase()) ?? p.of("text", g.displayName)),
+      description: g.description === null ? null : p.of("text", g.description),
+      members: g.members?.map((m) => ({ ...m, id: principal(m.type, m.id) })) ?? null,
+    })),
+  };
+}
+
+/** An item property value: known titles, keys, labels and emails by their pseudonyms; URLs rebuilt. */
+function anonymiseValue(v: unknown, p: Pseudonyms, titles: Map<string, string>): unknown {
+  if (Array.isArray(v)) return v.map((x) => anonymiseValue(x, p, titles));
+  if (typeof v !== "string" || v === "") return v;
+  if (/^\d+$/.test(v) || (!Number.isNaN(Date.parse(v)) && /^\d{4}-\d\d-\d\d/.test(v))) return v;
+  for (const kind of ["title", "spaceKey", "space", "label"] as const) {
+    const known = p.mapping.values[kind]?.[v];
+    if (known) return known;
+  }
+  if (/^[^\s@]+@[^\s@]+$/.test(v.trim())) return p.email(v);
+  if (/^https?:\/\//i.test(v)) return anonymiseUrl(v, p, titles);
+  return p.of("text", v);
+}
+
+function anonymiseUrl(v: string, p: Pseudonyms, titles: Map<string, string>): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return p.of("text", v);
+  }
+  const host = url.hostname.endsWith(".atlassian.net")
+    ? `${p.of("site", url.hostname.slice(0, -".atlassian.net".length))}.atlassian.net`
+    : p.domain(url.hostname);
+  const parts = url.pathname.split("/");
+  const out = parts.map((seg, i) => {
+    if (seg === "" || /^\d+$/.test(seg) || ["wiki", "spaces", "pages", "blog", "display", "x"].includes(seg))
+      return seg;
+    if (parts[i - 1] === "spaces") return p.of("spaceKey", decodeURIComponent(seg));
+    const title =
+      parts[i - 2] === "pages" || parts[i - 1]?.match(/^\d+$/) ? titles.get(parts[i - 1]) : undefined;
+    return title ? encodeURIComponent(title.replace(/ /g, "+")) : p.of("text", seg);
+  });
+  return `${url.protocol}//${host}${out.join("/")}`;
+}
+
+/** Filler of the same length: sizes still matter (large bodies), words do not. */
+function filler(text: string): string {
+  const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ";
+  return words.repeat(Math.ceil(text.length / words.length)).slice(0, text.length);
+}
+
+const SCRUBBED: PseudonymKind[] = [
+  "accountId",
+  "uuid",
+  "person",
+  "title",
+  "space",
+  "spaceKey",
+  "label",
+  "group",
+  "entraGroup",
+  "site",
+  "connection",
+];
+
+/** Free text (blind spot details): every mapped real value replaced where it stands as a word. */
+export function scrub(text: string, p: Pseudonyms): string {
+  let out = text.replace(/[^\s@"'(),;]+@[^\s@"'(),;]+/g, (e) => p.email(e));
+  const pairs = SCRUBBED.flatMap((k) => Object.entries(p.mapping.values[k] ?? {})).sort(
+    (a, b) => b[0].length - a[0].length,
+  );
+  for (const [real, pseudo] of pairs) {
+    if (real.length < 2) continue;
+    out = out.replace(
+      new RegExp(`(^|[^A-Za-z0-9])${escapeRegExp(real)}(?![A-Za-z0-9])`, "g"),
+      (_m, pre: string) => `${pre}${pseudo}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Real values still present in an anonymised output (whole words, case-insensitive): names,
+ * emails' parts, domains, titles, space names, labels and group names of at least four characters.
+ */
+export function leaks(text: string, p: Pseudonyms): string[] {
+  const pseudonyms = new Set(
+    Object.values(p.mapping.values).flatMap((t) => Object.values(t ?? {}).map((x) => x.toLowerCase())),
+  );
+  const found: string[] = [];
+  const lower = text.toLowerCase();
+  for (const kind of [
+    "person",
+    "local",
+    "domain",
+    "site",
+    "title",
+    "space",
+    "label",
+    "group",
+    "entraGroup",
+  ] as const) {
+    for (const real of Object.keys(p.mapping.values[kind] ?? {})) {
+      const r = real.toLowerCase().trim();
+      if (r.length < 4 || r.includes("\u0000") || pseudonyms.has(r)) continue;
+      if (kind === "group" && p.group(real) === real) continue;
+      const at = lower.search(new RegExp(`(^|[^a-z0-9])${escapeRegExp(r)}(?![a-z0-9])`));
+      if (at >= 0) found.push(`${kind} "${real}"`);
+    }
+  }
+  return found;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,81 @@
+import type { World } from "../scenarios/world.ts";
+import type { IndexSnapshot } from "./snapshot.ts";
+
+/**
+ * Writes a captured index back into a world's Graph twin the way a connector would: as the
+ * directory's first app, over the world's in-process transport, through Graph's own connector
+ * API (create the connection, register the schema, create the external groups and their members,
+ * PUT every item). Only the schema's provisioning delay is switched off meanwhile, through the
+ * Graph admin API, so the seeded connection is ready at the capture's instant.
+ */
+export async function seedIndex(world: World, index: IndexSnapshot): Promise<void> {
+  const app = [...world.directory.apps.values()][0];
+  if (!app) throw new Error("the capture's directory has no app registration to write the index as");
+  const origin = "https://graph.microsoft.com";
+  const token = await world.fetch(
+    `https://login.microsoftonline.com/${world.directory.tenantId}/oauth2/v2.0/token`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: app.appId,
+        client_secret: app.secret,
+        scope: "https://graph.microsoft.com/.default",
+      }).toString(),
+    },
+  );
+  const { access_token: accessToken } = (await token.json()) as { access_token?: string };
+  if (!accessToken) throw new Error(`seeding the index: the token endpoint answered HTTP ${token.status}`);
+  const call = async (method: string, path: string, body?: unknown, ok = [200, 201, 202, 204]) => {
+    const response = await world.fetch(`${origin}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!ok.includes(response.status))
+      throw new Error(
+        `seeding the index: ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`,
+      );
+    return text;
+  };
+  const admin = async (path: string, body: unknown) =>
+    (await world.fetch(`${origin}${path}`, { method: "POST", body: JSON.stringify(body) })).json();
+
+  const c = index.connection;
+  const base = `/v1.0/external/connections/${encodeURIComponent(c.id)}`;
+  await call("POST", "/v1.0/external/connections", {
+    id: c.id,
+    name: c.name,
+    description: c.description ?? "",
+    ...(c.activitySettings ? { activitySettings: c.activitySettings } : {}),
+  });
+  if (index.schema) {
+    const provisioning = world.graph.schemaProvisioningMs;
+    await admin("/_sim/graph/provisioning", { ms: 0 });
+    try {
+      await call("PATCH", `${base}/schema`, index.schema);
+    } finally {
+      await admin("/_sim/graph/provisioning", { ms: provisioning });
+    }
+  }
+  for (const g of index.externalGroups) {
+    await call("POST", `${base}/groups`, {
+      id: g.id,
+      ...(g.displayName ? { displayName: g.displayName } : {}),
+      ...(g.description ? { description: g.description } : {}),
+    });
+  }
+  for (const g of index.externalGroups)
+    for (const m of g.members ?? [])
+      await call("POST", `${base}/groups/${encodeURIComponent(g.id)}/members`, { id: m.id, type: m.type });
+  for (const item of index.items) {
+    const id = item.contentId ?? item.id;
+    await call("PUT", `${base}/items/${encodeURIComponent(id)}`, {
+      acl: item.acl,
+      properties: item.properties,
+      ...(item.content ? { content: item.content } : {}),
+    });
+  }
+}
