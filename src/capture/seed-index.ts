@@ -70,12 +70,34 @@ export async function seedIndex(world: World, index: IndexSnapshot): Promise<voi
   for (const g of index.externalGroups)
     for (const m of g.members ?? [])
       await call("POST", `${base}/groups/${encodeURIComponent(g.id)}/members`, { id: m.id, type: m.type });
+  const annotations = collectionAnnotations(index);
   for (const item of index.items) {
     const id = item.contentId ?? item.id;
+    const properties: Record<string, unknown> = { ...item.properties };
+    for (const [name, type] of annotations) if (name in properties) properties[`${name}@odata.type`] = type;
     await call("PUT", `${base}/items/${encodeURIComponent(id)}`, {
       acl: item.acl,
-      properties: item.properties,
+      properties,
       ...(item.content ? { content: item.content } : {}),
     });
   }
+}
+
+const COLLECTION_TYPES: Record<string, string> = {
+  stringCollection: "Collection(String)",
+  int64Collection: "Collection(Int64)",
+  doubleCollection: "Collection(Double)",
+  dateTimeCollection: "Collection(DateTimeOffset)",
+};
+
+/**
+ * Graph returns collection values without their `@odata.type` but requires it on PUT
+ * (https://learn.microsoft.com/en-us/graph/api/externalconnectors-externalconnection-put-items):
+ * the annotations the schema calls for.
+ */
+function collectionAnnotations(index: IndexSnapshot): Array<[string, string]> {
+  return (index.schema?.properties ?? []).flatMap((p) => {
+    const type = COLLECTION_TYPES[String(p.type)];
+    return type && typeof p.name === "string" ? [[p.name, type] as [string, string]] : [];
+  });
 }

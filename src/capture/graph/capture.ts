@@ -50,8 +50,12 @@ export async function captureGraph(
   raw.tenantId = token.tenantId || raw.tenantId;
   raw.appId = access.clientId;
   const headers = { authorization: `Bearer ${token.accessToken}` };
-  const get = <T>(path: string, tolerate: number[] = []) =>
-    access.http.getJson<T>(path.startsWith("http") ? path : `${access.graphBase}${path}`, headers, tolerate);
+  const get = <T>(path: string, tolerate: number[] = [], extra: Record<string, string> = {}) =>
+    access.http.getJson<T>(
+      path.startsWith("http") ? path : `${access.graphBase}${path}`,
+      { ...headers, ...extra },
+      tolerate,
+    );
   const conn = `/external/connections/${encodeURIComponent(options.connectionId)}`;
 
   if (!state.isDone("connection")) {
@@ -61,7 +65,15 @@ export async function captureGraph(
         `Graph answered HTTP ${answer.status} for connection ${options.connectionId} (the app must own it or hold ExternalConnection.Read.All)`,
       );
     raw.connection = strip(answer.body);
-    const schema = await get<RawGraph["schema"] & Record<string, unknown>>(`${conn}/schema`, [400, 404, 409]);
+    // Labels after `unknownFutureValue` (iconUrl, containerName, …) are only named with this header
+    // (evolvable enums: https://learn.microsoft.com/en-us/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
+    const schema = await get<RawGraph["schema"] & Record<string, unknown>>(
+      `${conn}/schema`,
+      [400, 404, 409],
+      {
+        prefer: "include-unknown-enum-members",
+      },
+    );
     if (schema.body)
       raw.schema = { baseType: schema.body.baseType, properties: schema.body.properties ?? [] };
     else
