@@ -54,6 +54,24 @@ export interface ConfluenceCommandOptions extends CommonOptions {
   userEmails?: ReadonlyMap<string, string>;
 }
 
+/**
+ * Read-only OAuth 3LO scopes a capture needs: granular ones for v2, and for the v1 calls (CQL
+ * search, restrictions, groups, users, space permissions) their documented granular or classic
+ * scope (https://developer.atlassian.com/cloud/confluence/scopes-for-oauth-2-3LO-and-forge-apps/).
+ */
+export const CAPTURE_SCOPES = [
+  "read:space:confluence",
+  "read:page:confluence",
+  "read:content-details:confluence",
+  "read:group:confluence",
+  "read:user:confluence",
+  "read:confluence-space.summary",
+  "read:confluence-groups",
+  "read:confluence-user",
+  "search:confluence",
+  "read:confluence-content.all",
+];
+
 export interface CaptureResult extends WriteResult {
   requests: number;
   retries: number;

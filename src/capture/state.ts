@@ -11,6 +11,8 @@ export interface UnitProgress {
   done: boolean;
   /** A paged listing's next URL when it stopped part-way. */
   next?: string;
+  /** The status a finished unit was refused with (a resume must know it was refused). */
+  refused?: number;
 }
 
 export interface CaptureState<T> {
@@ -67,9 +69,13 @@ export class StateFile<T> {
     this.save();
   }
 
-  done(unit: string): void {
-    this.state.units[unit] = { done: true };
+  done(unit: string, refused?: number): void {
+    this.state.units[unit] = refused === undefined ? { done: true } : { done: true, refused };
     this.save();
+  }
+
+  refusedWith(unit: string): number | undefined {
+    return this.state.units[unit]?.refused;
   }
 
   /** Saves when the last save is older than the interval. */

@@ -58,12 +58,12 @@ export async function listAll<T>(
   onPage: (results: T[]) => void,
   tolerate: number[] = [],
 ): Promise<number | undefined> {
-  if (state.isDone(unit)) return undefined;
+  if (state.isDone(unit)) return state.refusedWith(unit);
   let url: string | undefined = state.nextOf(unit) ?? apiUrl(access, firstPath);
   while (url) {
     const answer: HttpAnswer<Paged<T>> = await access.http.getJson<Paged<T>>(url, access.headers, tolerate);
     if (answer.status >= 300) {
-      state.done(unit);
+      state.done(unit, answer.status);
       return answer.status;
     }
     onPage(answer.body?.results ?? []);
