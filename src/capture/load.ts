@@ -4,15 +4,15 @@ import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import { loadDirectoryFile, loadSiteFile } from "../fixtures/load.ts";
 import type { SiteFixture } from "../fixtures/site-schema.ts";
 import { type CaptureManifest, DIRECTORY_FILE, INDEX_FILE, MANIFEST, SITE_FILE } from "./output.ts";
-import { type IndexSnapshot, indexSnapshotSchema } from "./snapshot.ts";
+import { type IndexSnapshot, indexSnapshotSchema, REPLAY_ROLES, REPLAY_SECRET } from "./snapshot.ts";
 
 /** A capture directory read back: the fixtures cgsim loads, the index to seed, and the manifest. */
 export interface LoadedCapture {
   dir: string;
   manifest: CaptureManifest;
   site: SiteFixture;
-  /** Undefined until `cgsim capture graph` ran. */
-  directory?: DirectoryFile;
+  /** The captured directory, or one made from the site's emails until `cgsim capture graph` ran. */
+  directory: DirectoryFile;
   index?: IndexSnapshot;
 }
 
@@ -44,5 +44,27 @@ export function loadCapture(dir: string): LoadedCapture {
       );
     index = parsed.data;
   }
-  return { dir, manifest, site, directory, index };
+  return { dir, manifest, site, directory: directory ?? directoryFromSite(site), index };
+}
+
+/**
+ * A capture without its Graph side still replays: one Entra user per Confluence account with a
+ * visible email (UPN = email) and an app for the connector, so a scenario can crawl it.
+ */
+function directoryFromSite(site: SiteFixture): DirectoryFile {
+  const emails = [
+    ...new Set((site.spec.users ?? []).map((u) => u.email?.trim() ?? "").filter((e) => e.includes("@"))),
+  ];
+  return {
+    tenant: "capture.onmicrosoft.com",
+    users: emails.map((upn) => ({ upn })),
+    apps: [
+      {
+        clientId: "00000000-0000-4000-8000-00000000c0de",
+        secret: REPLAY_SECRET,
+        name: "connector app (replay)",
+        roles: REPLAY_ROLES,
+      },
+    ],
+  };
 }

@@ -1,7 +1,10 @@
 import { Command } from "commander";
+import { registerAudit } from "./audit.ts";
+import { registerCapture } from "./capture.ts";
 import { registerCrawl } from "./crawl.ts";
 import { printError } from "./errors.ts";
 import { registerExplain } from "./explain.ts";
+import { registerReplay } from "./replay.ts";
 import { registerRun, stalledDetail } from "./run.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
@@ -19,6 +22,9 @@ export function createProgram(): Command {
   registerSchema(program);
   registerExplain(program);
   registerCrawl(program);
+  registerCapture(program);
+  registerAudit(program);
+  registerReplay(program);
   return program;
 }
 

@@ -189,6 +189,8 @@ async function replayCapturedIndex(
   options: RunOptions,
 ): Promise<void> {
   await seedIndex(ctx.world, index);
+  // The connector crawls into the captured connection (unless the scenario names another).
+  if (!ctx.settings.command) ctx.settings = { connectionId: index.connection.id, ...ctx.settings };
   ctx.crawls.push({
     mode: "full",
     step: -1,

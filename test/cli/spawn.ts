@@ -16,15 +16,21 @@ export interface Finished {
 }
 
 /** Runs `cgsim …` (node + tsx, as bin/cgsim.js does) and collects its output. */
-export function runCli(args: string[], options: { cwd?: string } = {}): Promise<Finished> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<Finished> {
   const child = spawnCli(args, options);
   return finished(child);
 }
 
-export function spawnCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
+export function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): ChildProcess {
   return spawn(process.execPath, [TSX, MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { loadCapture } from "../capture/load.ts";
+import { seedIndex } from "../capture/seed-index.ts";
+import { describeEndpoints } from "../scenarios/endpoints.ts";
+import { World } from "../scenarios/world.ts";
+import { parseIntOption } from "./errors.ts";
+
+interface ReplayFlags {
+  port?: number;
+  https?: boolean;
+}
+
+/**
+ * `cgsim replay <capture>`: the captured site, directory and index served like `cgsim serve`, so
+ * any connector can crawl the customer's shape again. A scenario does the same with
+ * `site: <capture directory>`.
+ */
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description(
+      "serve a capture (site, directory, seeded index) over http(s) until interrupted; first stdout line: endpoints JSON",
+    )
+    .argument("<capture>", "capture directory (cgsim capture)")
+    .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", parseIntOption("--port"), 0)
+    .option("--https", "serve https with a self-signed certificate")
+    .action(async (dir: string, flags: ReplayFlags) => {
+      const capture = loadCapture(dir);
+      const m = capture.manifest;
+      const world = new World({
+        site: capture.site,
+        directory: capture.directory,
+        start: m.graph?.capturedAt ?? m.confluence?.capturedAt,
+      });
+      if (capture.index) await seedIndex(world, capture.index);
+      const server = await world.listen({ port: flags.port, https: flags.https });
+      const endpoints = {
+        ...describeEndpoints(world, server.url, server.caFile),
+        connectionId: capture.index?.connection.id ?? null,
+      };
+      process.stdout.write(`${JSON.stringify(endpoints)}\n`);
+      process.stderr.write(
+        `${pc.green("cgsim")} replaying ${dir} (${capture.index ? `${capture.index.items.length} indexed items in connection ${capture.index.connection.id}` : "no index"}) on ${server.url} — Ctrl-C to stop\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      });
+      await world.close();
+    });
+}
