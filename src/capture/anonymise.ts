@@ -210,43 +210,43 @@ function filler(text: string): string {
 const SCRUBBED: PseudonymKind[] = [
   "accountId",
   "uuid",
-  "person",
-  "title",
-  "space",
-  "spaceKey",
-  "label",
   "group",
   "entraGroup",
+  "spaceKey",
   "site",
   "connection",
+  "person",
 ];
+const TOKEN = /[A-Za-z0-9:~._-]+/g;
 
-/** Free text (blind spot details): every mapped real value replaced where it stands as a word. */
+/**
+ * Free text (blind spot details): emails and every token that is a mapped id, key, group or site
+ * replaced by its pseudonym. Token lookups, not one regex per mapped value: a big site maps
+ * tens of thousands of values.
+ */
 export function scrub(text: string, p: Pseudonyms): string {
-  let out = text.replace(/[^\s@"'(),;]+@[^\s@"'(),;]+/g, (e) => p.email(e));
-  const pairs = SCRUBBED.flatMap((k) => Object.entries(p.mapping.values[k] ?? {})).sort(
-    (a, b) => b[0].length - a[0].length,
-  );
-  for (const [real, pseudo] of pairs) {
-    if (real.length < 2) continue;
-    out = out.replace(
-      new RegExp(`(^|[^A-Za-z0-9])${escapeRegExp(real)}(?![A-Za-z0-9])`, "g"),
-      (_m, pre: string) => `${pre}${pseudo}`,
-    );
-  }
-  return out;
+  const table = new Map<string, string>();
+  for (const k of SCRUBBED)
+    for (const [real, pseudo] of Object.entries(p.mapping.values[k] ?? {})) table.set(real, pseudo);
+  return text
+    .replace(/[^\s@"'(),;]+@[^\s@"'(),;]+/g, (e) => p.email(e))
+    .replace(TOKEN, (t) => table.get(t) ?? table.get(t.replace(/[.:]+$/, "")) ?? t);
 }
 
 /**
- * Real values still present in an anonymised output (whole words, case-insensitive): names,
- * emails' parts, domains, titles, space names, labels and group names of at least four characters.
+ * Real values left in an anonymised output: every string in it (whole strings, emails by their
+ * parts, URLs by host, long texts by token) checked against the real names, emails, domains,
+ * titles, space names, labels and group names that were mapped — a linear pass, so a capture of
+ * any size is checked in full.
  */
-export function leaks(text: string, p: Pseudonyms): string[] {
+export function leaks(value: unknown, p: Pseudonyms): string[] {
+  const real = new Map<string, string>();
+  // Pseudonyms and the words they are made of are never leaks (a real title "Page" is not one).
   const pseudonyms = new Set(
-    Object.values(p.mapping.values).flatMap((t) => Object.values(t ?? {}).map((x) => x.toLowerCase())),
+    Object.values(p.mapping.values).flatMap((t) =>
+      Object.values(t ?? {}).flatMap((x) => [x.toLowerCase(), ...(x.toLowerCase().match(TOKEN) ?? [])]),
+    ),
   );
-  const found: string[] = [];
-  const lower = text.toLowerCase();
   for (const kind of [
     "person",
     "local",
@@ -257,18 +257,30 @@ export function leaks(text: string, p: Pseudonyms): string[] {
     "label",
     "group",
     "entraGroup",
-  ] as const) {
-    for (const real of Object.keys(p.mapping.values[kind] ?? {})) {
-      const r = real.toLowerCase().trim();
-      if (r.length < 4 || r.includes("\u0000") || pseudonyms.has(r)) continue;
-      if (kind === "group" && p.group(real) === real) continue;
-      const at = lower.search(new RegExp(`(^|[^a-z0-9])${escapeRegExp(r)}(?![a-z0-9])`));
-      if (at >= 0) found.push(`${kind} "${real}"`);
+  ] as const)
+    for (const r of Object.keys(p.mapping.values[kind] ?? {})) {
+      const key = r.toLowerCase().trim();
+      if (key.length < 4 || key.includes("\u0000") || pseudonyms.has(key)) continue;
+      if (kind === "group" && p.group(r) === r) continue;
+      real.set(key, `${kind} "${r}"`);
     }
-  }
-  return found;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const found = new Set<string>();
+  const check = (s: string) => {
+    const hit = real.get(s.toLowerCase().trim());
+    if (hit) found.add(hit);
+  };
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") {
+      check(v);
+      for (const part of v.split(/[@\s/]+/)) check(part);
+      for (const t of v.match(TOKEN) ?? []) check(t);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        check(k);
+        walk(x);
+      }
+  };
+  walk(value);
+  return [...found];
 }

@@ -147,7 +147,7 @@ export function writeCapture(out: string, privateDir: string, options: { anonymi
     );
   if (files.index) texts.set(INDEX_FILE, `${JSON.stringify(files.index, null, 1)}\n`);
   if (pseudonyms) {
-    const found = [...texts.values()].flatMap((t) => leaks(t, pseudonyms));
+    const found = leaks([manifest, files.site, files.directory, files.index], pseudonyms);
     if (found.length)
       throw new Error(
         `refusing to write an anonymised capture that still contains real values: ${[...new Set(found)].slice(0, 10).join(", ")}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { indexSnapshotSchema } from "../capture/snapshot.ts";
 import { directoryFileSchema } from "../fixtures/directory-schema.ts";
 import { generatorSpecSchema } from "../fixtures/generator.ts";
 import { siteFileSchema } from "../fixtures/site-schema.ts";
@@ -10,6 +11,7 @@ export const JSON_SCHEMA_KINDS = {
   site: siteFileSchema,
   directory: directoryFileSchema,
   generator: z.object({ generator: generatorSpecSchema }).strict(),
+  index: indexSnapshotSchema,
 } as const;
 
 export type JsonSchemaKind = keyof typeof JSON_SCHEMA_KINDS;
