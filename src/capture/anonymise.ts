@@ -230,7 +230,10 @@ export function scrub(text: string, p: Pseudonyms): string {
     for (const [real, pseudo] of Object.entries(p.mapping.values[k] ?? {})) table.set(real, pseudo);
   return text
     .replace(/[^\s@"'(),;]+@[^\s@"'(),;]+/g, (e) => p.email(e))
-    .replace(TOKEN, (t) => table.get(t) ?? table.get(t.replace(/[.:]+$/, "")) ?? t);
+    .replace(TOKEN, (t) => {
+      const bare = t.replace(/[.:]+$/, "");
+      return table.get(t) ?? (table.has(bare) ? `${table.get(bare)}${t.slice(bare.length)}` : t);
+    });
 }
 
 /**

@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditCapture } from "../../src/capture/audit.ts";
 import { loadCapture } from "../../src/capture/load.ts";
+import { MAPPING_FILE, privateDirFor } from "../../src/capture/output.ts";
+import { type MappingFile, Pseudonyms } from "../../src/capture/pseudonyms.ts";
 import { oracleInput } from "../../src/scenarios/expect/check.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { type ParityReport, runParity } from "../../src/scenarios/parity.ts";
@@ -33,7 +37,11 @@ function comparable(live: ParityReport, captured: Set<string>) {
     .sort();
 }
 
-async function liveAndAudit(connector: ConnectorSettings, mutate?: RunOptions["connector"]) {
+async function liveAndAudit(
+  connector: ConnectorSettings,
+  mutate?: RunOptions["connector"],
+  anonymise = false,
+) {
   let live: ParityReport | undefined;
   let out = "";
   const scenario = loadScenarioObject({ name: "crawl then capture", connector, steps: [{ crawl: "full" }] });
@@ -42,7 +50,7 @@ async function liveAndAudit(connector: ConnectorSettings, mutate?: RunOptions["c
     inspect: {
       fn: async (ctx) => {
         live = runParity(oracleInput(ctx));
-        ({ out } = await captureWorld(ctx.world, { graph: true, emails: true }));
+        ({ out } = await captureWorld(ctx.world, { graph: true, emails: true, anonymise }));
       },
     },
   });
@@ -55,10 +63,28 @@ async function liveAndAudit(connector: ConnectorSettings, mutate?: RunOptions["c
       return [...walk(s.pages ?? []), ...walk(s.blogposts ?? [])];
     }),
   );
-  return { live: live!, audit, expected: comparable(live!, captured) };
+  return { live: live!, audit, out, captured, expected: comparable(live!, captured) };
 }
 
 describe("cgsim audit on a capture of a crawled world", () => {
+  it("anonymised: the same differences up to the pseudonym mapping", async () => {
+    const connector = {
+      permissions: { mode: "onlyPeopleWithAccess", policy: "documented" },
+    } as ConnectorSettings;
+    const { live, audit, out, captured } = await liveAndAudit(connector, undefined, true);
+    const mapping = JSON.parse(readFileSync(join(privateDirFor(out), MAPPING_FILE), "utf8")) as MappingFile;
+    const upn = new Pseudonyms(mapping);
+    const expected = live.differences
+      .filter((d) => captured.has(d.item))
+      .map((d) => `${d.kind} ${upn.upn(d.user)} × ${d.item} ${d.documented}`)
+      .sort();
+    expect(audit.findings.map((f) => `${f.kind} ${f.user} × ${f.item} ${f.documented}`).sort()).toEqual(
+      expected,
+    );
+    expect(expected.length).toBeGreaterThan(5);
+    expect(audit.findings.some((f) => /contoso|alice|erin/i.test(f.explain.join("\n")))).toBe(false);
+  });
+
   it.each([
     ["confluence policy", { permissions: { mode: "onlyPeopleWithAccess", policy: "confluence" } }],
     ["documented policy", { permissions: { mode: "onlyPeopleWithAccess", policy: "documented" } }],
