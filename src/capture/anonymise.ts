@@ -43,7 +43,18 @@ function anonymiseSite(
   titles: Map<string, string>,
   groupNames: Map<string, string>,
 ): SiteFileInput {
-  const userName = (name: string) => p.of("local", `name\u0000${name}`);
+  // A user's short name is the pseudonym of their email's local part (as the real one is), so
+  // `access: { as: NAME }` and the UPN of the same person read alike.
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const u of site.users) {
+    const local = u.email?.trim().split("@")[0];
+    let name = local ? p.caseShaped("local", local).toLowerCase() : p.of("local", `name\u0000${u.name}`);
+    for (let n = 2; taken.has(name); n++) name = `${name}-${n}`;
+    taken.add(name);
+    names.set(u.name, name);
+  }
+  const userName = (name: string) => names.get(name) ?? p.of("local", `name\u0000${name}`);
   for (const g of site.groups) groupNames.set(g.name.toLowerCase(), p.group(g.name));
   const ref = (r: string): string => {
     if (r === "anonymous") return r;

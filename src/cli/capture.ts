@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
 import {
@@ -77,7 +78,9 @@ function common(flags: SharedFlags): CommonOptions {
 
 function report(what: string, flags: SharedFlags, result: CaptureResult): void {
   const m = result.manifest;
-  const privateDir = flags.private ?? privateDirFor(flags.out);
+  const absolute = flags.private ?? privateDirFor(flags.out);
+  const rel = relative(process.cwd(), absolute);
+  const privateDir = rel.startsWith("..") || isAbsolute(rel) ? absolute : rel;
   const lines = [
     `${pc.green("captured")} ${what} into ${flags.out} (${result.files.join(", ")}); ${result.requests} requests, ${result.retries} retries${result.waitedMs ? `, waited ${(result.waitedMs / 1000).toFixed(0)} s` : ""}`,
     m.anonymised

@@ -8,7 +8,9 @@ export function registerSchema(program: Command): void {
   const kinds = Object.keys(JSON_SCHEMA_KINDS);
   program
     .command("schema")
-    .description("print the JSON Schema of scenario files (or site, directory, generator files, capture index snapshots)")
+    .description(
+      "print the JSON Schema of scenario files (or site, directory, generator files, capture index snapshots)",
+    )
     .argument("[kind]", kinds.join(" | "), "scenario")
     .option("--write <dir>", "write every schema as <kind>.schema.json into this directory")
     .action((kind: string, options: { write?: string }) => {
