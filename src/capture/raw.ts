@@ -1,3 +1,5 @@
+import type { PrincipalRef } from "../simulators/confluence/model.ts";
+
 /**
  * What a capture collected, as read from the services and before anything is written or
  * anonymised. Kept in the private state file (it holds customer data) so a capture can resume.
@@ -44,10 +46,7 @@ export interface RawGroup {
   productAccess: boolean;
 }
 
-export type RawPrincipal =
-  | { type: "user"; id: string }
-  | { type: "group"; id: string }
-  | { type: "anonymous" };
+export type RawPrincipal = PrincipalRef;
 
 export interface RawSpace {
   id: string;

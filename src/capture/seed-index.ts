@@ -1,3 +1,4 @@
+import { appToken } from "../scenarios/steps/graph-request.ts";
 import type { World } from "../scenarios/world.ts";
 import type { IndexSnapshot } from "./snapshot.ts";
 
@@ -9,24 +10,8 @@ import type { IndexSnapshot } from "./snapshot.ts";
  * Graph admin API, so the seeded connection is ready at the capture's instant.
  */
 export async function seedIndex(world: World, index: IndexSnapshot): Promise<void> {
-  const app = [...world.directory.apps.values()][0];
-  if (!app) throw new Error("the capture's directory has no app registration to write the index as");
   const origin = "https://graph.microsoft.com";
-  const token = await world.fetch(
-    `https://login.microsoftonline.com/${world.directory.tenantId}/oauth2/v2.0/token`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: app.appId,
-        client_secret: app.secret,
-        scope: "https://graph.microsoft.com/.default",
-      }).toString(),
-    },
-  );
-  const { access_token: accessToken } = (await token.json()) as { access_token?: string };
-  if (!accessToken) throw new Error(`seeding the index: the token endpoint answered HTTP ${token.status}`);
+  const accessToken = await appToken(world, world.fetch);
   const call = async (method: string, path: string, body?: unknown, ok = [200, 201, 202, 204]) => {
     const response = await world.fetch(`${origin}${path}`, {
       method,

@@ -1,3 +1,4 @@
+import { nextPath } from "../../util/confluence-next.ts";
 import type { CaptureHttp, HttpAnswer } from "../http.ts";
 import type { StateFile } from "../state.ts";
 
@@ -24,20 +25,9 @@ export function apiUrl(access: ConfluenceAccess, path: string): string {
   return `${access.apiBase}${path}`;
 }
 
-/**
- * `_links.next` as a URL under the API base: v2 gives `/wiki/api/v2/…`, v1 a context-relative
- * `/rest/api/…`; an absolute link keeps only its `/wiki/…` part (the gateway prefix is ours).
- */
+/** `_links.next` (v1 or v2, relative or absolute) as a URL under the API base. */
 export function nextUrl(access: ConfluenceAccess, next: string): string {
-  let path = next;
-  if (/^https?:\/\//.test(path)) {
-    const u = new URL(path);
-    path = `${u.pathname}${u.search}`;
-    const at = path.indexOf("/wiki/");
-    if (at > 0) path = path.slice(at);
-  }
-  if (!path.startsWith("/wiki/")) path = `/wiki${path.startsWith("/") ? "" : "/"}${path}`;
-  return apiUrl(access, path);
+  return apiUrl(access, nextPath(next));
 }
 
 interface Paged<T> {

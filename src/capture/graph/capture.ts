@@ -143,14 +143,24 @@ export async function captureGraph(
 
 type Get = <T>(path: string, tolerate?: number[]) => Promise<{ status: number; body: T | undefined }>;
 
-async function listMembers(get: Get, first: string): Promise<RawMember[]> {
-  const out: RawMember[] = [];
+/** Follows `@odata.nextLink` to the end of a Graph collection. */
+async function pageAll(
+  get: Get,
+  first: string,
+  onValue: (value: Array<Record<string, unknown>>) => void,
+): Promise<void> {
   let url: string | undefined = first;
   while (url) {
-    const page: { body: { value?: RawMember[]; "@odata.nextLink"?: string } | undefined } = await get(url);
-    out.push(...(page.body?.value ?? []).map((m) => ({ id: m.id, type: m.type })));
+    const page: { body: { value?: Array<Record<string, unknown>>; "@odata.nextLink"?: string } | undefined } =
+      await get(url);
+    onValue(page.body?.value ?? []);
     url = page.body?.["@odata.nextLink"];
   }
+}
+
+async function listMembers(get: Get, first: string): Promise<RawMember[]> {
+  const out: RawMember[] = [];
+  await pageAll(get, first, (v) => out.push(...v.map((m) => ({ id: String(m.id), type: String(m.type) }))));
   return out;
 }
 
@@ -171,17 +181,8 @@ async function captureDirectory(
       accountEnabled: u.accountEnabled !== false,
     };
   };
-  const pageAll = async (first: string, onValue: (v: Array<Record<string, unknown>>) => void) => {
-    let url: string | undefined = first;
-    while (url) {
-      const page: {
-        body: { value?: Array<Record<string, unknown>>; "@odata.nextLink"?: string } | undefined;
-      } = await get(url);
-      onValue(page.body?.value ?? []);
-      url = page.body?.["@odata.nextLink"];
-    }
-  };
-  if (options.allUsers) await pageAll(`/users?$select=${USER_FIELDS}&$top=999`, (v) => v.forEach(addUser));
+  if (options.allUsers)
+    await pageAll(get, `/users?$select=${USER_FIELDS}&$top=999`, (v) => v.forEach(addUser));
   else {
     // The site's emails, as UPN and as mail (15 values per `in`, Graph's limit).
     const emails = [
@@ -192,6 +193,7 @@ async function captureDirectory(
       const list = quoted.slice(i, i + 15).join(",");
       for (const prop of ["userPrincipalName", "mail"])
         await pageAll(
+          get,
           `/users?$select=${USER_FIELDS}&$filter=${encodeURIComponent(`${prop} in (${list})`)}`,
           (v) => v.forEach(addUser),
         );
@@ -240,7 +242,7 @@ async function captureDirectory(
       continue;
     }
     const direct: RawMember[] = [];
-    await pageAll(`/groups/${encodeURIComponent(id)}/members?$select=${USER_FIELDS}`, (v) => {
+    await pageAll(get, `/groups/${encodeURIComponent(id)}/members?$select=${USER_FIELDS}`, (v) => {
       for (const m of v) {
         const isGroup = m["@odata.type"] === "#microsoft.graph.group";
         if (isGroup) queue.push(String(m.id));

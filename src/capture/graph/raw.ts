@@ -1,3 +1,4 @@
+import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import type { BlindSpot } from "../raw.ts";
 
 /** What `cgsim capture graph` read from Microsoft Graph, before it is written or anonymised. */
@@ -28,14 +29,8 @@ export interface RawExternalGroup {
   members: RawMember[] | null;
 }
 
-export interface RawDirectoryUser {
-  id: string;
-  userPrincipalName: string;
-  mail: string | null;
-  displayName: string;
-  userType: "Member" | "Guest";
-  accountEnabled: boolean;
-}
+/** An Entra user as Graph returned it (the directory twin's own shape, without the password). */
+export type RawDirectoryUser = Omit<DirectoryUser, "password">;
 
 export interface RawDirectoryGroup {
   id: string;

@@ -1,3 +1,4 @@
+import { nextPath } from "../../util/confluence-next.ts";
 import { ConnectorError, httpFailure } from "../errors.ts";
 import type { ConfluenceUser, CrawledContent, PrincipalSet } from "../model.ts";
 import { bodyText, type HttpClient } from "../runtime.ts";
@@ -255,15 +256,5 @@ export class ConfluenceClient {
   }
 }
 
-/** `_links.next` → a path under the API base: v2 keeps `/wiki`, v1 is relative to `/wiki`. */
-export function nextPath(next: string): string {
-  let path = next;
-  if (/^https?:\/\//.test(path)) {
-    const u = new URL(path);
-    path = `${u.pathname}${u.search}`;
-    // An absolute next on the gateway already carries the prefix; keep only the /wiki part.
-    const at = path.indexOf("/wiki/");
-    if (at > 0) path = path.slice(at);
-  }
-  return path.startsWith("/wiki/") ? path : `/wiki${path.startsWith("/") ? "" : "/"}${path}`;
-}
+/** Kept here for the connector's callers; the rule lives in src/util (the capture pages the same way). */
+export { nextPath };

@@ -52,7 +52,8 @@ function expand(world: World, connectionId: string, text: string): string {
   });
 }
 
-async function appToken(world: World, fetchImpl: typeof fetch): Promise<string> {
+/** A client-credentials token for the directory's first app (the connector's). */
+export async function appToken(world: World, fetchImpl: typeof fetch): Promise<string> {
   const app = [...world.directory.apps.values()][0];
   if (!app) throw new Error("the directory has no app registration to call Graph as (add one under apps:)");
   const res = await fetchImpl(`${LOGIN}/${world.directory.tenantId}/oauth2/v2.0/token`, {
