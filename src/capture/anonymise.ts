@@ -55,7 +55,11 @@ function anonymiseSite(
     names.set(u.name, name);
   }
   const userName = (name: string) => names.get(name) ?? p.of("local", `name\u0000${name}`);
-  for (const g of site.groups) groupNames.set(g.name.toLowerCase(), p.group(g.name));
+  for (const g of site.groups) {
+    groupNames.set(g.name.toLowerCase(), p.group(g.name));
+    // Connectors often derive external group ids from the group id (`cg<id without dashes>`).
+    groupNames.set(`id:${g.id.replace(/-/g, "").toLowerCase()}`, p.of("uuid", g.id).replace(/-/g, ""));
+  }
   const ref = (r: string): string => {
     if (r === "anonymous") return r;
     const [kind, name] = r.split(/:(.*)/s);
@@ -136,7 +140,13 @@ function anonymiseIndex(
   const id = (x: string) => p.of("uuid", x.toLowerCase());
   const xg = (x: string) => {
     const group = groupNames.get(x.toLowerCase());
-    return group ? group.replace(/[^A-Za-z0-9]/g, "") : p.of("externalGroup", x);
+    if (group) return group.replace(/[^A-Za-z0-9]/g, "");
+    // An id that embeds a Confluence group id keeps its prefix, with that group's pseudonymous id.
+    const embedded = /[0-9a-f]{32}/i.exec(x);
+    const pseudo = embedded ? groupNames.get(`id:${embedded[0].toLowerCase()}`) : undefined;
+    return pseudo
+      ? `${x.slice(0, embedded!.index)}${pseudo}${x.slice(embedded!.index + 32)}`
+      : p.of("externalGroup", x);
   };
   const principal = (type: string, value: string) =>
     type === "externalGroup"

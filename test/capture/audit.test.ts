@@ -82,6 +82,12 @@ describe("cgsim audit on a capture of a crawled world", () => {
       expected,
     );
     expect(expected.length).toBeGreaterThan(5);
+    // External group ids built from a Confluence group id keep that link, with the pseudonymous id.
+    const groupIds = new Set(loadCapture(out).site.spec.groups?.map((g) => g.id?.replace(/-/g, "")));
+    const linked = loadCapture(out).index!.externalGroups.filter((g) =>
+      groupIds.has(g.id.replace(/^cg/, "")),
+    );
+    expect(linked.length).toBeGreaterThan(0);
     expect(audit.findings.some((f) => /contoso|alice|erin/i.test(f.explain.join("\n")))).toBe(false);
   });
 

@@ -24,7 +24,13 @@ describe("capture over http: what it sends", () => {
       inspect: {
         fn: async (ctx) => {
           const since = ctx.world.host.journal.entries().at(-1)?.seq ?? 0;
-          await captureWorld(ctx.world, { graph: true });
+          // Graph throttles two reads: the capture waits as told and goes on.
+          ctx.world.host.faults.set({
+            seed: 1,
+            rules: [{ service: "graph", status: 429, retryAfter: 3, requests: [2, 5] }],
+          });
+          const run = await captureWorld(ctx.world, { graph: true });
+          expect(run.waits).toEqual([3000, 3000]);
           const sent = ctx.world.host.journal.entries().filter((e) => e.seq > since);
           methods = [...new Set(sent.filter((e) => e.service !== "login").map((e) => e.method))];
           posts = sent.filter((e) => e.method !== "GET").map((e) => `${e.service} ${e.method} ${e.path}`);
