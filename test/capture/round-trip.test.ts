@@ -1,14 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { captureConfluenceCommand } from "../../src/capture/commands.ts";
 import { loadCapture } from "../../src/capture/load.ts";
 import { MAPPING_FILE, privateDirFor } from "../../src/capture/output.ts";
 import type { MappingFile } from "../../src/capture/pseudonyms.ts";
-import { DEFAULT_DIRECTORY_FILE, loadDirectoryFile, PROJECT_ROOT } from "../../src/fixtures/load.ts";
+import {
+  DEFAULT_DIRECTORY_FILE,
+  DEFAULT_SITE_FILE,
+  loadDirectoryFile,
+  loadSiteFile,
+  PROJECT_ROOT,
+} from "../../src/fixtures/load.ts";
 import { resolveSiteFile } from "../../src/fixtures/site-source.ts";
 import { World } from "../../src/scenarios/world.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
-import { captureWorld, decisions } from "./support.ts";
+import { captureWorld, decisions, tempCaptureDir } from "./support.ts";
 
 /**
  * Round trip: capture a world served over http → load the fixture → every account × content
@@ -63,6 +70,42 @@ async function roundTrip(site: string, anonymise: boolean) {
 }
 
 describe("capture → site fixture round trip", () => {
+  it("--cql: the matched content plus its ancestors, whose restrictions it inherits", async () => {
+    const original = worldOf("fixtures/sites/contoso.yaml");
+    try {
+      const server = await original.listen();
+      const out = tempCaptureDir();
+      await captureConfluenceCommand({
+        site: server.url,
+        out,
+        anonymise: false,
+        cql: 'title = "Compensation appendix"',
+        auth: { type: "basic", email: "svc-crawler@contoso.com", apiToken: "crawler-token" },
+      });
+      const replay = new World({ site: loadCapture(out).site });
+      expect([...replay.confluence.store.content.keys()].sort()).toEqual(["2000", "2001"]);
+      const ids = new Set(["2000", "2001"]);
+      const before = decisions(original.confluence.store, ids);
+      for (const [k, v] of decisions(replay.confluence.store))
+        if (before.has(k)) expect(v, k).toBe(before.get(k));
+      expect(replay.confluence.store.content.get("2001")?.parentId).toBe("2000");
+    } finally {
+      await original.close();
+    }
+  });
+
+  it("reads the site's anonymous-access switch when it is off", async () => {
+    const site = loadSiteFile(DEFAULT_SITE_FILE);
+    site.spec.site = { ...site.spec.site, anonymousAccess: false };
+    const world = new World({ site });
+    try {
+      const run = await captureWorld(world);
+      expect(loadCapture(run.out).site.spec.site?.anonymousAccess).toBe(false);
+    } finally {
+      await world.close();
+    }
+  });
+
   it("bundled contoso site: every decision equal; hidden emails, guests and product access kept", async () => {
     const { capture, run } = await roundTrip("fixtures/sites/contoso.yaml", false);
     const users = capture.site.spec.users ?? [];

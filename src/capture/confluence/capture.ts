@@ -19,6 +19,7 @@ import {
   fillDetails,
   listSpaceContent,
   rawContent,
+  SEARCH_EXPAND,
   searchDetails,
   searchSpaceDetails,
 } from "./content.ts";
@@ -230,8 +231,14 @@ async function captureByCql(
   if (!state.isDone(unit)) {
     // The hits are kept in memory only: an interrupted search starts again.
     delete state.state.units["cql:search"];
-    await searchDetails(access, state, "cql:search", `(${cql}) and type in (page, blogpost)`, options, (c) =>
-      hits.push(c),
+    await searchDetails(
+      access,
+      state,
+      "cql:search",
+      `(${cql}) and type in (page, blogpost)`,
+      options,
+      (c) => hits.push(c),
+      `${SEARCH_EXPAND},ancestors`,
     );
     for (const c of hits) {
       if (c.type !== "page" && c.type !== "blogpost") continue;

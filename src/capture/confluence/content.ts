@@ -142,9 +142,10 @@ export async function searchDetails(
   cql: string,
   options: ContentOptions,
   onHit?: (c: V1Content) => void,
+  expand = SEARCH_EXPAND,
 ): Promise<void> {
   const raw = state.data;
-  const path = `${V1}/content/search?cql=${encodeURIComponent(cql)}&expand=${encodeURIComponent(SEARCH_EXPAND)}&limit=50`;
+  const path = `${V1}/content/search?cql=${encodeURIComponent(cql)}&expand=${encodeURIComponent(expand)}&limit=50`;
   const refused = await listAll<V1Content>(
     access,
     state,
