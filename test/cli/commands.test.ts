@@ -14,7 +14,9 @@ describe("cgsim commands", () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ title: "cgsim scenario file", type: "object" });
     const bad = await runCli(["schema", "nope"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('error: unknown schema "nope" (one of scenario, site, directory, generator, index)\n');
+    expect(bad.stderr).toBe(
+      'error: unknown schema "nope" (one of scenario, site, directory, generator, index)\n',
+    );
   });
 
   it("crawl hands over to the connector's command (bad config → exit 2, no stack)", async () => {
