@@ -1,11 +1,12 @@
 import { join, resolve } from "node:path";
+import type { z } from "zod";
 import { oracleInput } from "../scenarios/expect/check.ts";
 import { explainPair } from "../scenarios/explain.ts";
 import { loadScenarioObject } from "../scenarios/loader.ts";
 import type { MatrixOptions } from "../scenarios/matrix.ts";
 import { type ParityDifference, type ParityReport, runParity } from "../scenarios/parity.ts";
 import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
-import type { ConnectorSettings } from "../scenarios/schema.ts";
+import type { connectorSchema } from "../scenarios/schema.ts";
 import { loadCapture } from "./load.ts";
 
 /**
@@ -17,7 +18,7 @@ import { loadCapture } from "./load.ts";
 
 export interface AuditOptions {
   /** The connector's settings as a scenario's `connector:` block (e.g. `{ permissions: { policy: documented } }`). */
-  connector?: ConnectorSettings;
+  connector?: z.input<typeof connectorSchema>;
   matrix?: MatrixOptions;
 }
 

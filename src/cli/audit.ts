@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { parse } from "yaml";
+import type { AuditOptions } from "../capture/audit.ts";
 import { auditCapture, auditText } from "../capture/audit.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
-import type { ConnectorSettings } from "../scenarios/schema.ts";
 import { parseIntOption } from "./errors.ts";
 
 interface AuditFlags {
@@ -36,7 +36,7 @@ export function registerAudit(program: Command): void {
     .option("--matrix-users <n>", "users shown in the matrix (default 30)", parseIntOption("--matrix-users"))
     .option("--matrix-items <n>", "items shown in the matrix (default 60)", parseIntOption("--matrix-items"))
     .action(async (dir: string, flags: AuditFlags) => {
-      const connector: ConnectorSettings = flags.connector
+      const connector: NonNullable<AuditOptions["connector"]> = flags.connector
         ? (parse(readFileSync(flags.connector, "utf8")) ?? {})
         : {};
       if (flags.policy) {
@@ -44,7 +44,7 @@ export function registerAudit(program: Command): void {
           typeof connector.permissions === "object"
             ? connector.permissions
             : { mode: connector.permissions ?? "onlyPeopleWithAccess" };
-        connector.permissions = { ...permissions, policy: flags.policy } as ConnectorSettings["permissions"];
+        connector.permissions = { ...permissions, policy: flags.policy };
       }
       const audit = await auditCapture(dir, {
         connector,
