@@ -94,6 +94,26 @@ describe("capture → site fixture round trip", () => {
     }
   });
 
+  it("--bodies keeps page bodies as they are, or as same-length filler when anonymised", async () => {
+    const original = worldOf("fixtures/sites/contoso.yaml");
+    try {
+      const server = await original.listen();
+      const auth = { type: "basic" as const, email: "svc-crawler@contoso.com", apiToken: "crawler-token" };
+      const plain = tempCaptureDir();
+      const hidden = tempCaptureDir();
+      await captureConfluenceCommand({ site: server.url, out: plain, anonymise: false, bodies: true, auth });
+      await captureConfluenceCommand({ site: server.url, out: hidden, anonymise: true, bodies: true, auth });
+      const body = (dir: string) =>
+        new World({ site: loadCapture(dir).site }).confluence.store.content.get("1001")!.body;
+      const real = original.confluence.store.content.get("1001")!.body;
+      expect(body(plain)).toBe(real);
+      expect(body(hidden)).toHaveLength(real.length);
+      expect(body(hidden)).not.toBe(real);
+    } finally {
+      await original.close();
+    }
+  });
+
   it("reads the site's anonymous-access switch when it is off", async () => {
     const site = loadSiteFile(DEFAULT_SITE_FILE);
     site.spec.site = { ...site.spec.site, anonymousAccess: false };
