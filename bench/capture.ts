@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { captureConfluenceCommand } from "../src/capture/commands.ts";
 import { generateFixtures, generatorSpecSchema } from "../src/fixtures/generator.ts";
 import { toSiteFixture } from "../src/fixtures/site-schema.ts";
-import { World } from "../src/scenarios/world.ts";
+import { World } from "../src/simulators/world.ts";
 import { arg, writeResult } from "./support.ts";
 
 const pages = Number(arg("pages", "10000"));

@@ -7,10 +7,10 @@
 import { parseConfig } from "../src/connector/config.ts";
 import { Connector } from "../src/connector/connector.ts";
 import { MemoryStateStore } from "../src/connector/state.ts";
-import { World } from "../src/scenarios/world.ts";
 import { cqlRoutes } from "../src/simulators/confluence/cql/routes.ts";
 import type { PageSpec, SiteSpec } from "../src/simulators/confluence/seed.ts";
 import { createConfluenceService } from "../src/simulators/confluence/service.ts";
+import { World } from "../src/simulators/world.ts";
 import { arg, writeResult } from "./support.ts";
 
 const pages = Number(arg("pages", "10000"));

@@ -1,5 +1,5 @@
 import { appToken } from "../scenarios/steps/graph-request.ts";
-import type { World } from "../scenarios/world.ts";
+import type { World } from "../simulators/world.ts";
 import type { IndexSnapshot } from "./snapshot.ts";
 
 /**

@@ -3,7 +3,7 @@ import pc from "picocolors";
 import { loadCapture } from "../capture/load.ts";
 import { seedIndex } from "../capture/seed-index.ts";
 import { describeEndpoints } from "../scenarios/endpoints.ts";
-import { World } from "../scenarios/world.ts";
+import { World } from "../simulators/world.ts";
 import { parseIntOption } from "./errors.ts";
 
 interface ReplayFlags {

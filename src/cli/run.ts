@@ -10,7 +10,7 @@ import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { failureText, jsonReport, junitReport } from "../scenarios/reporters.ts";
 import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
-import type { TransportName } from "../scenarios/world.ts";
+import type { TransportName } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 
 interface RunCliOptions {

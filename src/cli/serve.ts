@@ -3,7 +3,7 @@ import pc from "picocolors";
 import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixtures/load.ts";
 import { resolveSiteFile } from "../fixtures/site-source.ts";
 import { describeEndpoints } from "../scenarios/endpoints.ts";
-import { World } from "../scenarios/world.ts";
+import { World } from "../simulators/world.ts";
 import { parseIntOption } from "./errors.ts";
 
 export interface ServeOptions {

@@ -1,10 +1,10 @@
 import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
+import type { World } from "../simulators/world.ts";
 import type { LoadedScenario } from "./loader.ts";
 import type { ConnectorSettings } from "./schema.ts";
 import type { SiteNames } from "./steps/confluence.ts";
 import type { CrawlOutcome } from "./steps/crawl.ts";
-import type { World } from "./world.ts";
 
 /** A change that may alter who can view what (what incremental crawls are documented to miss). */
 export interface PermissionChange {

@@ -1,4 +1,4 @@
-import type { World } from "./world.ts";
+import type { World } from "../simulators/world.ts";
 
 /**
  * What a client needs to reach the twins of a world: base URLs per real service, the credentials

@@ -9,6 +9,7 @@ import type { LoadedScenario } from "./loader.ts";
 import { failureText } from "./reporters.ts";
 import { type RunOptions, runScenario, type ScenarioResult } from "./runner.ts";
 
+export { type TransportName, World, type WorldOptions } from "../simulators/world.ts";
 export { scenarioFiles } from "./discover.ts";
 export { describeEndpoints, type Endpoints } from "./endpoints.ts";
 export { explainPair } from "./explain.ts";
@@ -17,7 +18,6 @@ export { type ParityDifference, type ParityReport, runParity } from "./parity.ts
 export { failureText, jsonReport, junitReport } from "./reporters.ts";
 export { type RunOptions, runScenario, type ScenarioResult, type StepResult } from "./runner.ts";
 export { type Scenario, scenarioSchema } from "./schema.ts";
-export { type TransportName, World, type WorldOptions } from "./world.ts";
 
 /** Runs a scenario and throws an Error carrying the located failure text when it does not pass. */
 export async function assertScenario(

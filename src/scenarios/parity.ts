@@ -4,8 +4,8 @@ import { checkCql, compile } from "../simulators/confluence/cql/index.ts";
 import type { Content, User } from "../simulators/confluence/model.ts";
 import { AccessEvaluator, type Reason } from "../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../simulators/directory/model.ts";
+import type { World } from "../simulators/world.ts";
 import { entryRef } from "./expect/notation.ts";
-import type { World } from "./world.ts";
 
 /**
  * The parity oracle: for every enabled directory user × every page and blog post, compare the

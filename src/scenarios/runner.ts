@@ -3,6 +3,7 @@ import { seedIndex } from "../capture/seed-index.ts";
 import type { IndexSnapshot } from "../capture/snapshot.ts";
 import type { Connector } from "../connector/connector.ts";
 import { MemoryStateStore } from "../connector/state.ts";
+import { type TransportName, World } from "../simulators/world.ts";
 import type { RunContext } from "./context.ts";
 import { describeEndpoints } from "./endpoints.ts";
 import { checkExpectation } from "./expect/check.ts";
@@ -20,7 +21,6 @@ import {
 } from "./steps/crawl.ts";
 import { sendGraphRequest } from "./steps/graph-request.ts";
 import { applyClock, applyDirectoryChange, applyGraphChange, faultPlanOf } from "./steps/other.ts";
-import { type TransportName, World } from "./world.ts";
 
 export interface RunOptions {
   /** Overrides the scenario seed. */

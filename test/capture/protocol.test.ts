@@ -9,7 +9,7 @@ import {
 } from "../../src/fixtures/load.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
-import { World } from "../../src/scenarios/world.ts";
+import { World } from "../../src/simulators/world.ts";
 import { captureWorld, recordingSleep, tempCaptureDir } from "./support.ts";
 
 const contoso = () =>

@@ -13,8 +13,8 @@ import {
   PROJECT_ROOT,
 } from "../../src/fixtures/load.ts";
 import { resolveSiteFile } from "../../src/fixtures/site-source.ts";
-import { World } from "../../src/scenarios/world.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
+import { World } from "../../src/simulators/world.ts";
 import { captureWorld, decisions, tempCaptureDir } from "./support.ts";
 
 /**

@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { captureConfluenceCommand, captureGraphCommand } from "../../src/capture/commands.ts";
-import type { World } from "../../src/scenarios/world.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
 import type { ConfluenceStore } from "../../src/simulators/confluence/store.ts";
+import type { World } from "../../src/simulators/world.ts";
 
 /** A fresh capture directory (its private directory goes next to it). */
 export function tempCaptureDir(): string {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../src/connector/state.ts";
-import type { World } from "../../src/scenarios/world.ts";
 import { accountIdFor, type SiteSpec } from "../../src/simulators/confluence/seed.ts";
+import type { World } from "../../src/simulators/world.ts";
 import { DIRECTORY, SITE } from "./fixture.ts";
 import { configFor, connectorFor, groupsOf, indexOf, makeWorld } from "./harness.ts";
 

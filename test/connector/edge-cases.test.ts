@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../src/connector/state.ts";
-import { World } from "../../src/scenarios/world.ts";
+import { World } from "../../src/simulators/world.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
 import {
   accessMatrix,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../src/connector/state.ts";
-import type { World } from "../../src/scenarios/world.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
+import type { World } from "../../src/simulators/world.ts";
 import { CONFLUENCE_NAME, DIRECTORY, SITE, UPNS } from "./fixture.ts";
 import {
   accessMatrix,

@@ -3,11 +3,11 @@ import { Connector } from "../../src/connector/connector.ts";
 import type { CrawlReport } from "../../src/connector/report.ts";
 import { MemoryStateStore, type StateStore } from "../../src/connector/state.ts";
 import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
-import { World } from "../../src/scenarios/world.ts";
 import { cqlRoutes } from "../../src/simulators/confluence/cql/routes.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
 import { createConfluenceService } from "../../src/simulators/confluence/service.ts";
 import { json, type Service } from "../../src/simulators/host/types.ts";
+import { World } from "../../src/simulators/world.ts";
 
 export const APP = { clientId: "6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee", secret: "connector-secret" };
 export const CONNECTION = "confluencetest";

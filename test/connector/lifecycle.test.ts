@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileStateStore, type LedgerItem, MemoryStateStore } from "../../src/connector/state.ts";
-import type { World } from "../../src/scenarios/world.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
+import type { World } from "../../src/simulators/world.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
 import { accessMatrix, configFor, connectorFor, groupsOf, indexOf, makeWorld } from "./harness.ts";
 

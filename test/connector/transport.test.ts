@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { World } from "../../src/scenarios/world.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
+import type { World } from "../../src/simulators/world.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
 import { accessMatrix, CONNECTION, configFor, connectorFor, indexOf, makeWorld } from "./harness.ts";
 

@@ -1,6 +1,6 @@
 import { confluenceGroupId } from "../../connector/acl.ts";
 import type { AclEntry } from "../../simulators/graph/model.ts";
-import type { World } from "../world.ts";
+import type { World } from "../../simulators/world.ts";
 
 /**
  * ACL notation shared by scenario files, failure messages and `explain` (docs/customer-bug-catalog.md §3.0):

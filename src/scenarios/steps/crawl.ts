@@ -5,9 +5,9 @@ import { type CrawlReport, stopSummary, whereStopped } from "../../connector/rep
 import { MemoryStateStore, type StateStore } from "../../connector/state.ts";
 import { parseDuration } from "../../simulators/host/clock.ts";
 import { createRandom } from "../../simulators/host/random.ts";
+import type { World } from "../../simulators/world.ts";
 import { describeEndpoints, type Endpoints } from "../endpoints.ts";
 import type { ConnectorSettings } from "../schema.ts";
-import type { World } from "../world.ts";
 
 export const DEFAULT_CONNECTION_ID = "confluencecloud1";
 

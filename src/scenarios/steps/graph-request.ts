@@ -1,5 +1,5 @@
+import type { World } from "../../simulators/world.ts";
 import type { GraphRequest } from "../schema.ts";
-import type { World } from "../world.ts";
 
 const GRAPH = "https://graph.microsoft.com";
 const LOGIN = "https://login.microsoftonline.com";

@@ -1,19 +1,19 @@
 import type { SetupServer } from "msw/node";
 import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import type { SiteFixture } from "../fixtures/site-schema.ts";
-import { confluenceServices } from "../simulators/confluence/service.ts";
-import { ConfluenceTwin } from "../simulators/confluence/twin.ts";
-import { Directory } from "../simulators/directory/model.ts";
-import { installGraphAdmin } from "../simulators/graph/admin.ts";
-import { createGraphServices } from "../simulators/graph/service.ts";
-import { GraphTwin, type GraphTwinOptions } from "../simulators/graph/store.ts";
-import { installAdminApi } from "../simulators/host/admin.ts";
-import { SimClock } from "../simulators/host/clock.ts";
-import { createDirectFetch } from "../simulators/host/direct.ts";
-import type { FaultPlanSpec } from "../simulators/host/faults.ts";
-import { SimHost } from "../simulators/host/host.ts";
-import { type HttpServerOptions, type RunningServer, startHttpServer } from "../simulators/host/http.ts";
-import { interceptWithMsw } from "../simulators/host/msw.ts";
+import { confluenceServices } from "./confluence/service.ts";
+import { ConfluenceTwin } from "./confluence/twin.ts";
+import { Directory } from "./directory/model.ts";
+import { installGraphAdmin } from "./graph/admin.ts";
+import { createGraphServices } from "./graph/service.ts";
+import { GraphTwin, type GraphTwinOptions } from "./graph/store.ts";
+import { installAdminApi } from "./host/admin.ts";
+import { SimClock } from "./host/clock.ts";
+import { createDirectFetch } from "./host/direct.ts";
+import type { FaultPlanSpec } from "./host/faults.ts";
+import { SimHost } from "./host/host.ts";
+import { type HttpServerOptions, type RunningServer, startHttpServer } from "./host/http.ts";
+import { interceptWithMsw } from "./host/msw.ts";
 
 export type TransportName = "direct" | "msw" | "http";
 
