@@ -9,8 +9,8 @@
  */
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
-import { Directory } from "../src/simulators/directory/model.ts";
-import { createGraphServices, GraphTwin } from "../src/simulators/graph/index.ts";
+import { Directory } from "../src/simulators/directory/store.ts";
+import { GraphTwin, graphPlugin } from "../src/simulators/graph/index.ts";
 import { SimClock } from "../src/simulators/host/clock.ts";
 import { createDirectFetch } from "../src/simulators/host/direct.ts";
 import { SimHost } from "../src/simulators/host/host.ts";
@@ -77,7 +77,7 @@ async function buildWorld() {
     ],
   });
   const twin = new GraphTwin({ directory, clock, schemaProvisioningMs: 0 });
-  const host = new SimHost({ services: createGraphServices(twin), clock, journalCapacity: 1000 });
+  const host = new SimHost({ twins: [graphPlugin(twin)], clock, journalCapacity: 1000 });
   const token = await twin.issuer.issueAppToken(directory.app(APP)!);
   const conn = twin.createConnection(APP, { id: "bench", name: "bench" });
   twin.submitSchema(conn, SCHEMA);

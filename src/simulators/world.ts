@@ -1,12 +1,13 @@
 import type { SetupServer } from "msw/node";
 import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import type { SiteFixture } from "../fixtures/site-schema.ts";
-import { confluenceServices } from "./confluence/service.ts";
+import { confluencePlugin } from "./confluence/service.ts";
 import { ConfluenceTwin } from "./confluence/twin.ts";
-import { Directory } from "./directory/model.ts";
-import { installGraphAdmin } from "./graph/admin.ts";
-import { createGraphServices } from "./graph/service.ts";
-import { GraphTwin, type GraphTwinOptions } from "./graph/store.ts";
+import { directoryPlugin } from "./directory/service.ts";
+import type { Directory } from "./directory/store.ts";
+import { DirectoryTwin } from "./directory/twin.ts";
+import { graphPlugin } from "./graph/service.ts";
+import { GraphTwin, type GraphTwinOptions } from "./graph/twin.ts";
 import { installAdminApi } from "./host/admin.ts";
 import { SimClock } from "./host/clock.ts";
 import { createDirectFetch } from "./host/direct.ts";
@@ -24,15 +25,16 @@ export interface WorldOptions {
   /** Simulated start time (ISO 8601); default 2026-01-01T00:00:00Z. */
   start?: string;
   faults?: FaultPlanSpec;
-  /** Graph twin switches (quotas, ingestion rate, schema provisioning time). */
-  graph?: Omit<GraphTwinOptions, "directory" | "clock">;
+  /** Graph twin switches (quotas, ingestion rate, schema provisioning time, token lifetime). */
+  graph?: Omit<GraphTwinOptions, "directory" | "clock" | "issuer">;
   /** Replay repeated GETs from the host's response cache (default true). */
   responseCache?: boolean;
 }
 
 /**
- * Everything one scenario (or one `cgsim serve`) runs against: both twins and the directory on one
- * SimHost with one clock and one fault plan, reachable through any of the three transports.
+ * Everything one scenario (or one `cgsim serve`) runs against: the Confluence, Graph and directory
+ * twins installed on one SimHost (each with its admin API) with one clock and one fault plan,
+ * reachable through any of the three transports.
  */
 export class World {
   readonly clock: SimClock;
@@ -48,16 +50,25 @@ export class World {
   constructor(readonly options: WorldOptions) {
     this.clock = new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
     this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);
-    this.directory = new Directory(options.directory ?? { tenant: "contoso.onmicrosoft.com" });
-    this.graph = new GraphTwin({ ...options.graph, directory: this.directory, clock: this.clock });
+    const entra = DirectoryTwin.fromSpec(
+      options.directory ?? { tenant: "contoso.onmicrosoft.com" },
+      this.clock,
+      options.graph?.tokens,
+    );
+    this.directory = entra.store;
+    this.graph = new GraphTwin({
+      ...options.graph,
+      directory: entra.store,
+      issuer: entra.issuer,
+      clock: this.clock,
+    });
     this.host = new SimHost({
-      services: [...confluenceServices(this.confluence), ...createGraphServices(this.graph)],
+      twins: [confluencePlugin(this.confluence), graphPlugin(this.graph), directoryPlugin(entra)],
       clock: this.clock,
       faults: options.faults,
       responseCache: options.responseCache,
     });
     installAdminApi(this.host);
-    installGraphAdmin(this.host, this.graph);
     this.fetch = createDirectFetch(this.host);
   }
 

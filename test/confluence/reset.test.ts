@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confluenceServices } from "../../src/simulators/confluence/service.ts";
+import { confluencePlugin } from "../../src/simulators/confluence/service.ts";
 import { ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
 import { createDirectFetch, installAdminApi, SimClock, SimHost } from "../../src/simulators/host/index.ts";
 
@@ -14,7 +14,7 @@ describe("POST /_sim/reset on the Confluence twin", () => {
       new SimClock(),
       { rateLimit: { rules: [{ capacity: 2, refillPerSecond: 0.001 }] } },
     );
-    const host = new SimHost({ services: confluenceServices(twin), clock: twin.clock });
+    const host = new SimHost({ twins: [confluencePlugin(twin)], clock: twin.clock });
     installAdminApi(host);
     const fetch = createDirectFetch(host);
     const titles = async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { installGraphAdmin } from "../../src/simulators/graph/index.ts";
 import { item, makeWorld } from "./world.ts";
 
 const SIM = "https://graph.microsoft.com/_sim";
@@ -7,7 +6,6 @@ const SIM = "https://graph.microsoft.com/_sim";
 describe("Graph admin API", () => {
   it("drives quotas, obsolescence, throttling, access, resolve, search and the directory over HTTP", async () => {
     const w = makeWorld();
-    installGraphAdmin(w.host, w.twin);
     const post = async (path: string, body: unknown, method = "POST") =>
       (
         await w.fetch(`${SIM}${path}`, {

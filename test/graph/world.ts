@@ -1,5 +1,10 @@
-import { Directory, type DirectorySpec } from "../../src/simulators/directory/index.ts";
-import { createGraphServices, GraphTwin, type GraphTwinOptions } from "../../src/simulators/graph/index.ts";
+import {
+  Directory,
+  type DirectorySpec,
+  DirectoryTwin,
+  directoryPlugin,
+} from "../../src/simulators/directory/index.ts";
+import { GraphTwin, type GraphTwinOptions, graphPlugin } from "../../src/simulators/graph/index.ts";
 import { createDirectFetch, installAdminApi, SimClock, SimHost } from "../../src/simulators/host/index.ts";
 
 export const CONNECTOR_APP = "11111111-1111-4111-8111-111111111111";
@@ -53,7 +58,10 @@ export function makeWorld(options: Partial<GraphTwinOptions> = {}, spec: Directo
   const clock = new SimClock("2026-03-01T00:00:00Z");
   const directory = new Directory(spec);
   const twin = new GraphTwin({ directory, clock, ...options });
-  const host = new SimHost({ services: createGraphServices(twin), clock });
+  const host = new SimHost({
+    twins: [graphPlugin(twin), directoryPlugin(new DirectoryTwin(directory, twin.issuer))],
+    clock,
+  });
   installAdminApi(host);
   const fetch = createDirectFetch(host);
   const tokens = new Map<string, string>();

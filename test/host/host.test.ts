@@ -10,10 +10,10 @@ import {
   SimHost,
   startHttpServer,
 } from "../../src/simulators/host/index.ts";
-import { toyService } from "./toy-service.ts";
+import { toyTwin } from "./toy-service.ts";
 
 function makeHost() {
-  const host = new SimHost({ services: [toyService()], clock: new SimClock("2026-03-01T00:00:00Z") });
+  const host = new SimHost({ twins: [toyTwin()], clock: new SimClock("2026-03-01T00:00:00Z") });
   installAdminApi(host);
   return host;
 }

@@ -1,19 +1,19 @@
-import { json, type Service } from "../../src/simulators/host/index.ts";
+import { json, type Service, type TwinPlugin } from "../../src/simulators/host/index.ts";
 
-/** A tiny service used to test the host layer on its own. */
-export function toyService(): Service & { hits: number } {
-  const service: Service & { hits: number } = {
+/** A tiny twin with one service, used to test the host layer on its own. */
+export function toyTwin(): TwinPlugin {
+  let hits = 0;
+  const service: Service = {
     name: "toy",
     hosts: ["*.toy.test", "api.toy.test"],
     prefixes: ["/toy/"],
-    hits: 0,
     routes: [
       {
         method: "GET",
         path: "/toy/items/:id",
         operationId: "getItem",
         handler: ({ params, query, clock }) => {
-          service.hits++;
+          hits++;
           return json({ id: params.id, q: query.get("q"), now: clock.iso(), pad: "x".repeat(200) });
         },
       },
@@ -36,10 +36,13 @@ export function toyService(): Service & { hits: number } {
     notFound: () => json({ toyError: "not found" }, 404),
     methodNotAllowed: () => json({ toyError: "method not allowed" }, 405),
     internalError: () => json({ toyError: "internal" }, 500),
-    snapshot: () => ({ hits: service.hits }),
+  };
+  return {
+    services: [service],
+    installAdmin: () => {},
+    snapshot: () => ({ hits }),
     reset: () => {
-      service.hits = 0;
+      hits = 0;
     },
   };
-  return service;
 }

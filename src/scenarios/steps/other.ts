@@ -1,5 +1,5 @@
-import type { Directory } from "../../simulators/directory/model.ts";
-import type { GraphTwin } from "../../simulators/graph/store.ts";
+import type { Directory } from "../../simulators/directory/store.ts";
+import type { GraphTwin } from "../../simulators/graph/twin.ts";
 import type { SimClock } from "../../simulators/host/clock.ts";
 import { parseDuration } from "../../simulators/host/clock.ts";
 import type { FaultPlanSpec, FaultRule } from "../../simulators/host/faults.ts";

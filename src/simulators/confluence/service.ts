@@ -1,7 +1,6 @@
-import { z } from "zod";
-import type { SimHost } from "../host/host.ts";
 import { hex8, mix32 } from "../host/ids.ts";
-import { json, type Route, type RouteContext, type Service } from "../host/types.ts";
+import type { Route, RouteContext, Service, TwinPlugin } from "../host/types.ts";
+import { installConfluenceAdmin } from "./admin.ts";
 import { admit } from "./auth/gateway.ts";
 import { atlassianApiService, atlassianAuthService } from "./auth/oauth-service.ts";
 import type { ConfluenceContext, ConfluenceRoute } from "./context.ts";
@@ -21,6 +20,16 @@ export const DEPRECATION_HEADERS = {
 /** Every Confluence-side service of one twin: the site + gateway, auth.atlassian.com, api.atlassian.com. */
 export function confluenceServices(twin: ConfluenceTwin, routes?: ConfluenceRoute[]): Service[] {
   return [createConfluenceService(twin, routes), atlassianAuthService(twin), atlassianApiService(twin)];
+}
+
+/** The Confluence twin as the host mounts it: its services, `/_sim/confluence/…`, state and reset. */
+export function confluencePlugin(twin: ConfluenceTwin, routes?: ConfluenceRoute[]): TwinPlugin {
+  return {
+    services: confluenceServices(twin, routes),
+    installAdmin: (host) => installConfluenceAdmin(host, twin),
+    snapshot: () => twin.snapshot(),
+    reset: () => twin.reset(),
+  };
 }
 
 /** The per-response ids real Confluence sends ([M-403]), deterministic per answer. */
@@ -93,15 +102,6 @@ export function createConfluenceService(
         twin.rateLimits.enabled ? undefined : `${ctx.url.href}\u0000${ctx.header("authorization") ?? ""}`,
       fresh: () => requestIds(++seq),
     },
-    snapshot: () => ({
-      site: twin.store.site,
-      users: twin.store.users.size,
-      groups: twin.store.groups.size,
-      spaces: twin.store.spaces.size,
-      content: twin.store.content.size,
-      revision: twin.store.revision,
-    }),
-    reset: () => twin.reset(),
   };
 }
 
@@ -176,108 +176,4 @@ function rateLimited(route: ConfluenceRoute, headers: Record<string, string>): R
 function tooManyRequests(v1: boolean, headers: Record<string, string>): Response {
   if (v1) return v1Error(429, "Rate limit exceeded", { headers });
   return v2Error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded", null, headers);
-}
-
-const removalMode = z.enum(["removed", "deprecated"]);
-const removalSwitch = z.object({ basic: removalMode.optional(), oauth: removalMode.optional() }).strict();
-const adminBodies = {
-  rateLimit: z
-    .object({
-      rules: z
-        .array(
-          z
-            .object({
-              method: z.string().optional(),
-              operationId: z.string().optional(),
-              capacity: z.number().int().min(1),
-              refillPerSecond: z.number().positive(),
-            })
-            .strict(),
-        )
-        .optional(),
-      reason: z.enum(["confluence-quota-tenant-based", "confluence-quota-global-based"]).optional(),
-    })
-    .strict(),
-  v1Removal: removalSwitch.extend({ endpoints: z.record(z.string(), removalSwitch).optional() }).strict(),
-  app: z
-    .object({
-      clientId: z.string().min(1),
-      clientSecret: z.string().min(1),
-      name: z.string().default("app"),
-      redirectUris: z.array(z.string().url()).min(1),
-      scopes: z.array(z.string()).optional(),
-    })
-    .strict(),
-  scopedToken: z
-    .object({ user: z.string().min(1), token: z.string().min(1), scopes: z.array(z.string()).min(1) })
-    .strict(),
-  tokens: z
-    .object({ clientId: z.string().min(1), accountId: z.string().min(1), scopes: z.array(z.string()).min(1) })
-    .strict(),
-};
-
-/**
- * Confluence switches over the admin API, for standalone runs and connectors in other processes:
- * `PUT /_sim/confluence/rate-limit`, `PUT /_sim/confluence/v1-removal`, `POST /_sim/confluence/oauth/apps`,
- * `POST /_sim/confluence/oauth/tokens` (tokens without the browser step),
- * `POST /_sim/confluence/scoped-api-tokens` (`{user, token, scopes}`).
- */
-export function installConfluenceAdmin(host: SimHost, twin: ConfluenceTwin): void {
-  const withBody =
-    <T>(schema: z.ZodType<T>, apply: (body: T) => unknown) =>
-    async (ctx: RouteContext) => {
-      let raw: unknown;
-      try {
-        raw = await ctx.request.json();
-      } catch {
-        raw = undefined;
-      }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) return json({ error: "invalid body", issues: parsed.error.issues }, 400);
-      const result = apply(parsed.data);
-      return result instanceof Response ? result : json(result ?? { ok: true });
-    };
-  host.admin(
-    "PUT",
-    "/_sim/confluence/rate-limit",
-    withBody(adminBodies.rateLimit, (b) => {
-      twin.rateLimits.configure(b);
-      return { enabled: twin.rateLimits.enabled };
-    }),
-  );
-  host.admin(
-    "PUT",
-    "/_sim/confluence/v1-removal",
-    withBody(adminBodies.v1Removal, (b) => {
-      twin.setV1Removal(b);
-      return b;
-    }),
-  );
-  host.admin(
-    "POST",
-    "/_sim/confluence/oauth/apps",
-    withBody(adminBodies.app, (b) => {
-      twin.oauth.registerApp(b);
-      return { clientId: b.clientId };
-    }),
-  );
-  host.admin(
-    "POST",
-    "/_sim/confluence/scoped-api-tokens",
-    withBody(adminBodies.scopedToken, (b) => {
-      const user = twin.store.users.get(b.user) ?? twin.store.userByEmail(b.user);
-      if (!user) return json({ error: `no user ${b.user}` }, 400);
-      twin.addScopedApiToken(b);
-      return { user: user.accountId, scopes: b.scopes };
-    }),
-  );
-  host.admin(
-    "POST",
-    "/_sim/confluence/oauth/tokens",
-    withBody(adminBodies.tokens, (b) => {
-      if (!twin.oauth.apps.has(b.clientId)) return json({ error: `no OAuth app ${b.clientId}` }, 400);
-      if (!twin.store.users.has(b.accountId)) return json({ error: `no user ${b.accountId}` }, 400);
-      return twin.oauth.issueTokens(b);
-    }),
-  );
 }

@@ -93,6 +93,19 @@ export class ConfluenceTwin {
     return `${this.#revision}.${this.#store.revision}.${this.#oauth.revision}.${this.clock.now()}`;
   }
 
+  /** What `GET /_sim/state` shows of the site. */
+  snapshot() {
+    const store = this.#store;
+    return {
+      site: store.site,
+      users: store.users.size,
+      groups: store.groups.size,
+      spaces: store.spaces.size,
+      content: store.content.size,
+      revision: store.revision,
+    };
+  }
+
   /** Scoped API tokens (Basic credentials with scopes, gateway only). */
   get scopedApiTokens(): readonly ScopedApiToken[] {
     return this.#scopedApiTokens;

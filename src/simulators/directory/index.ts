@@ -1,15 +1,15 @@
-export { createLoginService } from "./login-service.ts";
 export {
   type AppRegistration,
   DEFAULT_DELEGATED_SCOPES,
   DEFAULT_USER_PASSWORD,
-  Directory,
   DirectoryError,
   type DirectoryGroup,
   type DirectorySpec,
   type DirectoryUser,
   deterministicGuid,
 } from "./model.ts";
+export { createLoginService, directoryPlugin } from "./service.ts";
+export { Directory } from "./store.ts";
 export {
   type Caller,
   GRAPH_AUDIENCE,
@@ -17,3 +17,4 @@ export {
   TokenIssuer,
   type TokenIssuerOptions,
 } from "./tokens.ts";
+export { DirectoryTwin } from "./twin.ts";

@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { decodeProtectedHeader, exportJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { SimClock } from "../host/clock.ts";
-import type { AppRegistration, Directory, DirectoryUser } from "./model.ts";
+import type { AppRegistration, DirectoryUser } from "./model.ts";
 import { SIMULATOR_SIGNING_KEY_PEM } from "./signing-key.ts";
+import type { Directory } from "./store.ts";
 
 /** The Graph resource as tokens name it (`aud`). */
 export const GRAPH_AUDIENCE = "https://graph.microsoft.com";

@@ -1,4 +1,4 @@
-import type { Directory } from "../directory/model.ts";
+import type { Directory } from "../directory/store.ts";
 import type { AclEntry, ExternalGroup } from "./model.ts";
 
 /**

@@ -4,11 +4,11 @@ export type * from "./model.ts";
 export { resolveUrl, validateResolvers } from "./resolvers.ts";
 export { validateSchema } from "./schema-rules.ts";
 export { parseKql } from "./search/kql.ts";
-export { createGraphServices } from "./service.ts";
+export { graphPlugin } from "./service.ts";
 export {
   GraphTwin,
   type GraphTwinOptions,
   type RetryDisciplineRecord,
   type SearchRequestInput,
   type SearchResultItem,
-} from "./store.ts";
+} from "./twin.ts";

@@ -1,11 +1,11 @@
-import { directoryRoutes } from "../directory/graph-routes.ts";
-import { createLoginService } from "../directory/login-service.ts";
-import type { RouteContext, Service } from "../host/types.ts";
+import type { RouteContext, Service, TwinPlugin } from "../host/types.ts";
+import { installGraphAdmin } from "./admin.ts";
 import { graphErrorResponse } from "./errors.ts";
 import { batchRoutes } from "./routes/batch.ts";
+import { directoryRoutes } from "./routes/directory.ts";
 import { externalRoutes } from "./routes/external.ts";
 import { searchRoutes } from "./routes/search.ts";
-import type { GraphTwin } from "./store.ts";
+import type { GraphTwin } from "./twin.ts";
 
 /** Graph's answer for a path no route knows: 400 "Resource not found for the segment …". */
 function segmentNotFound(ctx: RouteContext): Response {
@@ -65,15 +65,15 @@ export function createGraphService(twin: GraphTwin): Service {
       const [code, message] = byStatus[status] ?? ["UnknownError", "Injected fault"];
       return graphErrorResponse(ctx, status, code, message, undefined, extra);
     },
-    snapshot: () => twin.snapshot(),
-    reset: () => twin.reset(),
   };
 }
 
-/** Both services a Graph world needs: graph.microsoft.com and login.microsoftonline.com. */
-export function createGraphServices(twin: GraphTwin): Service[] {
-  const login = createLoginService(twin.directory, twin.issuer);
-  login.reset = () => twin.directory.reset();
-  login.snapshot = () => twin.directory.snapshot();
-  return [createGraphService(twin), login];
+/** The Graph twin as the host mounts it: graph.microsoft.com, `/_sim/graph/…`, state and reset. */
+export function graphPlugin(twin: GraphTwin): TwinPlugin {
+  return {
+    services: [createGraphService(twin)],
+    installAdmin: (host) => installGraphAdmin(host, twin),
+    snapshot: () => twin.snapshot(),
+    reset: () => twin.reset(),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readAdminJson } from "./admin-input.ts";
 import { parseDuration } from "./clock.ts";
 import { faultPlanSchema } from "./faults.ts";
 import type { SimHost } from "./host.ts";
@@ -18,7 +19,7 @@ export function installAdminApi(host: SimHost): void {
     json({
       clock: host.clock.iso(),
       faults: host.faults.spec,
-      services: Object.fromEntries(host.services.map((s) => [s.name, s.snapshot?.() ?? null])),
+      services: host.snapshot(),
     }),
   );
   host.admin("POST", "/_sim/reset", () => {
@@ -37,8 +38,8 @@ export function installAdminApi(host: SimHost): void {
     return json({ count: entries.length, entries });
   });
   host.admin("GET", "/_sim/faults", () => json(host.faults.spec));
-  host.admin("PUT", "/_sim/faults", async ({ request }) => {
-    const parsed = faultPlanSchema.safeParse(await readJson(request));
+  host.admin("PUT", "/_sim/faults", async (ctx) => {
+    const parsed = faultPlanSchema.safeParse(await readAdminJson(ctx));
     if (!parsed.success) return json({ error: "invalid fault plan", issues: parsed.error.issues }, 400);
     host.faults.set(parsed.data);
     return json(host.faults.spec);
@@ -48,8 +49,8 @@ export function installAdminApi(host: SimHost): void {
     return json(host.faults.spec);
   });
   host.admin("GET", "/_sim/clock", () => json({ now: host.clock.iso() }));
-  host.admin("POST", "/_sim/clock", async ({ request }) => {
-    const parsed = clockBody.safeParse(await readJson(request));
+  host.admin("POST", "/_sim/clock", async (ctx) => {
+    const parsed = clockBody.safeParse(await readAdminJson(ctx));
     if (!parsed.success) {
       return json({ error: 'body must be {"advance": "1h"} or {"set": "2026-01-01T00:00:00Z"}' }, 400);
     }
@@ -61,12 +62,4 @@ export function installAdminApi(host: SimHost): void {
     }
     return json({ now: host.clock.iso() });
   });
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    return undefined;
-  }
 }

@@ -7,18 +7,23 @@ import { type JournalEntry, RequestJournal } from "./journal.ts";
 import { ResponseCache, replayResponse } from "./response-cache.ts";
 import {
   type DispatchResult,
+  type HttpMethod,
   type IncomingRequest,
   json,
   type Replay,
   type Route,
   type RouteContext,
   type Service,
+  type TwinPlugin,
 } from "./types.ts";
 
 export type { DispatchResult } from "./types.ts";
 
 export interface SimHostOptions {
-  services: Service[];
+  /** Twins to install (services, admin endpoints, state and reset). */
+  twins?: TwinPlugin[];
+  /** Services on their own, without admin endpoints, state or reset (tests of the host itself). */
+  services?: Service[];
   clock?: SimClock;
   faults?: FaultPlanSpec;
   journalCapacity?: number;
@@ -45,6 +50,7 @@ export class SimHost {
   readonly journal: RequestJournal;
   readonly faults = new FaultPlan();
   readonly services: Service[] = [];
+  readonly twins: TwinPlugin[] = [];
   #router: RouterContext<RouteEntry> = createRouter<RouteEntry>();
   #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
   #hostPatterns: RegExp[] = [];
@@ -58,7 +64,15 @@ export class SimHost {
     this.#cache = this.responseCache ? new ResponseCache() : undefined;
     this.journal = new RequestJournal(options.journalCapacity);
     if (options.faults) this.faults.set(options.faults);
-    for (const service of options.services) this.addService(service);
+    for (const twin of options.twins ?? []) this.install(twin);
+    for (const service of options.services ?? []) this.addService(service);
+  }
+
+  /** Mounts a twin: its services, its admin endpoints, and its state and reset under `/_sim/`. */
+  install(twin: TwinPlugin): void {
+    for (const service of twin.services) this.addService(service);
+    twin.installAdmin(this);
+    this.twins.push(twin);
   }
 
   addService(service: Service): void {
@@ -78,8 +92,17 @@ export class SimHost {
   }
 
   /** Registers an admin endpoint under `/_sim/` (never journaled, never faulted). */
-  admin(method: string, path: string, handler: (ctx: RouteContext) => Response | Promise<Response>): void {
+  admin(
+    method: HttpMethod,
+    path: string,
+    handler: (ctx: RouteContext) => Response | Promise<Response>,
+  ): void {
     this.#adminHandlers.set(`${method} ${path}`, handler);
+  }
+
+  /** Every admin endpoint registered so far, as `METHOD /_sim/…`. */
+  get adminEndpoints(): string[] {
+    return [...this.#adminHandlers.keys()];
   }
 
   /** True when `hostname` is one the simulated services answer on (or loopback). */
@@ -88,8 +111,16 @@ export class SimHost {
     return this.#hostPatterns.some((re) => re.test(hostname));
   }
 
+  /** Each service's entry in `GET /_sim/state`: its twin's snapshot under the twin's first service, else null. */
+  snapshot(): Record<string, unknown> {
+    const state: Record<string, unknown> = {};
+    for (const s of this.services) state[s.name] = null;
+    for (const twin of this.twins) if (twin.services[0]) state[twin.services[0].name] = twin.snapshot();
+    return state;
+  }
+
   reset(): void {
-    for (const s of this.services) s.reset?.();
+    for (const twin of this.twins) twin.reset();
     this.journal.clear();
     this.faults.clear();
     this.#cache?.clear();

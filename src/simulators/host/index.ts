@@ -14,5 +14,6 @@ export {
   type Route,
   type RouteContext,
   type Service,
+  type TwinPlugin,
   text,
 } from "./types.ts";

@@ -127,10 +127,26 @@ export interface Service {
   faultResponse?(status: number, retryAfterSeconds: number | undefined, ctx: RouteContext): Response;
   /** Replaying answers from the host's response cache (omit: every request runs its route). */
   cache?: ResponseCachePolicy;
-  /** State for `GET /_sim/state`. */
-  snapshot?(): unknown;
-  /** Back to the initial state for `POST /_sim/reset`. */
-  reset?(): void;
+}
+
+/** Where a twin registers its endpoints under `/_sim/` (the host: never journaled, never faulted). */
+export interface AdminRegistry {
+  admin(method: HttpMethod, path: string, handler: Handler): void;
+}
+
+/**
+ * One twin as the host mounts it (as Miniflare mounts a plugin or moto a service): its services,
+ * its admin endpoints, its state for `GET /_sim/state` and its reset for `POST /_sim/reset`.
+ * `SimHost.install` takes all four at once, so wherever a twin is served its admin API is too.
+ */
+export interface TwinPlugin {
+  /** The twin's services; `/_sim/state` shows `snapshot()` under the first one's name. */
+  services: Service[];
+  /** Registers the twin's `/_sim/<twin>/…` endpoints. */
+  installAdmin(host: AdminRegistry): void;
+  snapshot(): unknown;
+  /** Back to the state the twin was created with. */
+  reset(): void;
 }
 
 /**

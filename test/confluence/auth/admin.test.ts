@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { installConfluenceAdmin } from "../../../src/simulators/confluence/service.ts";
+import { installConfluenceAdmin } from "../../../src/simulators/confluence/admin.ts";
 import { id, makeWorld } from "../v1/site.ts";
 
 const admin = (w: ReturnType<typeof makeWorld>, method: string, path: string, body: unknown) =>

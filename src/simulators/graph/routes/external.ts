@@ -14,7 +14,7 @@ import { validateActivities } from "../items.ts";
 import { refusal } from "../lifecycle.ts";
 import type { ExternalConnection, ExternalGroup, ExternalItem } from "../model.ts";
 import { LABELS } from "../schema-rules.ts";
-import type { GraphTwin, IngestionRequest } from "../store.ts";
+import type { GraphTwin, IngestionRequest } from "../twin.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
 
 /** The identity of a write for retry discipline (the body is read once and shared with the route). */

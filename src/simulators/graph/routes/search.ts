@@ -2,7 +2,7 @@ import type { TokenIssuer } from "../../directory/tokens.ts";
 import type { Route } from "../../host/types.ts";
 import { PERMS } from "../auth.ts";
 import { badRequest, GraphError, graphJson, odataContext } from "../errors.ts";
-import type { GraphTwin } from "../store.ts";
+import type { GraphTwin } from "../twin.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
 
 function invalid(message: string): GraphError {

@@ -1,172 +1,25 @@
-import { sequenceUuid } from "../host/ids.ts";
-import { json, type RouteContext, type Service } from "../host/types.ts";
-import type { AppRegistration, Directory } from "./model.ts";
-import { GRAPH_APP_ID, GRAPH_AUDIENCE, type TokenIssuer } from "./tokens.ts";
+import { json, type Route, type RouteContext } from "../../host/types.ts";
+import { aadError, loginIds } from "../errors.ts";
+import type { AppRegistration } from "../model.ts";
+import { GRAPH_APP_ID, GRAPH_AUDIENCE } from "../tokens.ts";
+import type { DirectoryTwin } from "../twin.ts";
 
-/** Salts for the identity platform's trace and correlation ids (journal seq based: the same every run). */
-const LOGIN_REQUEST_ID = 0x10c1;
-const LOGIN_CORRELATION_ID = 0x10c2;
-
-/**
- * The Microsoft identity platform (login.microsoftonline.com) as far as a connector needs it:
- * the v2.0 token endpoint (client_credentials, password/ROPC), OpenID configuration, JWKS and
- * instance discovery, so MSAL and @azure/identity's ClientSecretCredential work against the twin.
- */
-export function createLoginService(directory: Directory, issuer: TokenIssuer): Service {
-  const origin = (ctx: RouteContext) => ctx.url.origin;
-  const tenantOk = (tenant: string) =>
-    [directory.tenantId, directory.domain.toLowerCase(), "common", "organizations"].includes(
-      tenant.toLowerCase(),
-    );
-
-  const openidConfiguration = (ctx: RouteContext) => {
-    const t = ctx.params.tenant;
-    if (!tenantOk(t))
-      return aadError(
-        ctx,
-        400,
-        "invalid_tenant",
-        90002,
-        `Tenant '${t}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-      );
-    const base = `${origin(ctx)}/${t}`;
-    const tid = ["common", "organizations"].includes(t.toLowerCase()) ? "{tenantid}" : directory.tenantId;
-    return json({
-      token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      jwks_uri: `${origin(ctx)}/${t}/discovery/v2.0/keys`,
-      response_modes_supported: ["query", "fragment", "form_post"],
-      subject_types_supported: ["pairwise"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-      scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `https://login.microsoftonline.com/${tid}/v2.0`,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: "https://graph.microsoft.com/oidc/userinfo",
-      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: [
-        "sub",
-        "iss",
-        "aud",
-        "exp",
-        "iat",
-        "auth_time",
-        "acr",
-        "nonce",
-        "preferred_username",
-        "name",
-        "tid",
-        "ver",
-        "at_hash",
-        "c_hash",
-        "email",
-      ],
-      kerberos_endpoint: `${base}/kerberos`,
-      tenant_region_scope: "EU",
-      cloud_instance_name: "microsoftonline.com",
-      cloud_graph_host_name: "graph.windows.net",
-      msgraph_host: "graph.microsoft.com",
-      rbac_url: "https://pas.windows.net",
-    });
-  };
-
+/** `POST /{tenant}/oauth2/v2.0/token`: client credentials (client secrets) and ROPC. */
+export function tokenRoute(twin: DirectoryTwin): Route {
   return {
-    name: "login",
-    hosts: ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com"],
-    prefixes: ["/common/", "/organizations/", `/${directory.tenantId}/`, `/${directory.domain}/`],
-    routes: [
-      {
-        method: "POST",
-        path: "/:tenant/oauth2/v2.0/token",
-        operationId: "token",
-        handler: (ctx) => token(ctx, directory, issuer, tenantOk),
-      },
-      {
-        method: "GET",
-        path: "/:tenant/v2.0/.well-known/openid-configuration",
-        operationId: "openidConfiguration",
-        handler: openidConfiguration,
-      },
-      {
-        method: "GET",
-        path: "/:tenant/.well-known/openid-configuration",
-        operationId: "openidConfigurationV1",
-        handler: openidConfiguration,
-      },
-      {
-        method: "GET",
-        path: "/:tenant/discovery/v2.0/keys",
-        operationId: "keys",
-        handler: async () => json(await issuer.jwks()),
-      },
-      {
-        method: "GET",
-        path: "/common/discovery/instance",
-        operationId: "instanceDiscovery",
-        handler: (ctx) => {
-          const host = ctx.url.host;
-          return json({
-            tenant_discovery_endpoint: `${origin(ctx)}/${directory.tenantId}/v2.0/.well-known/openid-configuration`,
-            "api-version": "1.1",
-            metadata: [
-              {
-                preferred_network: host,
-                preferred_cache: host,
-                aliases: [
-                  ...new Set([
-                    host,
-                    "login.microsoftonline.com",
-                    "login.windows.net",
-                    "login.microsoft.com",
-                    "sts.windows.net",
-                  ]),
-                ],
-              },
-            ],
-          });
-        },
-      },
-    ],
-    notFound: (ctx) =>
-      aadError(
-        ctx,
-        404,
-        "invalid_request",
-        900561,
-        "The endpoint only accepts POST, OPTIONS requests. Or the endpoint does not exist.",
-      ),
-    methodNotAllowed: (ctx) =>
-      aadError(ctx, 405, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests."),
-    internalError: (ctx) =>
-      aadError(ctx, 500, "server_error", 90033, "A transient error has occurred. Please try again."),
-    faultResponse: (status, retryAfter, ctx) => {
-      const r = aadError(
-        ctx,
-        status,
-        status === 429 ? "temporarily_unavailable" : "server_error",
-        90033,
-        "A transient error has occurred. Please try again.",
-      );
-      if (retryAfter !== undefined) r.headers.set("retry-after", String(retryAfter));
-      return r;
-    },
+    method: "POST",
+    path: "/:tenant/oauth2/v2.0/token",
+    operationId: "token",
+    handler: (ctx) => token(ctx, twin),
   };
 }
 
-async function token(
-  ctx: RouteContext,
-  directory: Directory,
-  issuer: TokenIssuer,
-  tenantOk: (t: string) => boolean,
-): Promise<Response> {
+async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> {
+  const { store: directory, issuer } = twin;
   const tenant = ctx.params.tenant;
   const form = await readForm(ctx.request);
   const grant = form.get("grant_type");
-  if (!tenantOk(tenant)) {
+  if (!twin.servesTenant(tenant)) {
     return aadError(
       ctx,
       400,
@@ -355,11 +208,12 @@ async function token(
 }
 
 function tokenResponse(ctx: RouteContext, body: Record<string, unknown>): Response {
+  const { traceId, correlationId } = loginIds(ctx);
   return json(body, 200, {
     "cache-control": "no-store, no-cache",
     pragma: "no-cache",
-    "x-ms-request-id": sequenceUuid(ctx.seq, LOGIN_REQUEST_ID),
-    "client-request-id": ctx.header("client-request-id") ?? sequenceUuid(ctx.seq, LOGIN_CORRELATION_ID),
+    "x-ms-request-id": traceId,
+    "client-request-id": correlationId,
   });
 }
 
@@ -370,35 +224,6 @@ function invalidSecret(ctx: RouteContext, app: AppRegistration): Response {
     "invalid_client",
     7000215,
     `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
-  );
-}
-
-/** The identity platform's error body: `error`, `error_description` with AADSTS code and trace lines. */
-export function aadError(
-  ctx: RouteContext,
-  status: number,
-  error: string,
-  code: number,
-  description: string,
-): Response {
-  const traceId = sequenceUuid(ctx.seq, LOGIN_REQUEST_ID);
-  const correlationId = ctx.header("client-request-id") ?? sequenceUuid(ctx.seq, LOGIN_CORRELATION_ID);
-  const timestamp = ctx.clock
-    .iso()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, "Z");
-  return json(
-    {
-      error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-      error_codes: [code],
-      timestamp,
-      trace_id: traceId,
-      correlation_id: correlationId,
-      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
-    status,
-    { "x-ms-request-id": traceId, "client-request-id": correlationId },
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { Directory, type DirectorySpec } from "../directory/model.ts";
+import type { DirectorySpec } from "../directory/model.ts";
+import { Directory } from "../directory/store.ts";
 import { TokenIssuer, type TokenIssuerOptions } from "../directory/tokens.ts";
 import type { SimClock } from "../host/clock.ts";
 import { type AccessDecision, decide, describeMatch, type Principal, principalFor } from "./acl.ts";

@@ -1,9 +1,10 @@
-import { PERMS, requireDirectoryPermission } from "../graph/auth.ts";
-import { GraphError, graphJson, odataContext } from "../graph/errors.ts";
-import { graphRoutes } from "../graph/routes/common.ts";
-import type { Route, RouteContext } from "../host/types.ts";
-import type { Directory, DirectoryGroup, DirectoryUser } from "./model.ts";
-import type { TokenIssuer } from "./tokens.ts";
+import type { DirectoryGroup, DirectoryUser } from "../../directory/model.ts";
+import type { Directory } from "../../directory/store.ts";
+import type { TokenIssuer } from "../../directory/tokens.ts";
+import type { Route, RouteContext } from "../../host/types.ts";
+import { PERMS, requireDirectoryPermission } from "../auth.ts";
+import { GraphError, graphJson, odataContext } from "../errors.ts";
+import { graphRoutes } from "./common.ts";
 
 /**
  * The Graph directory routes a connector needs to turn an email or UPN into an object id:

@@ -1,0 +1,42 @@
+import { sequenceUuid } from "../host/ids.ts";
+import { json, type RouteContext } from "../host/types.ts";
+
+/** Salts for the identity platform's trace and correlation ids (journal seq based: the same every run). */
+const LOGIN_REQUEST_ID = 0x10c1;
+const LOGIN_CORRELATION_ID = 0x10c2;
+
+/** The trace id (`x-ms-request-id`) and correlation id (the caller's `client-request-id`, else derived). */
+export function loginIds(ctx: RouteContext): { traceId: string; correlationId: string } {
+  return {
+    traceId: sequenceUuid(ctx.seq, LOGIN_REQUEST_ID),
+    correlationId: ctx.header("client-request-id") ?? sequenceUuid(ctx.seq, LOGIN_CORRELATION_ID),
+  };
+}
+
+/** The identity platform's error body: `error`, `error_description` with AADSTS code and trace lines. */
+export function aadError(
+  ctx: RouteContext,
+  status: number,
+  error: string,
+  code: number,
+  description: string,
+): Response {
+  const { traceId, correlationId } = loginIds(ctx);
+  const timestamp = ctx.clock
+    .iso()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
+  return json(
+    {
+      error,
+      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+      error_codes: [code],
+      timestamp,
+      trace_id: traceId,
+      correlation_id: correlationId,
+      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+    },
+    status,
+    { "x-ms-request-id": traceId, "client-request-id": correlationId },
+  );
+}
