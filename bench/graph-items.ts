@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { Directory } from "../src/simulators/directory/store.ts";
-import { GraphTwin, graphPlugin } from "../src/simulators/graph/index.ts";
+import { GraphTwin, graphPlugin, validateSchema } from "../src/simulators/graph/index.ts";
 import { SimClock } from "../src/simulators/host/clock.ts";
 import { createDirectFetch } from "../src/simulators/host/direct.ts";
 import { SimHost } from "../src/simulators/host/host.ts";
@@ -80,7 +80,7 @@ async function buildWorld() {
   const host = new SimHost({ twins: [graphPlugin(twin)], clock, journalCapacity: 1000 });
   const token = await twin.issuer.issueAppToken(directory.app(APP)!);
   const conn = twin.createConnection(APP, { id: "bench", name: "bench" });
-  twin.submitSchema(conn, SCHEMA);
+  twin.submitSchema(conn, validateSchema(SCHEMA));
   twin.createGroup(conn, { id: "spaceENG" });
   return { host, token, groupId: directory.group("Engineering")!.id };
 }

@@ -95,7 +95,7 @@ function build(w: World) {
   const acls = w.items.map((entries) =>
     entries.map((e) => ({
       type: e.type,
-      accessType: e.deny ? "deny" : "grant",
+      accessType: e.deny ? ("deny" as const) : ("grant" as const),
       value:
         e.type === "user"
           ? uid(e.i)
@@ -200,7 +200,7 @@ describe("canAccess (property-based)", () => {
         const user = b.directory.user(upn)!;
         b.acls.forEach((acl, n) => {
           b.twin.putItem(b.conn, `i${n}`, {
-            acl: [...acl, { type: "user", value: user.id, accessType: "deny" }],
+            acl: [...acl, { type: "user" as const, value: user.id, accessType: "deny" as const }],
           });
           expect(b.twin.canAccess(upn, "prop", `i${n}`)).toBe(false);
         });

@@ -3,8 +3,8 @@ import type { ConnectionState } from "./model.ts";
 
 /**
  * The connection state machine and the operation table of "Create, update, and delete connections
- * in Microsoft Graph" ([G-CONN], docs/customer-bug-catalog.md). Every connection route asks `assertAllowed`
- * before it touches state.
+ * in Microsoft Graph" ([G-CONN], docs/customer-bug-catalog.md). The twin checks it in one place,
+ * `Connections.assert` (connections.ts), before every connection, schema and item operation.
  *
  *   draft ──schema operation completes──▶ ready ◀──under quota── limitExceeded
  *   any ──scenario `makeObsolete`──▶ obsolete (only read and delete remain)
@@ -47,12 +47,6 @@ export function isAllowed(op: ConnectionOperationName, state: ConnectionState): 
 }
 
 /**
- * The refusal for an operation the table forbids. Status and codes are inferred (the docs give
- * the table, not the wire answer): item quota → 403 `quotaLimitReached`; anything else → 400
- * `InvalidRequest` with inner `OperationNotAllowedInState`; delete schema → 404 `UnknownError`
- * (observed, msgraph-metadata#438).
- */
-/**
  * New items refused over a quota. The message names which quota was hit (the connection's or the
  * tenant's) so a connector can report 1009 or 1008; the exact wording is a guess.
  */
@@ -67,6 +61,12 @@ export function quotaRefusal(connectionId: string, scope: "connection" | "tenant
   });
 }
 
+/**
+ * The refusal for an operation the table forbids. Status and codes are inferred (the docs give
+ * the table, not the wire answer): item quota → 403 `quotaLimitReached`; anything else → 400
+ * `InvalidRequest` with inner `OperationNotAllowedInState`; delete schema → 404 `UnknownError`
+ * (observed, msgraph-metadata#438).
+ */
 export function refusal(
   op: ConnectionOperationName,
   state: ConnectionState,

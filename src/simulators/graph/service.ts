@@ -2,8 +2,11 @@ import type { RouteContext, Service, TwinPlugin } from "../host/types.ts";
 import { installGraphAdmin } from "./admin.ts";
 import { graphErrorResponse } from "./errors.ts";
 import { batchRoutes } from "./routes/batch.ts";
+import { connectionRoutes } from "./routes/connections.ts";
 import { directoryRoutes } from "./routes/directory.ts";
-import { externalRoutes } from "./routes/external.ts";
+import { externalGroupRoutes } from "./routes/groups.ts";
+import { itemRoutes } from "./routes/items.ts";
+import { schemaRoutes } from "./routes/schema.ts";
 import { searchRoutes } from "./routes/search.ts";
 import type { GraphTwin } from "./twin.ts";
 
@@ -25,8 +28,11 @@ function segmentNotFound(ctx: RouteContext): Response {
  */
 export function createGraphService(twin: GraphTwin): Service {
   const routes = [
-    ...externalRoutes(twin, twin.issuer),
-    ...searchRoutes(twin, twin.issuer),
+    ...connectionRoutes(twin),
+    ...schemaRoutes(twin),
+    ...itemRoutes(twin),
+    ...externalGroupRoutes(twin),
+    ...searchRoutes(twin),
     ...directoryRoutes(twin.directory, twin.issuer),
   ];
   return {

@@ -1,7 +1,9 @@
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { HttpMethod, Route, RouteContext } from "../../host/types.ts";
-import { authenticate } from "../auth.ts";
+import { authenticate, requireConnectorPermission } from "../auth.ts";
 import { badRequest, errorResponse, GraphError, graphErrorResponse } from "../errors.ts";
+import type { ExternalConnection } from "../model.ts";
+import type { GraphTwin } from "../twin.ts";
 
 export type GraphHandler = (ctx: RouteContext, caller: Caller) => Response | Promise<Response>;
 
@@ -37,6 +39,36 @@ export function graphRoutes(
       }
     },
   }));
+}
+
+/** Routes under `/external/connections/{connectionId}`. */
+export const CONNECTION_PATH = "/external/connections/:connectionId";
+
+/**
+ * The route's connection, if it exists and the caller may see it (the permission used, or a
+ * delegated caller, decides whether `.OwnedBy` scoping applies); 404 otherwise.
+ */
+export function loadConnection(
+  twin: GraphTwin,
+  ctx: RouteContext,
+  caller: Caller,
+  perms: readonly string[],
+): ExternalConnection {
+  const used = requireConnectorPermission(caller, [...perms]);
+  const conn = twin.connection(ctx.params.connectionId);
+  const all = used.endsWith(".All") || caller.kind === "user";
+  if (!conn || (!all && !twin.ownedBy(conn, caller.appId))) {
+    throw new GraphError(
+      404,
+      "itemNotFound",
+      `The requested connection '${ctx.params.connectionId}' was not found.`,
+      {
+        code: "ConnectionNotFound",
+        message: `No connection '${ctx.params.connectionId}' visible to app ${caller.appId}.`,
+      },
+    );
+  }
+  return conn;
 }
 
 export const MAX_BODY_BYTES = 4_000_000;

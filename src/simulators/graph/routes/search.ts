@@ -1,4 +1,3 @@
-import type { TokenIssuer } from "../../directory/tokens.ts";
 import type { Route } from "../../host/types.ts";
 import { PERMS } from "../auth.ts";
 import { badRequest, GraphError, graphJson, odataContext } from "../errors.ts";
@@ -10,8 +9,8 @@ function invalid(message: string): GraphError {
 }
 
 /** `POST /search/query` for externalItem, as a delegated user; results trimmed by the item ACLs. */
-export function searchRoutes(twin: GraphTwin, issuer: TokenIssuer): Route[] {
-  return graphRoutes(issuer, "POST", "/search/query", "search.query", async (ctx, caller) => {
+export function searchRoutes(twin: GraphTwin): Route[] {
+  return graphRoutes(twin.issuer, "POST", "/search/query", "search.query", async (ctx, caller) => {
     const body = asObject(await readJsonBody(ctx));
     if (!Array.isArray(body.requests) || body.requests.length === 0)
       throw invalid("requests must be a non-empty array");

@@ -1,0 +1,283 @@
+import { badRequest, type GraphError, invalidRequest } from "./errors.ts";
+import type { AclEntry, ExternalActivity, ExternalItemContent, PropertyType, Schema } from "./model.ts";
+import { parseEnum } from "./schema-rules.ts";
+
+/**
+ * Item body validation against the active schema (docs/fidelity/graph.md, Items).
+ * Returns only the members present, so PUT can replace exactly the top-level members sent.
+ */
+
+export const ACL_TYPES = ["user", "group", "everyone", "everyoneExceptGuests", "externalGroup"] as const;
+export const ACCESS_TYPES = ["grant", "deny"] as const;
+export const ACTIVITY_TYPES = ["viewed", "modified", "created", "commented"] as const;
+export const ACTIVITY_ODATA_TYPE = "#microsoft.graph.externalConnectors.externalActivity";
+
+const COLLECTION_ANNOTATION: Partial<Record<PropertyType, string>> = {
+  stringCollection: "Collection(String)",
+  int64Collection: "Collection(Int64)",
+  doubleCollection: "Collection(Double)",
+  dateTimeCollection: "Collection(DateTimeOffset)",
+};
+const SCALAR_ANNOTATION: Partial<Record<PropertyType, string[]>> = {
+  string: ["String", "Edm.String"],
+  int64: ["Int64", "Edm.Int64"],
+  double: ["Double", "Edm.Double"],
+  dateTime: ["DateTimeOffset", "Edm.DateTimeOffset"],
+  boolean: ["Boolean", "Edm.Boolean"],
+};
+
+export interface ItemRules {
+  /** Item id pattern; the docs say "alphanumeric", the twin default also allows `-_.~=`. */
+  itemIdPattern: RegExp;
+  /** Require `@odata.type` on collections and non-ASCII strings (the docs say "should"). */
+  strictAnnotations: boolean;
+}
+
+export const DEFAULT_ITEM_RULES: ItemRules = {
+  itemIdPattern: /^[A-Za-z0-9_.~=-]{1,128}$/,
+  strictAnnotations: true,
+};
+
+export interface ItemPatch {
+  acl?: AclEntry[];
+  properties?: Record<string, unknown>;
+  content?: ExternalItemContent;
+  activities?: ExternalActivity[];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function validateItemId(id: string, rules: ItemRules): void {
+  if (id.length === 0 || id.length > 128 || !rules.itemIdPattern.test(id)) {
+    throw invalidRequest(
+      "InvalidItemId",
+      `Item id '${id.slice(0, 140)}' is not valid: use 1–128 alphanumeric characters (no '/').`,
+    );
+  }
+}
+
+/** 400 for a value that does not match the property's type (or `properties` that is not an object). */
+export function valueMismatch(name: string): GraphError {
+  return badRequest(`Property ${name} in payload has a value that does not match schema.`, {
+    code: "PropertyValueTypeMismatch",
+    message: `Property ${name} in payload has a value that does not match schema.`,
+  });
+}
+
+function checkScalar(type: PropertyType, v: unknown): boolean {
+  switch (type) {
+    case "string":
+    case "stringCollection":
+      return typeof v === "string";
+    case "int64":
+    case "int64Collection":
+      return typeof v === "number" && Number.isInteger(v);
+    case "double":
+    case "doubleCollection":
+      return typeof v === "number" && Number.isFinite(v);
+    case "dateTime":
+    case "dateTimeCollection":
+      return typeof v === "string" && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v));
+    case "boolean":
+      return typeof v === "boolean";
+  }
+}
+
+const NON_ASCII = /[^\u0020-\u007e\t\n\r]/u;
+
+const schemaIndex = new WeakMap<Schema, Map<string, Schema["properties"][number]>>();
+
+/** Schema properties by lower-case name, built once per schema object (schemas are replaced, not edited). */
+function propertiesByName(schema: Schema): Map<string, Schema["properties"][number]> {
+  let byName = schemaIndex.get(schema);
+  if (!byName) {
+    byName = new Map(schema.properties.map((p) => [p.name.toLowerCase(), p]));
+    schemaIndex.set(schema, byName);
+  }
+  return byName;
+}
+
+export function validateProperties(raw: unknown, schema: Schema, rules: ItemRules): Record<string, unknown> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw valueMismatch("properties");
+  const bag = raw as Record<string, unknown>;
+  const byName = propertiesByName(schema);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(bag)) {
+    if (key.includes("@odata.")) continue;
+    const prop = byName.get(key.toLowerCase());
+    if (!prop) {
+      throw invalidRequest(
+        "PropertyNotInSchema",
+        `Property '${key}' is not declared in the connection schema.`,
+      );
+    }
+    const annotation = bag[`${key}@odata.type`];
+    if (annotation !== undefined && typeof annotation !== "string") throw valueMismatch(key);
+    const collection = COLLECTION_ANNOTATION[prop.type];
+    if (value === null) {
+      out[prop.name] = null;
+      continue;
+    }
+    if (collection) {
+      if (!Array.isArray(value) || !value.every((v) => checkScalar(prop.type, v))) throw valueMismatch(key);
+      if (annotation === undefined ? rules.strictAnnotations : annotation.replace(/^#/, "") !== collection) {
+        throw badRequest(`Property ${key} in payload has a value that does not match schema.`, {
+          code: "MissingODataTypeAnnotation",
+          message: `Collection property '${key}' needs "${key}@odata.type": "${collection}".`,
+        });
+      }
+    } else {
+      if (Array.isArray(value) || !checkScalar(prop.type, value)) throw valueMismatch(key);
+      if (
+        annotation !== undefined &&
+        !(SCALAR_ANNOTATION[prop.type] ?? []).includes(annotation.replace(/^#/, ""))
+      ) {
+        throw valueMismatch(key);
+      }
+      if (
+        rules.strictAnnotations &&
+        prop.type === "string" &&
+        NON_ASCII.test(value as string) &&
+        annotation === undefined
+      ) {
+        throw badRequest(`Property ${key} in payload has a value that does not match schema.`, {
+          code: "MissingODataTypeAnnotation",
+          message: `String property '${key}' has non-ASCII characters and needs "${key}@odata.type": "String".`,
+        });
+      }
+    }
+    out[prop.name] = value;
+  }
+  return out;
+}
+
+export function validateAcl(raw: unknown): AclEntry[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw invalidRequest("AclRequired", "The acl must contain at least one entry.");
+  }
+  return raw.map((e, i) => {
+    if (typeof e !== "object" || e === null)
+      throw badRequest(`acl[${i}] must be an object.`, {
+        code: "InvalidAcl",
+        message: `acl[${i}] must be an object.`,
+      });
+    const r = e as Record<string, unknown>;
+    const type = parseEnum(r.type, ACL_TYPES, "microsoft.graph.externalConnectors.aclType");
+    const accessType = parseEnum(r.accessType, ACCESS_TYPES, "microsoft.graph.externalConnectors.accessType");
+    if (typeof r.value !== "string" || r.value.length === 0) {
+      throw invalidRequest(
+        "InvalidAcl",
+        `acl[${i}].value must be a non-empty string (object id, tenant id or external group id).`,
+      );
+    }
+    const entry: AclEntry = { type, value: r.value, accessType };
+    if (typeof r.identitySource === "string") entry.identitySource = r.identitySource;
+    return entry;
+  });
+}
+
+export function validateContent(raw: unknown): ExternalItemContent {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw badRequest("Property content in payload has a value that does not match schema.", {
+      code: "PropertyValueTypeMismatch",
+      message: "Property content in payload has a value that does not match schema.",
+    });
+  }
+  const r = raw as Record<string, unknown>;
+  const type =
+    r.type === undefined
+      ? "text"
+      : parseEnum(
+          r.type,
+          ["text", "html"] as const,
+          "microsoft.graph.externalConnectors.externalItemContentType",
+        );
+  if (typeof r.value !== "string") {
+    throw badRequest("Property content in payload has a value that does not match schema.", {
+      code: "PropertyValueTypeMismatch",
+      message: "content.value must be a string.",
+    });
+  }
+  return { type, value: r.value };
+}
+
+export function validateActivities(raw: unknown, max = Number.POSITIVE_INFINITY): ExternalActivity[] {
+  if (!Array.isArray(raw))
+    throw badRequest("activities must be an array.", {
+      code: "InvalidRequestBody",
+      message: "activities must be an array.",
+    });
+  if (raw.length > max)
+    throw badRequest(`At most ${max} activities may be sent in one call.`, {
+      code: "TooManyActivities",
+      message: `At most ${max} activities per call.`,
+    });
+  return raw.map((a, i) => {
+    const r = (a ?? {}) as Record<string, unknown>;
+    if (r["@odata.type"] !== ACTIVITY_ODATA_TYPE) {
+      throw invalidRequest(
+        "ODataTypeRequired",
+        `activities[${i}] needs "@odata.type": "${ACTIVITY_ODATA_TYPE}".`,
+      );
+    }
+    const type = parseEnum(r.type, ACTIVITY_TYPES, "microsoft.graph.externalConnectors.externalActivityType");
+    if (typeof r.startDateTime !== "string" || Number.isNaN(Date.parse(r.startDateTime))) {
+      throw invalidRequest("InvalidActivity", `activities[${i}].startDateTime must be an ISO 8601 date.`);
+    }
+    const pb = (r.performedBy ?? {}) as Record<string, unknown>;
+    if (typeof pb.id !== "string")
+      throw invalidRequest("InvalidActivity", `activities[${i}].performedBy.id is required.`);
+    const pbType = parseEnum(
+      pb.type ?? "user",
+      ["user", "group", "externalGroup"] as const,
+      "microsoft.graph.externalConnectors.identityType",
+    );
+    return { type, startDateTime: r.startDateTime, performedBy: { type: pbType, id: pb.id } };
+  });
+}
+
+/** OData rejects members the entity type does not declare (annotations `@…` excepted). */
+export function rejectUnknownMembers(
+  body: Record<string, unknown>,
+  allowed: Set<string>,
+  typeName: string,
+): void {
+  for (const key of Object.keys(body)) {
+    if (key.startsWith("@") || key.includes("@odata.") || allowed.has(key)) continue;
+    throw badRequest(
+      `The property '${key}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+      { code: "UnknownProperty", message: `'${key}' is not a member of ${typeName}.` },
+    );
+  }
+}
+
+/**
+ * The schema rules of a PUT/PATCH (the route already checked the body's shape): `creating` demands
+ * an acl and ≥ 1 property (rule 29); property values must match the schema. Returns the members
+ * present, properties as the schema names them.
+ */
+export function checkItemAgainstSchema(
+  input: ItemPatch,
+  schema: Schema,
+  creating: boolean,
+  rules: ItemRules,
+): ItemPatch {
+  if (creating && input.acl === undefined)
+    throw invalidRequest(
+      "AclRequired",
+      "An acl with at least one entry is required when an item is created.",
+    );
+  if (input.properties === undefined) {
+    if (creating)
+      throw invalidRequest(
+        "PropertiesRequired",
+        "properties with at least one value are required when an item is created.",
+      );
+    return input;
+  }
+  const properties = validateProperties(input.properties, schema, rules);
+  if (creating && Object.keys(properties).length === 0) {
+    throw invalidRequest("PropertiesRequired", "At least one property is required when an item is created.");
+  }
+  return { ...input, properties };
+}
