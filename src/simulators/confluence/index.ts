@@ -6,5 +6,5 @@ export * from "./model.ts";
 export { AccessEvaluator, canEdit, type Decision, type Reason, type Subject } from "./permissions.ts";
 export { accountIdFor, buildSite, type SiteSpec, stableUuid } from "./seed.ts";
 export { confluencePlugin, confluenceServices, createConfluenceService } from "./service.ts";
-export { ConfluenceDomainError, ConfluenceStore } from "./store.ts";
+export { ConfluenceStore } from "./store.ts";
 export { type ConfluenceOptions, ConfluenceTwin } from "./twin.ts";

@@ -116,3 +116,29 @@ export interface Site {
 
 export const isRestricted = (r: Restriction | null): r is Restriction =>
   r !== null && (r.users.length > 0 || r.groups.length > 0);
+
+/** A domain rule broken by a mutation (unknown id, duplicate title …): a value, not a crash. */
+export class ConfluenceDomainError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "CONFLICT" | "INVALID",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface NewContent {
+  id?: string;
+  type: ContentType;
+  spaceId: string;
+  title: string;
+  parentId?: string | null;
+  body?: string;
+  authorId?: string;
+  status?: ContentStatus;
+  labels?: string[];
+  createdAt?: number;
+  lastModified?: number;
+  /** Number of the current version (default 1): a seeded site may start past version 1. */
+  version?: number;
+}

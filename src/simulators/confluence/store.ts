@@ -1,44 +1,21 @@
 import type { SimClock } from "../host/clock.ts";
-import type {
-  Content,
-  ContentStatus,
-  ContentType,
-  Group,
-  Label,
-  PrincipalRef,
-  Restriction,
-  RestrictionOperation,
-  Site,
-  Space,
-  SpacePermission,
-  User,
+import { SiteLabels } from "./labels.ts";
+import {
+  ConfluenceDomainError,
+  type Content,
+  type ContentStatus,
+  type Group,
+  type NewContent,
+  type PrincipalRef,
+  type Restriction,
+  type RestrictionOperation,
+  type Site,
+  type Space,
+  type SpacePermission,
+  type User,
 } from "./model.ts";
-
-/** A domain rule broken by a mutation (unknown id, duplicate title …): a value, not a crash. */
-export class ConfluenceDomainError extends Error {
-  constructor(
-    readonly code: "NOT_FOUND" | "CONFLICT" | "INVALID",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface NewContent {
-  id?: string;
-  type: ContentType;
-  spaceId: string;
-  title: string;
-  parentId?: string | null;
-  body?: string;
-  authorId?: string;
-  status?: ContentStatus;
-  labels?: string[];
-  createdAt?: number;
-  lastModified?: number;
-  /** Number of the current version (default 1): a seeded site may start past version 1. */
-  version?: number;
-}
+import { PageTree } from "./page-tree.ts";
+import { TitleIndex } from "./title-index.ts";
 
 /**
  * All Confluence state for one site, with the indexes every reader needs. Mutations go through
@@ -53,15 +30,12 @@ export class ConfluenceStore {
   revision = 0;
   #spacesByKey = new Map<string, Space>();
   #usersByEmail = new Map<string, User>();
-  #childrenOf = new Map<string, string[]>();
   #contentInSpace = new Map<string, Content[]>();
-  /** Pages that reserve a title (current or archived), by space and title. */
-  #titles = new Map<string, Set<Content>>();
-  #rootCount = new Map<string, number>();
+  #tree = new PageTree();
+  #titles = new TitleIndex();
   #nextContentId = 65_537;
   #nextSpaceId = 98_305;
-  #nextLabelId = 1;
-  #labelsByName = new Map<string, Label>();
+  #labels = new SiteLabels();
   #nextPermissionId = 1;
 
   constructor(
@@ -90,7 +64,10 @@ export class ConfluenceStore {
 
   /** Child pages in position order (any status; callers filter). */
   childrenOf(id: string): Content[] {
-    return (this.#childrenOf.get(id) ?? []).map((c) => this.content.get(c)!).filter(Boolean);
+    return this.#tree
+      .childIds(id)
+      .map((c) => this.content.get(c)!)
+      .filter(Boolean);
   }
 
   /** Content of a space in creation order (any status; callers filter). */
@@ -100,17 +77,7 @@ export class ConfluenceStore {
 
   /** Ancestors of a page, highest first (the order `/pages/{id}/ancestors` uses). */
   ancestorsOf(content: Content): Content[] {
-    const out: Content[] = [];
-    let parentId = content.parentId;
-    const seen = new Set<string>();
-    while (parentId && !seen.has(parentId)) {
-      seen.add(parentId);
-      const parent = this.content.get(parentId);
-      if (!parent) break;
-      out.unshift(parent);
-      parentId = parent.parentId;
-    }
-    return out;
+    return this.#tree.ancestors(content, (id) => this.content.get(id));
   }
 
   requireContent(id: string): Content {
@@ -219,12 +186,7 @@ export class ConfluenceStore {
     targetType = "space",
   ): SpacePermission {
     const space = this.requireSpace(spaceId);
-    const existing = space.permissions.find(
-      (p) =>
-        samePrincipal(p.principal, principal) &&
-        p.operation.key === key &&
-        p.operation.targetType === targetType,
-    );
+    const existing = space.permissions.find((p) => grants(p, principal, key, targetType));
     if (existing) return existing;
     const permission: SpacePermission = {
       id: String(this.#nextPermissionId++),
@@ -238,14 +200,7 @@ export class ConfluenceStore {
 
   revokeSpacePermission(spaceId: string, principal: PrincipalRef, key = "read", targetType = "space"): void {
     const space = this.requireSpace(spaceId);
-    space.permissions = space.permissions.filter(
-      (p) =>
-        !(
-          samePrincipal(p.principal, principal) &&
-          p.operation.key === key &&
-          p.operation.targetType === targetType
-        ),
-    );
+    space.permissions = space.permissions.filter((p) => !grants(p, principal, key, targetType));
     this.#touch();
   }
 
@@ -263,7 +218,7 @@ export class ConfluenceStore {
         throw new ConfluenceDomainError("INVALID", "parent is in another space");
     }
     const status = input.status ?? "current";
-    this.#assertTitleFree(space.id, input.type, input.title, status, id);
+    this.#titles.assertFree(space.id, input.type, input.title, status, id);
     const createdAt = input.createdAt ?? this.clock.now();
     const authorId = input.authorId ?? "";
     const version = {
@@ -287,14 +242,14 @@ export class ConfluenceStore {
       version,
       history: [version],
       body: input.body ?? "",
-      labels: (input.labels ?? []).map((name) => this.#label(name)),
+      labels: (input.labels ?? []).map((name) => this.#labels.get(name)),
       restrictions: { read: null, update: null },
     };
     this.content.set(id, content);
     this.#contentInSpace.get(space.id)!.push(content);
-    this.#indexTitle(content);
+    this.#titles.add(content);
     if (parentId) this.#attach(content, parentId);
-    else if (content.type === "page") content.position = this.#nextRootPosition(space.id);
+    else if (content.type === "page") content.position = this.#tree.nextRootPosition(space.id);
     if (content.type === "page" && !space.homepageId && !parentId) space.homepageId = id;
     this.#touch();
     return content;
@@ -307,10 +262,10 @@ export class ConfluenceStore {
   ): Content {
     const content = this.requireContent(id);
     if (change.title !== undefined && change.title !== content.title) {
-      this.#assertTitleFree(content.spaceId, content.type, change.title, content.status, id);
-      this.#unindexTitle(content);
+      this.#titles.assertFree(content.spaceId, content.type, change.title, content.status, id);
+      this.#titles.remove(content);
       content.title = change.title;
-      this.#indexTitle(content);
+      this.#titles.add(content);
     }
     if (change.body !== undefined) content.body = change.body;
     this.#newVersion(content, change.authorId, change.message);
@@ -326,11 +281,11 @@ export class ConfluenceStore {
     if (newParentId && this.ancestorsOf(this.requireContent(newParentId)).some((a) => a.id === id)) {
       throw new ConfluenceDomainError("INVALID", "Can not move a page under its own descendant");
     }
-    this.#detach(content);
+    this.#tree.detach(content);
     if (spaceId !== content.spaceId) this.#moveSubtreeToSpace(content, spaceId);
     content.parentId = newParentId;
     if (newParentId) this.#attach(content, newParentId);
-    else content.position = this.#nextRootPosition(spaceId);
+    else content.position = this.#tree.nextRootPosition(spaceId);
     this.#newVersion(content);
     return content;
   }
@@ -339,11 +294,11 @@ export class ConfluenceStore {
   setStatus(id: string, status: ContentStatus): Content {
     const content = this.requireContent(id);
     if (status === "current" || status === "archived") {
-      this.#assertTitleFree(content.spaceId, content.type, content.title, status, id);
+      this.#titles.assertFree(content.spaceId, content.type, content.title, status, id);
     }
-    this.#unindexTitle(content);
+    this.#titles.remove(content);
     content.status = status;
-    this.#indexTitle(content);
+    this.#titles.add(content);
     this.#newVersion(content);
     return content;
   }
@@ -351,12 +306,12 @@ export class ConfluenceStore {
   /** Removes content for good (purge from trash). Children keep existing, without a parent. */
   purge(id: string): void {
     const content = this.requireContent(id);
-    this.#detach(content);
+    this.#tree.detach(content);
     for (const child of this.childrenOf(id)) child.parentId = null;
-    this.#childrenOf.delete(id);
+    this.#tree.forget(id);
     const list = this.#contentInSpace.get(content.spaceId)!;
     list.splice(list.indexOf(content), 1);
-    this.#unindexTitle(content);
+    this.#titles.remove(content);
     this.content.delete(id);
     this.#touch();
   }
@@ -375,7 +330,7 @@ export class ConfluenceStore {
 
   addLabel(id: string, name: string): void {
     const content = this.requireContent(id);
-    if (!content.labels.some((l) => l.name === name)) content.labels.push(this.#label(name));
+    if (!content.labels.some((l) => l.name === name)) content.labels.push(this.#labels.get(name));
     this.#touch();
   }
 
@@ -404,68 +359,8 @@ export class ConfluenceStore {
     this.#touch();
   }
 
-  /** Labels are site-wide: the same name keeps the same id everywhere. */
-  #label(name: string): Label {
-    let label = this.#labelsByName.get(name);
-    if (!label) {
-      label = { id: String(this.#nextLabelId++), name, prefix: "global" };
-      this.#labelsByName.set(name, label);
-    }
-    return label;
-  }
-
-  /** Current and archived content reserve their title per space and type; trashed content does not. */
-  #assertTitleFree(
-    spaceId: string,
-    type: ContentType,
-    title: string,
-    status: ContentStatus,
-    selfId: string,
-  ): void {
-    if (type !== "page" || (status !== "current" && status !== "archived")) return;
-    for (const c of this.#titles.get(titleKey(spaceId, title)) ?? []) {
-      if (c.id !== selfId) {
-        throw new ConfluenceDomainError("INVALID", "A page already exists with the same TITLE in this space");
-      }
-    }
-  }
-
-  #indexTitle(c: Content): void {
-    if (c.type !== "page" || (c.status !== "current" && c.status !== "archived")) return;
-    const key = titleKey(c.spaceId, c.title);
-    let set = this.#titles.get(key);
-    if (!set) {
-      set = new Set();
-      this.#titles.set(key, set);
-    }
-    set.add(c);
-  }
-
-  #unindexTitle(c: Content): void {
-    const key = titleKey(c.spaceId, c.title);
-    const set = this.#titles.get(key);
-    set?.delete(c);
-    if (set?.size === 0) this.#titles.delete(key);
-  }
-
   #attach(content: Content, parentId: string): void {
-    const siblings = this.#childrenOf.get(parentId) ?? [];
-    const last = siblings.length ? (this.content.get(siblings[siblings.length - 1])?.position ?? 0) : 0;
-    content.position = (last ?? 0) + 1;
-    siblings.push(content.id);
-    this.#childrenOf.set(parentId, siblings);
-  }
-
-  #detach(content: Content): void {
-    if (!content.parentId) return;
-    const siblings = this.#childrenOf.get(content.parentId);
-    if (siblings) siblings.splice(siblings.indexOf(content.id), 1);
-  }
-
-  #nextRootPosition(spaceId: string): number {
-    const roots = this.#rootCount.get(spaceId) ?? 0;
-    this.#rootCount.set(spaceId, roots + 1);
-    return roots;
+    this.#tree.attach(content, parentId, (id) => this.content.get(id)?.position);
   }
 
   #moveSubtreeToSpace(root: Content, spaceId: string): void {
@@ -476,19 +371,22 @@ export class ConfluenceStore {
       const from = this.#contentInSpace.get(c.spaceId)!;
       from.splice(from.indexOf(c), 1);
       this.#contentInSpace.get(spaceId)!.push(c);
-      this.#unindexTitle(c);
+      this.#titles.remove(c);
       c.spaceId = spaceId;
-      this.#indexTitle(c);
+      this.#titles.add(c);
       stack.push(...this.childrenOf(c.id));
     }
   }
 }
 
-function titleKey(spaceId: string, title: string): string {
-  return `${spaceId}\u0000${title}`;
+/** Whether a space permission grants `key` on `targetType` to exactly this principal. */
+function grants(p: SpacePermission, principal: PrincipalRef, key: string, targetType: string): boolean {
+  return (
+    samePrincipal(p.principal, principal) && p.operation.key === key && p.operation.targetType === targetType
+  );
 }
 
-export function samePrincipal(a: PrincipalRef, b: PrincipalRef): boolean {
+function samePrincipal(a: PrincipalRef, b: PrincipalRef): boolean {
   if (a.type === "anonymous" || b.type === "anonymous") return a.type === b.type;
   return a.type === b.type && a.id === b.id;
 }
