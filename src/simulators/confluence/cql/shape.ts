@@ -8,7 +8,9 @@
  */
 import { json } from "../../host/types.ts";
 import type { Content } from "../model.ts";
-import { Expand, iso, renderContent, type V1View } from "../render/v1.ts";
+import { iso } from "../render/links.ts";
+import { renderContent } from "../render/v1.ts";
+import { Expand, type V1View } from "../render/v1-view.ts";
 import type { ConfluenceStore } from "../store.ts";
 import { type CqlBadRequestBody, cqlBadRequestBody } from "./errors.ts";
 import { bodyTextOf } from "./indexes.ts";

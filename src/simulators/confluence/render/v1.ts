@@ -1,145 +1,16 @@
 import { createHash } from "node:crypto";
 import type { components } from "../generated/v1.ts";
-import type {
-  Content,
-  Group,
-  RestrictionOperation,
-  Space,
-  SpacePermission,
-  User,
-  Version,
-} from "../model.ts";
-import type { ConfluenceStore } from "../store.ts";
+import type { Content, RestrictionOperation, Space, SpacePermission, Version } from "../model.ts";
+import { iso, uiLinks } from "./links.ts";
 import { adfOf, storageToView } from "./storage.ts";
-import { iso, tinyui, webuiTitle } from "./v2.ts";
+import { renderGroup, renderUser } from "./v1-people.ts";
+import { friendly, type V1View } from "./v1-view.ts";
 
 /**
- * v1 wire shapes (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
+ * v1 restrictions, spaces and content (base `/wiki/rest/api`), typed by the v1 spec so the compiler checks them, and
  * with the keys confluence.js requires (`_expandable`, `_links`, `email: ""` …); see docs/fidelity/.
  */
 type S = components["schemas"];
-
-/** What every v1 renderer needs: the store, `https://SITE.atlassian.net/wiki`, and the expansions asked for. */
-export interface V1View {
-  store: ConfluenceStore;
-  base: string;
-  expand: Expand;
-  /** Filters nested lists (children) by the caller's view permission. */
-  canView?: (content: Content) => boolean;
-}
-
-/** `expand` as sent: repeated (`expand=a&expand=b`, confluence.js) or comma-separated, dotted paths. */
-export class Expand {
-  readonly paths: Set<string>;
-  constructor(values: string[] = []) {
-    this.paths = new Set(
-      values
-        .flatMap((v) => v.split(","))
-        .map((v) => v.trim())
-        .filter(Boolean),
-    );
-  }
-  static from(query: URLSearchParams): Expand {
-    return new Expand(query.getAll("expand"));
-  }
-  /** True when `path` or anything below it was asked for. */
-  has(path: string): boolean {
-    for (const p of this.paths) if (p === path || p.startsWith(`${path}.`)) return true;
-    return false;
-  }
-  /** The expansions below `prefix`, re-rooted (`restrictions.read.x` under `restrictions` → `read.x`). */
-  under(prefix: string): Expand {
-    return new Expand(
-      [...this.paths].filter((p) => p.startsWith(`${prefix}.`)).map((p) => p.slice(prefix.length + 1)),
-    );
-  }
-}
-
-export { iso };
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** Confluence's `friendlyWhen`: relative within a day ("5 minutes ago"), else "Mar 01, 2026" (UTC). */
-export function friendly(ms: number, now: number): string {
-  const minutes = Math.floor((now - ms) / 60_000);
-  if (minutes >= 0 && minutes < 1) return "just a moment ago";
-  if (minutes >= 1 && minutes < 60) return minutes === 1 ? "a minute ago" : `${minutes} minutes ago`;
-  if (minutes >= 60 && minutes < 24 * 60) {
-    const hours = Math.floor(minutes / 60);
-    return hours === 1 ? "about an hour ago" : `about ${hours} hours ago`;
-  }
-  const d = new Date(ms);
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, "0")}, ${d.getUTCFullYear()}`;
-}
-
-// ---- users and groups ----------------------------------------------------------------------------
-
-const AVATAR = { width: 48, height: 48, isDefault: false } as const;
-
-function profilePicture(user: User): NonNullable<S["Icon"]> {
-  return { path: `/wiki/aa-avatar/${user.accountId}`, ...AVATAR };
-}
-
-/** Fields the v1 User and the `/user/bulk` item share. Hidden emails are `""`, never the address. */
-function knownUser(user: User) {
-  return {
-    type: "known" as const,
-    accountId: user.accountId,
-    accountType: user.accountType === "customer" ? ("" as const) : user.accountType,
-    email: user.emailVisible ? user.email : "",
-    publicName: user.publicName,
-    profilePicture: profilePicture(user),
-    displayName: user.displayName,
-    timeZone: user.timeZone,
-    isExternalCollaborator: user.guest,
-  };
-}
-
-/** The v1 User. Hidden emails are `""` (profile visibility), never the real address. */
-export function renderUser(base: string, user: User): NonNullable<S["User"]> {
-  return {
-    ...knownUser(user),
-    externalCollaborator: user.guest,
-    isGuest: user.guest,
-    accountStatus: user.active ? "active" : "inactive",
-    _expandable: { operations: "", personalSpace: "" },
-    _links: { self: `${base}/rest/api/user?accountId=${encodeURIComponent(user.accountId)}` },
-  };
-}
-
-/** `/user/bulk` items: the same user with every key confluence.js requires present. */
-export function renderBulkUser(base: string, user: User): S["BulkUserLookup"] {
-  return {
-    ...knownUser(user),
-    _expandable: { operations: "", personalSpace: "" },
-    _links: { self: `${base}/rest/api/user?accountId=${encodeURIComponent(user.accountId)}` },
-  };
-}
-
-/** What `/user/current` says about an unauthenticated caller. */
-export function renderAnonymous(base: string): S["UserAnonymous"] {
-  return {
-    type: "anonymous",
-    profilePicture: {
-      path: "/wiki/s/en_GB/_/images/icons/profilepics/anonymous.svg",
-      ...AVATAR,
-      isDefault: true,
-    },
-    displayName: "Anonymous",
-    isExternalCollaborator: false,
-    _expandable: { operations: "" },
-    _links: { self: `${base}/rest/api/user/anonymous` },
-  };
-}
-
-export function renderGroup(base: string, group: Group): S["Group"] {
-  return {
-    type: "group",
-    name: group.name,
-    id: group.id,
-    _links: { self: `${base}/rest/api/group/by-id?id=${encodeURIComponent(group.id)}` },
-  };
-}
 
 // ---- restrictions ----------------------------------------------------------------------------------
 
@@ -292,21 +163,14 @@ export function renderSpacePermission(view: V1View, p: SpacePermission): S["Spac
 
 // ---- content ---------------------------------------------------------------------------------------
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
 export function contentLinks(view: V1View, content: Content, single: boolean): S["GenericLinks"] {
-  const key = view.store.spaces.get(content.spaceId)?.key ?? "";
-  const d = new Date(content.createdAt);
-  const webui =
-    content.type === "page"
-      ? `/spaces/${key}/pages/${content.id}/${webuiTitle(content.title)}`
-      : `/spaces/${key}/blog/${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${content.id}/${webuiTitle(content.title)}`;
+  const ui = uiLinks(content, view.store.spaces.get(content.spaceId)?.key ?? "");
   return {
     self: `${view.base}/rest/api/content/${content.id}`,
-    webui,
-    editui: `/pages/resumedraft.action?draftId=${content.id}`,
-    edituiv2: `/spaces/${key}/${content.type === "page" ? "pages" : "blog"}/edit-v2/${content.id}`,
-    tinyui: tinyui(content.id),
+    webui: ui.webui,
+    editui: ui.editui,
+    edituiv2: ui.edituiv2,
+    tinyui: ui.tinyui,
     ...(single ? { collection: "/rest/api/content", base: view.base, context: "/wiki" } : {}),
   };
 }

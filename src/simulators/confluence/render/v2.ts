@@ -1,6 +1,7 @@
 import type { components } from "../generated/v2.ts";
-import type { Content, Label, Space, SpacePermission, User, Version } from "../model.ts";
+import type { Content, Label, User, Version } from "../model.ts";
 import type { ConfluenceStore } from "../store.ts";
+import { iso, uiLinks } from "./links.ts";
 import { adfOf, storageToView } from "./storage.ts";
 
 /**
@@ -41,19 +42,6 @@ export type UserOut = Nullable<S["User"], "timeZone" | "personalSpaceId">;
 export type ChildPageOut = S["ChildPage"];
 export type DirectChildOut = S["ChildPage"] & { type: "page" };
 
-/** ISO-8601 text of a timestamp, remembered: listings format two per page, mostly the same ones. */
-export function iso(ms: number): string {
-  let text = isoCache.get(ms);
-  if (text === undefined) {
-    if (isoCache.size >= 100_000) isoCache.clear();
-    text = new Date(ms).toISOString();
-    isoCache.set(ms, text);
-  }
-  return text;
-}
-
-const isoCache = new Map<number, string>();
-
 export function renderVersion(v: Version): S["Version"] {
   return {
     createdAt: iso(v.createdAt),
@@ -84,24 +72,6 @@ export function renderBody(
   }
 }
 
-// ---- links ---------------------------------------------------------------------------------------
-
-/** Title as it appears in web UI paths: URL-encoded with `+` for spaces (`Title+With+Plus`). */
-export function webuiTitle(title: string): string {
-  return encodeURIComponent(title).replaceAll("%20", "+");
-}
-
-/**
- * Confluence's tiny link: the id as 8 little-endian bytes, base64 without padding, trailing `A`s
- * trimmed, `/`→`-`, `+`→`_` (3964929 → `AYA8`, as measured).
- */
-export function tinyui(id: string): string {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64LE(BigInt(id));
-  const b64 = bytes.toString("base64").replace(/=+$/, "").replace(/A+$/, "");
-  return `/x/${b64.replaceAll("/", "-").replaceAll("+", "_")}`;
-}
-
 /** Links per content, rebuilt only when the title or space key changes (listings render them for every row). */
 const linkCache = new WeakMap<Content, { title: string; spaceKey: string; links: PageLinks }>();
 
@@ -109,31 +79,11 @@ export function contentLinks(store: ConfluenceStore, content: Content, withBase:
   const key = store.spaces.get(content.spaceId)?.key ?? "";
   let cached = linkCache.get(content);
   if (!cached || cached.title !== content.title || cached.spaceKey !== key) {
-    cached = { title: content.title, spaceKey: key, links: buildLinks(content, key) };
+    cached = { title: content.title, spaceKey: key, links: uiLinks(content, key) };
     linkCache.set(content, cached);
   }
   return withBase ? { ...cached.links, base: `${store.site.baseUrl}/wiki` } : { ...cached.links };
 }
-
-function buildLinks(content: Content, key: string): PageLinks {
-  const d = new Date(content.createdAt);
-  const day = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
-  return content.type === "page"
-    ? {
-        editui: `/pages/resumedraft.action?draftId=${content.id}`,
-        edituiv2: `/spaces/${key}/pages/edit-v2/${content.id}`,
-        webui: `/spaces/${key}/pages/${content.id}/${webuiTitle(content.title)}`,
-        tinyui: tinyui(content.id),
-      }
-    : {
-        editui: `/pages/resumedraft.action?draftId=${content.id}`,
-        edituiv2: `/spaces/${key}/blog/edit-v2/${content.id}`,
-        webui: `/spaces/${key}/blog/${day}/${content.id}/${webuiTitle(content.title)}`,
-        tinyui: tinyui(content.id),
-      };
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
 
 // ---- pages and blog posts ------------------------------------------------------------------------
 
@@ -306,82 +256,6 @@ export function renderPageVersion(v: Version): S["PageVersion"] {
   return renderVersion(v);
 }
 
-// ---- spaces --------------------------------------------------------------------------------------
-
-export type DescriptionFormat = S["SpaceDescriptionBodyRepresentation"];
-
-function spaceDescription(space: Space, format: DescriptionFormat | undefined): S["SpaceDescription"] | null {
-  if (!format) return null;
-  const value =
-    format === "plain"
-      ? space.description
-      : space.description
-        ? `<p>${escapeHtml(space.description)}</p>`
-        : "";
-  return { [format]: { representation: format, value } };
-}
-
-/** The default space icon (there are no uploaded icons in the model). */
-function spaceIcon(space: Space): S["SpaceIcon"] {
-  return {
-    path: "/images/logo/default-space-logo.svg",
-    apiDownloadLink: `/download/space/${encodeURIComponent(space.key)}/icon`,
-  };
-}
-
-export interface SpaceRenderOptions {
-  descriptionFormat?: DescriptionFormat;
-  includeIcon?: boolean;
-}
-
-export function renderSpaceBulk(space: Space, o: SpaceRenderOptions): SpaceBulkOut {
-  const out: SpaceBulkOut = {
-    id: space.id,
-    key: space.key,
-    name: space.name,
-    type: space.type,
-    status: space.status,
-    authorId: space.authorId,
-    createdAt: iso(space.createdAt),
-    description: spaceDescription(space, o.descriptionFormat),
-    icon: o.includeIcon ? spaceIcon(space) : null,
-    _links: { webui: `/spaces/${space.key}` },
-    currentActiveAlias: space.key,
-  };
-  // confluence.js declares homepageId a string: omit it rather than send null.
-  if (space.homepageId) out.homepageId = space.homepageId;
-  return out;
-}
-
-export function renderSpaceSingle(
-  space: Space,
-  o: SpaceRenderOptions,
-  base: string,
-  blocks: Pick<SpaceSingleOut, "labels" | "properties" | "operations" | "permissions">,
-): SpaceSingleOut {
-  return {
-    ...renderSpaceBulk(space, o),
-    ...blocks,
-    _links: { webui: `/spaces/${space.key}`, base },
-  };
-}
-
-export function renderSpacePermission(p: SpacePermission): SpacePermissionOut {
-  return {
-    id: p.id,
-    principal:
-      p.principal.type === "anonymous"
-        ? { type: "anonymous" }
-        : { type: p.principal.type, id: p.principal.id },
-    operation: {
-      key: p.operation.key as NonNullable<NonNullable<S["SpacePermissionAssignment"]["operation"]>["key"]>,
-      targetType: p.operation.targetType as NonNullable<
-        NonNullable<S["SpacePermissionAssignment"]["operation"]>["targetType"]
-      >,
-    },
-  };
-}
-
 // ---- users ---------------------------------------------------------------------------------------
 
 export function renderUser(u: User): UserOut {
@@ -397,8 +271,4 @@ export function renderUser(u: User): UserOut {
     publicName: u.publicName,
     profilePicture: { path: "/wiki/images/icons/profilepics/default.svg", isDefault: true },
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
 }

@@ -3,7 +3,8 @@ import type { ConfluenceContext } from "../../context.ts";
 import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
 import type { Content } from "../../model.ts";
-import { Expand, renderContent, type V1View } from "../../render/v1.ts";
+import { renderContent } from "../../render/v1.ts";
+import { Expand, type V1View } from "../../render/v1-view.ts";
 
 /** The render view for this request: store, site base, expansions, the caller's view filter. */
 export function viewOf(ctx: ConfluenceContext): V1View {

@@ -2,7 +2,7 @@ import type { ConfluenceContext, ConfluenceRoute } from "../../context.ts";
 import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
 import type { Group, User } from "../../model.ts";
-import { renderGroup, renderUser } from "../../render/v1.ts";
+import { renderGroup, renderUser } from "../../render/v1-people.ts";
 import { offsetPage, ok, parsePaging } from "./common.ts";
 
 type S = components["schemas"];

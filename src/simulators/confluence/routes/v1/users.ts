@@ -1,7 +1,7 @@
 import type { ConfluenceContext, ConfluenceRoute } from "../../context.ts";
 import { v1Error } from "../../errors.ts";
 import type { components } from "../../generated/v1.ts";
-import { renderAnonymous, renderBulkUser, renderGroup, renderUser } from "../../render/v1.ts";
+import { renderAnonymous, renderBulkUser, renderGroup, renderUser } from "../../render/v1-people.ts";
 import { listParam, offsetPage, ok, parsePaging } from "./common.ts";
 import { byName } from "./groups.ts";
 

@@ -16,7 +16,7 @@ import {
   renderSpaceBulk,
   renderSpacePermission,
   renderSpaceSingle,
-} from "../../render/v2.ts";
+} from "../../render/v2-spaces.ts";
 import { requireSpace, v2 } from "./common.ts";
 import { spaceOperations } from "./operations.ts";
 
