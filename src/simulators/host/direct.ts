@@ -1,4 +1,5 @@
-import type { DispatchResult, SimHost } from "./host.ts";
+import { deliver, type Transport } from "./deliver.ts";
+import type { SimHost } from "./host.ts";
 import type { IncomingRequest } from "./types.ts";
 
 /**
@@ -15,9 +16,7 @@ export function createDirectFetch(host: SimHost): typeof fetch {
     if (!host.servesHost(hostname)) {
       throw networkError(`getaddrinfo ENOTFOUND ${hostname}`, "ENOTFOUND");
     }
-    const result = await host.dispatch(request);
-    if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
-    return toClientResponse(result);
+    return deliver(await host.dispatch(request), toFetchClient, undefined);
   };
 }
 
@@ -62,27 +61,31 @@ function headerMap(init: HeadersInit | undefined): Map<string, string> {
   return map;
 }
 
-/** Turns a dispatch result into what a fetch caller sees: a Response, or the error undici throws. */
-export async function toClientResponse(result: DispatchResult): Promise<Response> {
-  if (result.kind === "drop") throw networkError("socket hang up", "ECONNRESET");
-  const { response, truncateAt } = result;
-  if (truncateAt === undefined) return response;
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const cut = truncateAt < 0 ? Math.floor(bytes.length / 2) : Math.min(truncateAt, bytes.length);
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes.subarray(0, cut));
-      controller.error(
-        new TypeError("terminated", { cause: networkError("other side closed", "UND_ERR_SOCKET") }),
-      );
-    },
-  });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
+/**
+ * What an in-process fetch caller sees (direct and msw transports): the Response, an errored body
+ * stream for a truncated one (undici's `terminated`), the error undici throws for a drop.
+ */
+export const toFetchClient: Transport<undefined, Response> = {
+  drop: () => {
+    throw networkError("socket hang up", "ECONNRESET");
+  },
+  send: (_, answer) => answer.response,
+  sendTruncated: (_, response, bytes, cut) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, cut));
+        controller.error(
+          new TypeError("terminated", { cause: networkError("other side closed", "UND_ERR_SOCKET") }),
+        );
+      },
+    });
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  },
+};
 
 function networkError(message: string, code: string): TypeError {
   const cause = Object.assign(new Error(message), { code });

@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express, { type Express } from "express";
 import { generate } from "selfsigned";
+import { bodyBytes, deliver, type Transport } from "./deliver.ts";
 import type { SimHost } from "./host.ts";
-import { type IncomingRequest, type Replay, type StoredResponse, serializedBody } from "./types.ts";
+import type { IncomingRequest, Replay, StoredResponse } from "./types.ts";
 
 /**
  * The http(s) transport: every simulated host served under one origin on 127.0.0.1 (the
@@ -40,32 +41,7 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
   try {
     const method = req.method ?? "GET";
     const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-    const result = await host.dispatch(new NodeIncoming(req, body));
-    if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
-    if (result.kind === "drop") {
-      req.socket.destroy();
-      return;
-    }
-    if (result.replay) {
-      writeReplay(res, result.replay);
-      return;
-    }
-    const { response, truncateAt } = result;
-    const serialized = serializedBody(response);
-    const bytes =
-      serialized !== undefined ? Buffer.from(serialized) : Buffer.from(await response.arrayBuffer());
-    const headers: Record<string, string | string[]> = {};
-    response.headers.forEach((value, key) => {
-      headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;
-    });
-    if (response.status !== 204 && response.status !== 304) headers["content-length"] = String(bytes.length);
-    res.writeHead(response.status, response.statusText || undefined, headers);
-    if (truncateAt !== undefined) {
-      const cut = truncateAt < 0 ? Math.floor(bytes.length / 2) : Math.min(truncateAt, bytes.length);
-      res.write(bytes.subarray(0, cut), () => res.destroy());
-      return;
-    }
-    res.end(bytes);
+    await deliver(await host.dispatch(new NodeIncoming(req, body)), toSocket, res);
   } catch {
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
@@ -74,6 +50,32 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
       res.destroy();
     }
   }
+}
+
+/** Writes answers to the node response; a drop or a truncation breaks the socket. */
+const toSocket: Transport<ServerResponse, void> = {
+  drop: (res) => {
+    res.socket?.destroy();
+  },
+  send: async (res, answer) => {
+    if (answer.replay) writeReplay(res, answer.replay);
+    else res.end(writeHead(res, answer.response, await bodyBytes(answer.response)));
+  },
+  sendTruncated: (res, response, body, cut) => {
+    writeHead(res, response, body);
+    res.write(body.subarray(0, cut), () => res.destroy());
+  },
+};
+
+/** Status and headers (with the full body's content-length); returns the body to write. */
+function writeHead(res: ServerResponse, response: Response, body: Buffer): Buffer {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;
+  });
+  if (response.status !== 204 && response.status !== 304) headers["content-length"] = String(body.length);
+  res.writeHead(response.status, response.statusText || undefined, headers);
+  return body;
 }
 
 /** A cached answer straight from its stored bytes: no Fetch objects on the way. */

@@ -1,6 +1,7 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { type SetupServer, setupServer } from "msw/node";
-import { toClientResponse } from "./direct.ts";
+import { deliver, type Transport } from "./deliver.ts";
+import { toFetchClient } from "./direct.ts";
 import { globToRegExp } from "./glob.ts";
 import type { SimHost } from "./host.ts";
 
@@ -14,14 +15,14 @@ export function createMswHandlers(host: SimHost): RequestHandler[] {
   return patterns.map((pattern) => {
     const hostRe = globToRegExp(pattern, ".").source.slice(1, -1);
     const urlRe = new RegExp(`^https?://${hostRe}(:\\d+)?/.*`, "i");
-    return http.all(urlRe, async ({ request }) => {
-      const result = await host.dispatch(request);
-      if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
-      if (result.kind === "drop") return HttpResponse.error();
-      return toClientResponse(result);
-    });
+    return http.all(urlRe, async ({ request }) =>
+      deliver(await host.dispatch(request), toMswClient, undefined),
+    );
   });
 }
+
+/** As the direct transport, except that a dropped connection is msw's network error. */
+const toMswClient: Transport<undefined, Response> = { ...toFetchClient, drop: () => HttpResponse.error() };
 
 /** Starts intercepting every simulated host in this process; call `close()` when done. */
 export function interceptWithMsw(host: SimHost): SetupServer {
