@@ -7,9 +7,7 @@
 import { parseConfig } from "../src/connector/config.ts";
 import { Connector } from "../src/connector/connector.ts";
 import { MemoryStateStore } from "../src/connector/state.ts";
-import { cqlRoutes } from "../src/simulators/confluence/cql/routes.ts";
 import type { PageSpec, SiteSpec } from "../src/simulators/confluence/seed.ts";
-import { createConfluenceService } from "../src/simulators/confluence/service.ts";
 import { World } from "../src/simulators/world.ts";
 import { arg, writeResult } from "./support.ts";
 
@@ -93,38 +91,6 @@ const world = new World({
     ],
   },
 });
-// Directory lookups the Graph twin does not serve yet (see test/connector/harness.ts).
-if (!world.host.services.some((s) => s.routes.some((r) => r.path === "/v1.0/users"))) {
-  world.host.addService({
-    name: "bench-directory-users",
-    hosts: ["graph.microsoft.com"],
-    prefixes: [],
-    routes: [
-      {
-        method: "GET",
-        path: "/v1.0/users",
-        operationId: "users.list",
-        handler: (ctx) => {
-          const upns = [...(ctx.query.get("$filter") ?? "").matchAll(/'([^']*)'/g)].map((m) => m[1]);
-          const value = upns.flatMap((u) => {
-            const user = world.directory.user(u);
-            return user ? [{ id: user.id, userPrincipalName: user.userPrincipalName }] : [];
-          });
-          return new Response(JSON.stringify({ value }), { headers: { "content-type": "application/json" } });
-        },
-      },
-    ],
-    notFound: () => new Response(null, { status: 404 }),
-    internalError: () => new Response(null, { status: 500 }),
-  });
-}
-// CQL search is written but not yet in the v1 route table: mount it the way the tests do.
-if (!world.host.services.some((s) => s.routes.some((r) => r.path.endsWith("/rest/api/content/search")))) {
-  world.host.addService({
-    ...createConfluenceService(world.confluence, cqlRoutes()),
-    name: "confluence-cql",
-  });
-}
 const buildMs = performance.now() - buildStart;
 
 const connector = new Connector({

@@ -1,8 +1,9 @@
 import type { SetupServer } from "msw/node";
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
 import type { SiteFixture } from "../fixtures/site-schema.ts";
+import type { ConfluenceRoute } from "./confluence/context.ts";
 import { confluencePlugin } from "./confluence/service.ts";
 import { ConfluenceTwin } from "./confluence/twin.ts";
+import type { DirectorySpec } from "./directory/model.ts";
 import { directoryPlugin } from "./directory/service.ts";
 import type { Directory } from "./directory/store.ts";
 import { DirectoryTwin } from "./directory/twin.ts";
@@ -20,8 +21,13 @@ export type TransportName = "direct" | "msw" | "http";
 
 export interface WorldOptions {
   site: SiteFixture;
-  /** Entra directory; an empty `contoso.onmicrosoft.com` tenant when omitted. */
-  directory?: DirectoryFile;
+  /**
+   * The Confluence route table, when not every v2 and v1 route (tests that mount probes or one
+   * module's routes).
+   */
+  confluenceRoutes?: ConfluenceRoute[];
+  /** Entra directory (a directory file or fixture object); an empty `contoso.onmicrosoft.com` tenant when omitted. */
+  directory?: DirectorySpec;
   /** Simulated start time (ISO 8601); default 2026-01-01T00:00:00Z. */
   start?: string;
   faults?: FaultPlanSpec;
@@ -63,7 +69,11 @@ export class World {
       clock: this.clock,
     });
     this.host = new SimHost({
-      twins: [confluencePlugin(this.confluence), graphPlugin(this.graph), directoryPlugin(entra)],
+      twins: [
+        confluencePlugin(this.confluence, options.confluenceRoutes),
+        graphPlugin(this.graph),
+        directoryPlugin(entra),
+      ],
       clock: this.clock,
       faults: options.faults,
       responseCache: options.responseCache,

@@ -1,7 +1,7 @@
 import { accountIdFor, type SiteSpec } from "../../src/simulators/confluence/seed.ts";
-import { confluenceServices } from "../../src/simulators/confluence/service.ts";
-import { type ConfluenceOptions, ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
-import { type RunningServer, SimClock, SimHost, startHttpServer } from "../../src/simulators/host/index.ts";
+import type { ConfluenceOptions, ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
+import type { RunningServer, SimHost } from "../../src/simulators/host/index.ts";
+import { testWorld } from "../support/world.ts";
 
 /** The site every confluence.js compatibility suite runs against. */
 export const COMPAT_SITE: SiteSpec = {
@@ -60,9 +60,8 @@ export interface CompatWorld {
 
 /** A twin served over real http on 127.0.0.1, as confluence.js would reach a site. */
 export async function startCompatWorld(options: ConfluenceOptions = {}): Promise<CompatWorld> {
-  const clock = new SimClock("2026-03-01T00:00:00Z");
-  const twin = ConfluenceTwin.fromSpec(COMPAT_SITE, clock, options);
-  const host = new SimHost({ services: confluenceServices(twin), clock });
-  const server = await startHttpServer(host);
+  const world = testWorld({ site: COMPAT_SITE, confluence: options });
+  const { confluence: twin, host } = world;
+  const server = await world.listen();
   return { twin, host, server, groupId: (name) => twin.store.groupByName(name)!.id };
 }

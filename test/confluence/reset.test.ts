@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confluencePlugin } from "../../src/simulators/confluence/service.ts";
-import { ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
-import { createDirectFetch, installAdminApi, SimClock, SimHost } from "../../src/simulators/host/index.ts";
+import { testWorld } from "../support/world.ts";
 
 const auth = {
   authorization: `Basic ${Buffer.from("alice@acme.example.com:token-alice").toString("base64")}`,
@@ -9,14 +7,10 @@ const auth = {
 
 describe("POST /_sim/reset on the Confluence twin", () => {
   it("rebuilds the site from its spec and refills rate-limit buckets", async () => {
-    const twin = ConfluenceTwin.fromSpec(
-      { users: [{ name: "alice" }], spaces: [{ key: "ENG", pages: [{ title: "Home" }] }] },
-      new SimClock(),
-      { rateLimit: { rules: [{ capacity: 2, refillPerSecond: 0.001 }] } },
-    );
-    const host = new SimHost({ twins: [confluencePlugin(twin)], clock: twin.clock });
-    installAdminApi(host);
-    const fetch = createDirectFetch(host);
+    const { confluence: twin, fetch } = testWorld({
+      site: { users: [{ name: "alice" }], spaces: [{ key: "ENG", pages: [{ title: "Home" }] }] },
+      confluence: { rateLimit: { rules: [{ capacity: 2, refillPerSecond: 0.001 }] } },
+    });
     const titles = async () => {
       const res = await fetch("https://acme.atlassian.net/wiki/api/v2/pages", { headers: auth });
       return {

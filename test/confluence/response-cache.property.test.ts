@@ -1,9 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
-import { confluenceServices } from "../../src/simulators/confluence/service.ts";
-import { ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
-import { createDirectFetch, SimClock, SimHost } from "../../src/simulators/host/index.ts";
+import { testWorld } from "../support/world.ts";
 import { basic, SITE } from "./v1/site.ts";
 
 const APP = {
@@ -15,15 +13,22 @@ const APP = {
 
 /** One twin behind a host, with or without the response cache, plus an OAuth token for alice. */
 function world(responseCache: boolean) {
-  const clock = new SimClock("2026-03-01T00:00:00Z");
-  const twin = ConfluenceTwin.fromSpec(SITE, clock, { oauth: { apps: [APP] } });
-  const host = new SimHost({ services: confluenceServices(twin), clock, responseCache });
+  const {
+    clock,
+    confluence: twin,
+    host,
+    fetch,
+  } = testWorld({
+    site: SITE,
+    confluence: { oauth: { apps: [APP] } },
+    responseCache,
+  });
   const token = twin.oauth.issueTokens({
     clientId: APP.clientId,
     accountId: accountIdFor("alice"),
     scopes: ["read:page:confluence", "read:content-details:confluence", "read:confluence-user"],
   }).access_token;
-  return { clock, twin, host, fetch: createDirectFetch(host), token };
+  return { clock, twin, host, fetch, token };
 }
 type World = ReturnType<typeof world>;
 

@@ -3,18 +3,16 @@ import { Connector } from "../../src/connector/connector.ts";
 import type { CrawlReport } from "../../src/connector/report.ts";
 import { MemoryStateStore, type StateStore } from "../../src/connector/state.ts";
 import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
-import { cqlRoutes } from "../../src/simulators/confluence/cql/routes.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
-import { createConfluenceService } from "../../src/simulators/confluence/service.ts";
-import { json, type Service } from "../../src/simulators/host/types.ts";
-import { World } from "../../src/simulators/world.ts";
+import type { World } from "../../src/simulators/world.ts";
+import { testWorld } from "../support/world.ts";
 
 export const APP = { clientId: "6a1c3f0e-0b1d-4c1e-9f0a-000000c0ffee", secret: "connector-secret" };
 export const CONNECTION = "confluencetest";
 
 export function makeWorld(site: SiteSpec, directory: DirectoryFile): World {
-  const world = new World({
-    site: { spec: site, options: {} },
+  return testWorld({
+    site,
     directory: {
       ...directory,
       apps: [
@@ -27,54 +25,6 @@ export function makeWorld(site: SiteSpec, directory: DirectoryFile): World {
     },
     graph: { schemaProvisioningMs: 30_000 },
   });
-  addDirectoryUsersRoute(world);
-  addCqlRoutes(world);
-  return world;
-}
-
-/** The CQL endpoints are written (src/simulators/confluence/cql) but not yet in the v1 table: mount them. */
-function addCqlRoutes(world: World): void {
-  const served = world.host.services.some((s) =>
-    s.routes.some((r) => r.path.endsWith("/rest/api/content/search")),
-  );
-  if (served) return;
-  world.host.addService({
-    ...createConfluenceService(world.confluence, cqlRoutes()),
-    name: "confluence-cql",
-  });
-}
-
-/**
- * `GET /v1.0/users?$filter=userPrincipalName in (…)` answered from the directory twin — only
- * while the Graph twin does not serve directory routes itself (issue 4 lists them).
- */
-function addDirectoryUsersRoute(world: World): void {
-  const served = world.host.services.some((s) =>
-    s.routes.some((r) => /\/users$/.test(r.path) && r.method === "GET"),
-  );
-  if (served) return;
-  const service: Service = {
-    name: "test-directory-users",
-    hosts: ["graph.microsoft.com"],
-    prefixes: [],
-    routes: ["v1.0", "beta"].map((v) => ({
-      method: "GET" as const,
-      path: `/${v}/users`,
-      operationId: "users.list",
-      handler: (ctx) => {
-        const filter = ctx.query.get("$filter") ?? "";
-        const upns = [...filter.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replaceAll("''", "'"));
-        const value = upns
-          .map((u) => world.directory.user(u))
-          .filter((u) => u !== undefined)
-          .map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName }));
-        return json({ value });
-      },
-    })),
-    notFound: () => json({}, 404),
-    internalError: () => json({}, 500),
-  };
-  world.host.addService(service);
 }
 
 export function configFor(world: World, overrides: Partial<ConnectorConfigInput> = {}): ConnectorConfigInput {

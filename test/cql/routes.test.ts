@@ -1,10 +1,9 @@
 import { ConfluenceClient } from "confluence.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cqlRoutes } from "../../src/simulators/confluence/cql/index.ts";
-import { createConfluenceService } from "../../src/simulators/confluence/service.ts";
-import { ConfluenceTwin } from "../../src/simulators/confluence/twin.ts";
-import { createDirectFetch, interceptWithMsw, SimHost } from "../../src/simulators/host/index.ts";
-import { testSite } from "./site.ts";
+import { interceptWithMsw } from "../../src/simulators/host/index.ts";
+import { testWorld } from "../support/world.ts";
+import { CQL_NOW, CQL_SITE } from "./site.ts";
 
 /**
  * The CQL endpoints end to end: through the Confluence service seam (auth, edge headers), checked
@@ -15,9 +14,7 @@ const MODELS = "../../node_modules/confluence-js-3/dist/v1/models";
 let searchSchema: Schema;
 let contentArraySchema: Schema;
 
-const twin = new ConfluenceTwin(testSite());
-const host = new SimHost({ services: [createConfluenceService(twin, cqlRoutes())], clock: twin.clock });
-const fetch = createDirectFetch(host);
+const { host, fetch } = testWorld({ site: CQL_SITE, start: CQL_NOW, confluenceRoutes: cqlRoutes() });
 const SITE = "https://acme.atlassian.net";
 const auth = (name: string) =>
   `Basic ${Buffer.from(`${name}@acme.example.com:token-${name}`).toString("base64")}`;

@@ -1,11 +1,6 @@
-import {
-  Directory,
-  type DirectorySpec,
-  DirectoryTwin,
-  directoryPlugin,
-} from "../../src/simulators/directory/index.ts";
-import { GraphTwin, type GraphTwinOptions, graphPlugin } from "../../src/simulators/graph/index.ts";
-import { createDirectFetch, installAdminApi, SimClock, SimHost } from "../../src/simulators/host/index.ts";
+import type { DirectorySpec } from "../../src/simulators/directory/index.ts";
+import type { GraphSettings } from "../../src/simulators/graph/store.ts";
+import { testWorld } from "../support/world.ts";
 
 export const CONNECTOR_APP = "11111111-1111-4111-8111-111111111111";
 export const OTHER_APP = "22222222-2222-4222-8222-222222222222";
@@ -54,16 +49,9 @@ export const contoso: DirectorySpec = {
 export const G = "https://graph.microsoft.com/v1.0";
 export const LOGIN = "https://login.microsoftonline.com";
 
-export function makeWorld(options: Partial<GraphTwinOptions> = {}, spec: DirectorySpec = contoso) {
-  const clock = new SimClock("2026-03-01T00:00:00Z");
-  const directory = new Directory(spec);
-  const twin = new GraphTwin({ directory, clock, ...options });
-  const host = new SimHost({
-    twins: [graphPlugin(twin), directoryPlugin(new DirectoryTwin(directory, twin.issuer))],
-    clock,
-  });
-  installAdminApi(host);
-  const fetch = createDirectFetch(host);
+export function makeWorld(options: GraphSettings = {}, spec: DirectorySpec = contoso) {
+  const world = testWorld({ directory: spec, graph: options });
+  const { clock, directory, graph: twin, host, fetch } = world;
   const tokens = new Map<string, string>();
 
   async function appToken(clientId = CONNECTOR_APP, secret?: string): Promise<string> {

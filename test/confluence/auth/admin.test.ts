@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { installConfluenceAdmin } from "../../../src/simulators/confluence/admin.ts";
 import { id, makeWorld } from "../v1/site.ts";
 
 const admin = (w: ReturnType<typeof makeWorld>, method: string, path: string, body: unknown) =>
@@ -12,7 +11,6 @@ const admin = (w: ReturnType<typeof makeWorld>, method: string, path: string, bo
 describe("Confluence switches over the admin API", () => {
   it("configures rate limits and the v1 removal switch", async () => {
     const w = makeWorld();
-    installConfluenceAdmin(w.host, w.twin);
     const rl = await admin(w, "PUT", "/_sim/confluence/rate-limit", {
       rules: [{ capacity: 1, refillPerSecond: 1 }],
     });
@@ -29,7 +27,6 @@ describe("Confluence switches over the admin API", () => {
 
   it("registers apps and issues tokens without the browser step", async () => {
     const w = makeWorld();
-    installConfluenceAdmin(w.host, w.twin);
     const app = { clientId: "ext", clientSecret: "s", redirectUris: ["https://ext.example/cb"] };
     expect((await admin(w, "POST", "/_sim/confluence/oauth/apps", app)).status).toBe(200);
     const res = await admin(w, "POST", "/_sim/confluence/oauth/tokens", {
@@ -57,7 +54,6 @@ describe("Confluence switches over the admin API", () => {
 
   it("adds scoped API tokens", async () => {
     const w = makeWorld();
-    installConfluenceAdmin(w.host, w.twin);
     const body = { user: "carol@acme.example.com", token: "sc", scopes: ["read:group:confluence"] };
     expect((await admin(w, "POST", "/_sim/confluence/scoped-api-tokens", body)).status).toBe(200);
     const auth = `Basic ${Buffer.from("carol@acme.example.com:sc").toString("base64")}`;

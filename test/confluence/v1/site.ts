@@ -1,9 +1,9 @@
 import type { ConfluenceRoute } from "../../../src/simulators/confluence/context.ts";
 import { v1Routes } from "../../../src/simulators/confluence/routes/v1/index.ts";
 import { accountIdFor, type SiteSpec } from "../../../src/simulators/confluence/seed.ts";
-import { confluenceServices } from "../../../src/simulators/confluence/service.ts";
-import { type ConfluenceOptions, ConfluenceTwin } from "../../../src/simulators/confluence/twin.ts";
-import { createDirectFetch, json, SimClock, SimHost } from "../../../src/simulators/host/index.ts";
+import type { ConfluenceOptions } from "../../../src/simulators/confluence/twin.ts";
+import { json } from "../../../src/simulators/host/index.ts";
+import { testWorld } from "../../support/world.ts";
 
 /**
  * Stand-ins for two v2 operations (their real handlers live in routes/v2): enough to test the
@@ -86,10 +86,12 @@ export function basic(name: string, token = `token-${name}`): string {
 }
 
 export function makeWorld(spec: SiteSpec = SITE, options: ConfluenceOptions = {}) {
-  const clock = new SimClock("2026-03-01T00:00:00Z");
-  const twin = ConfluenceTwin.fromSpec(spec, clock, options);
-  const host = new SimHost({ services: confluenceServices(twin, [...V2_PROBES, ...v1Routes()]), clock });
-  const fetch = createDirectFetch(host);
+  const world = testWorld({
+    site: spec,
+    confluence: options,
+    confluenceRoutes: [...V2_PROBES, ...v1Routes()],
+  });
+  const { clock, confluence: twin, host, fetch } = world;
   const site = "https://acme.atlassian.net/wiki";
   const gateway = `https://api.atlassian.com/ex/confluence/${twin.store.site.cloudId}/wiki`;
   const get = (path: string, who: string | null = "alice", init: RequestInit = {}) =>

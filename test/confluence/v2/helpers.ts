@@ -1,7 +1,6 @@
-import { buildSite, type SiteSpec } from "../../../src/simulators/confluence/seed.ts";
-import { createConfluenceService } from "../../../src/simulators/confluence/service.ts";
-import { ConfluenceTwin } from "../../../src/simulators/confluence/twin.ts";
-import { createDirectFetch, SimClock, SimHost } from "../../../src/simulators/host/index.ts";
+import type { SiteSpec } from "../../../src/simulators/confluence/seed.ts";
+import type { ConfluenceTwin } from "../../../src/simulators/confluence/twin.ts";
+import { testWorld } from "../../support/world.ts";
 
 export const SITE = "https://acme.atlassian.net";
 export const BASE = `${SITE}/wiki`;
@@ -66,10 +65,8 @@ export const acmeSpec: SiteSpec = {
 };
 
 export function makeTwin(spec: SiteSpec = acmeSpec) {
-  const clock = new SimClock("2026-03-01T00:00:00Z");
-  const twin = new ConfluenceTwin(buildSite(spec, clock));
-  const host = new SimHost({ services: [createConfluenceService(twin)], clock });
-  return { twin, host, store: twin.store, fetch: createDirectFetch(host) };
+  const { confluence: twin, host, fetch } = testWorld({ site: spec });
+  return { twin, host, store: twin.store, fetch };
 }
 
 export type Fetch = typeof fetch;
