@@ -24,11 +24,6 @@ const KNOWN_CYCLES: { files: string[]; reason: string }[] = [
 const KNOWN_LARGE: { file: string; reason: string }[] = [
   { file: "scenarios/parity.ts", reason: "being split (issue 14)" },
   { file: "scenarios/schema.ts", reason: "being split (issue 14)" },
-  { file: "simulators/confluence/render/v1.ts", reason: "being split (issue 14)" },
-  { file: "simulators/confluence/render/v2.ts", reason: "being split (issue 14)" },
-  { file: "simulators/confluence/store.ts", reason: "being split (issue 14)" },
-  { file: "simulators/directory/login-service.ts", reason: "being split (issue 14)" },
-  { file: "simulators/graph/store.ts", reason: "being split (issue 14)" },
 ];
 
 /**
