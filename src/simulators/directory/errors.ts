@@ -13,6 +13,21 @@ export function loginIds(ctx: RouteContext): { traceId: string; correlationId: s
   };
 }
 
+/** AADSTS90002: the URL's `{tenant}` is not this directory's (discovery says `invalid_tenant`, the token endpoint `invalid_request`). */
+export function tenantNotFound(
+  ctx: RouteContext,
+  tenant: string,
+  error: "invalid_tenant" | "invalid_request",
+): Response {
+  return aadError(
+    ctx,
+    400,
+    error,
+    90002,
+    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+  );
+}
+
 /** The identity platform's error body: `error`, `error_description` with AADSTS code and trace lines. */
 export function aadError(
   ctx: RouteContext,

@@ -177,12 +177,7 @@ export function validateAcl(raw: unknown): AclEntry[] {
 }
 
 export function validateContent(raw: unknown): ExternalItemContent {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw badRequest("Property content in payload has a value that does not match schema.", {
-      code: "PropertyValueTypeMismatch",
-      message: "Property content in payload has a value that does not match schema.",
-    });
-  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw valueMismatch("content");
   const r = raw as Record<string, unknown>;
   const type =
     r.type === undefined

@@ -1,5 +1,5 @@
 import { json, type Route, type RouteContext } from "../../host/types.ts";
-import { aadError } from "../errors.ts";
+import { tenantNotFound } from "../errors.ts";
 import type { DirectoryTwin } from "../twin.ts";
 
 /**
@@ -11,14 +11,7 @@ export function discoveryRoutes(twin: DirectoryTwin): Route[] {
   const origin = (ctx: RouteContext) => ctx.url.origin;
   const openidConfiguration = (ctx: RouteContext) => {
     const t = ctx.params.tenant;
-    if (!twin.servesTenant(t))
-      return aadError(
-        ctx,
-        400,
-        "invalid_tenant",
-        90002,
-        `Tenant '${t}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-      );
+    if (!twin.servesTenant(t)) return tenantNotFound(ctx, t, "invalid_tenant");
     const base = `${origin(ctx)}/${t}`;
     const tid = ["common", "organizations"].includes(t.toLowerCase()) ? "{tenantid}" : directory.tenantId;
     return json({

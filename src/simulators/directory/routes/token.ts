@@ -1,5 +1,5 @@
 import { json, type Route, type RouteContext } from "../../host/types.ts";
-import { aadError, loginIds } from "../errors.ts";
+import { aadError, loginIds, tenantNotFound } from "../errors.ts";
 import type { AppRegistration } from "../model.ts";
 import { GRAPH_APP_ID, GRAPH_AUDIENCE } from "../tokens.ts";
 import type { DirectoryTwin } from "../twin.ts";
@@ -19,15 +19,7 @@ async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> 
   const tenant = ctx.params.tenant;
   const form = await readForm(ctx.request);
   const grant = form.get("grant_type");
-  if (!twin.servesTenant(tenant)) {
-    return aadError(
-      ctx,
-      400,
-      "invalid_request",
-      90002,
-      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-    );
-  }
+  if (!twin.servesTenant(tenant)) return tenantNotFound(ctx, tenant, "invalid_request");
   if (!grant)
     return aadError(
       ctx,
