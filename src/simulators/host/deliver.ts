@@ -21,7 +21,14 @@ export interface Transport<C, T> {
  * (real time, as a slow network would take), then a dropped connection, a truncated body (half
  * of it unless the rule says how many bytes) or the whole answer.
  */
-export async function deliver<C, T>(result: DispatchResult, transport: Transport<C, T>, conn: C): Promise<T> {
+export function deliver<C, T>(result: DispatchResult, transport: Transport<C, T>, conn: C): T | Promise<T> {
+  // Most answers have no fault: hand them over in this tick (the http cache path counts µs).
+  if (!result.latencyMs && result.kind === "response" && result.truncateAt === undefined)
+    return transport.send(conn, result);
+  return deliverFaulted(result, transport, conn);
+}
+
+async function deliverFaulted<C, T>(result: DispatchResult, transport: Transport<C, T>, conn: C): Promise<T> {
   if (result.latencyMs) await new Promise((r) => setTimeout(r, result.latencyMs));
   if (result.kind === "drop") return transport.drop(conn);
   if (result.truncateAt === undefined) return transport.send(conn, result);

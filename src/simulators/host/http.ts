@@ -41,7 +41,8 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
   try {
     const method = req.method ?? "GET";
     const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-    await deliver(await host.dispatch(new NodeIncoming(req, body)), toSocket, res);
+    const sending = deliver(await host.dispatch(new NodeIncoming(req, body)), toSocket, res);
+    if (sending) await sending; // a cached answer is written synchronously
   } catch {
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
@@ -53,19 +54,23 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
 }
 
 /** Writes answers to the node response; a drop or a truncation breaks the socket. */
-const toSocket: Transport<ServerResponse, void> = {
+const toSocket: Transport<ServerResponse, void | Promise<void>> = {
   drop: (res) => {
     res.socket?.destroy();
   },
-  send: async (res, answer) => {
+  send: (res, answer) => {
     if (answer.replay) writeReplay(res, answer.replay);
-    else res.end(writeHead(res, answer.response, await bodyBytes(answer.response)));
+    else return writeAnswer(res, answer.response);
   },
   sendTruncated: (res, response, body, cut) => {
     writeHead(res, response, body);
     res.write(body.subarray(0, cut), () => res.destroy());
   },
 };
+
+async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {
+  res.end(writeHead(res, response, await bodyBytes(response)));
+}
 
 /** Status and headers (with the full body's content-length); returns the body to write. */
 function writeHead(res: ServerResponse, response: Response, body: Buffer): Buffer {
