@@ -1,11 +1,13 @@
 import { join, resolve } from "node:path";
 import type { z } from "zod";
-import { oracleInput } from "../scenarios/expect/check.ts";
-import { explainPair } from "../scenarios/explain.ts";
 import { loadScenarioObject } from "../scenarios/loader.ts";
-import type { MatrixOptions } from "../scenarios/matrix.ts";
-import { type ParityDifference, type ParityReport, runParity } from "../scenarios/parity.ts";
-import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
+import type { ParityDifference } from "../scenarios/oracle/classify.ts";
+import { explainPair } from "../scenarios/oracle/explain.ts";
+import { oracleInput } from "../scenarios/oracle/input.ts";
+import type { MatrixOptions } from "../scenarios/oracle/matrix-types.ts";
+import { type ParityReport, runParity } from "../scenarios/oracle/parity.ts";
+import type { ScenarioResult } from "../scenarios/results.ts";
+import { runScenario } from "../scenarios/runner.ts";
 import type { connectorSchema } from "../scenarios/schema.ts";
 import { loadCapture } from "./load.ts";
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { explainPair } from "../scenarios/explain.ts";
 import { loadScenarioFile } from "../scenarios/loader.ts";
+import { explainPair } from "../scenarios/oracle/explain.ts";
 import { runScenario } from "../scenarios/runner.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 

@@ -9,7 +9,8 @@ import { scenarioFiles } from "../scenarios/discover.ts";
 import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { failureText, jsonReport, junitReport } from "../scenarios/reporters.ts";
-import { runScenario, type ScenarioResult } from "../scenarios/runner.ts";
+import type { ScenarioResult } from "../scenarios/results.ts";
+import { runScenario } from "../scenarios/runner.ts";
 import type { TransportName } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 

@@ -2,15 +2,9 @@ import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
 import type { World } from "../simulators/world.ts";
 import type { LoadedScenario } from "./loader.ts";
+import type { CrawlOutcome, PermissionChange } from "./results.ts";
 import type { ConnectorSettings } from "./schema.ts";
 import type { SiteNames } from "./steps/confluence.ts";
-import type { CrawlOutcome } from "./steps/crawl.ts";
-
-/** A change that may alter who can view what (what incremental crawls are documented to miss). */
-export interface PermissionChange {
-  step: number;
-  description: string;
-}
 
 /** State a scenario run carries from step to step. */
 export interface RunContext {

@@ -7,16 +7,19 @@
 
 import type { LoadedScenario } from "./loader.ts";
 import { failureText } from "./reporters.ts";
-import { type RunOptions, runScenario, type ScenarioResult } from "./runner.ts";
+import type { ScenarioResult } from "./results.ts";
+import { type RunOptions, runScenario } from "./runner.ts";
 
 export { type TransportName, World, type WorldOptions } from "../simulators/world.ts";
 export { scenarioFiles } from "./discover.ts";
 export { describeEndpoints, type Endpoints } from "./endpoints.ts";
-export { explainPair } from "./explain.ts";
 export { type LoadedScenario, loadScenarioFile, loadScenarioObject, loadScenarioText } from "./loader.ts";
-export { type ParityDifference, type ParityReport, runParity } from "./parity.ts";
+export type { ParityDifference } from "./oracle/classify.ts";
+export { explainPair } from "./oracle/explain.ts";
+export { type ParityReport, runParity } from "./oracle/parity.ts";
 export { failureText, jsonReport, junitReport } from "./reporters.ts";
-export { type RunOptions, runScenario, type ScenarioResult, type StepResult } from "./runner.ts";
+export type { ScenarioResult, StepResult } from "./results.ts";
+export { type RunOptions, runScenario } from "./runner.ts";
 export { type Scenario, scenarioSchema } from "./schema.ts";
 
 /** Runs a scenario and throws an Error carrying the located failure text when it does not pass. */

@@ -1,4 +1,4 @@
-import type { ScenarioResult } from "./runner.ts";
+import type { ScenarioResult } from "./results.ts";
 
 /** JUnit XML (one testsuite, one testcase per scenario) for CI test tabs. */
 export function junitReport(results: ScenarioResult[]): string {

@@ -8,13 +8,14 @@ import type { RunContext } from "./context.ts";
 import { describeEndpoints } from "./endpoints.ts";
 import { checkExpectation } from "./expect/check.ts";
 import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
-import { type MatrixOptions, type MatrixSnapshot, recordMatrix } from "./matrix.ts";
+import { recordMatrix } from "./oracle/matrix.ts";
+import type { MatrixOptions } from "./oracle/matrix-types.ts";
+import type { CrawlOutcome, ScenarioResult, StepResult } from "./results.ts";
 import type { Step } from "./schema.ts";
 import { applyConfluenceChange, SiteNames } from "./steps/confluence.ts";
 import {
   builtInConnector,
   builtInCrawl,
-  type CrawlOutcome,
   crawlFailureText,
   DEFAULT_CONNECTION_ID,
   runExternalCrawl,
@@ -45,35 +46,6 @@ export interface RunOptions {
    * strategies this way (test/mutation); `cgsim run` never sets it.
    */
   connector?: (builtIn: Connector) => Connector;
-}
-
-export interface StepResult {
-  index: number;
-  kind: string;
-  /** Line of the step in the scenario file. */
-  line: number;
-  summary: string;
-  ok: boolean;
-  failures: string[];
-}
-
-export interface ScenarioResult {
-  name: string;
-  file: string;
-  seed: number;
-  transport: TransportName;
-  tags: string[];
-  ok: boolean;
-  steps: StepResult[];
-  /** Steps not run because an earlier one failed. */
-  skipped: number;
-  /** Load or setup error (the scenario never ran). */
-  error?: string;
-  wallMs: number;
-  simulatedMs: number;
-  requests: number;
-  /** Permission matrix snapshots, when asked for (`RunOptions.matrix`); the last is the final state. */
-  matrix?: MatrixSnapshot[];
 }
 
 const PERMISSION_CHANGES = new Set([

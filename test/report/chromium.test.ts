@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
-import type { ScenarioResult } from "../../src/scenarios/runner.ts";
+import type { ScenarioResult } from "../../src/scenarios/results.ts";
 import { CHROMIUM, chromium, haveChromium, pngInfo } from "./chromium.ts";
 import { $$, hasClass, parseHtml, text } from "./dom.ts";
 import { runReportScenarios } from "./fixture.ts";

@@ -1,7 +1,8 @@
 import { Connector } from "../../src/connector/connector.ts";
 import { audienceFor } from "../../src/connector/permissions.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
-import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
+import type { ScenarioResult } from "../../src/scenarios/results.ts";
+import { runScenario } from "../../src/scenarios/runner.ts";
 
 /**
  * Two small scenarios on the bundled contoso fixture: a passing one with documented

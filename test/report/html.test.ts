@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
-import { CELL_STATES } from "../../src/scenarios/matrix.ts";
+import { CELL_STATES } from "../../src/scenarios/oracle/matrix-types.ts";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
-import { runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
+import type { ScenarioResult } from "../../src/scenarios/results.ts";
+import { runScenario } from "../../src/scenarios/runner.ts";
 import { $$, all, type El, hasClass, parseHtml, text } from "./dom.ts";
 import { runInjectedBugScenario, runReportScenarios } from "./fixture.ts";
 

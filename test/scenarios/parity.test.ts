@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/scenarios/context.ts";
-import { oracleInput } from "../../src/scenarios/expect/check.ts";
-import { explainPair } from "../../src/scenarios/explain.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
-import { nonAadTarget, type ParityDifference, runParity } from "../../src/scenarios/parity.ts";
+import type { ParityDifference } from "../../src/scenarios/oracle/classify.ts";
+import { explainPair } from "../../src/scenarios/oracle/explain.ts";
+import { oracleInput } from "../../src/scenarios/oracle/input.ts";
+import { runParity } from "../../src/scenarios/oracle/parity.ts";
+import { nonAadTarget } from "../../src/scenarios/oracle/truth.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 
 /** Runs the steps, then lets `tamper` edit the live world before the oracle looks. */

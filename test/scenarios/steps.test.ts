@@ -3,7 +3,8 @@ import type { CrawlReport } from "../../src/connector/report.ts";
 import type { RunContext } from "../../src/scenarios/context.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
 import { failureText } from "../../src/scenarios/reporters.ts";
-import { type RunOptions, runScenario, type ScenarioResult } from "../../src/scenarios/runner.ts";
+import type { ScenarioResult } from "../../src/scenarios/results.ts";
+import { type RunOptions, runScenario } from "../../src/scenarios/runner.ts";
 
 async function run(yaml: string, options: RunOptions = {}): Promise<ScenarioResult> {
   return runScenario(loadScenarioText(`name: t\n${yaml}`, "t.yaml"), options);

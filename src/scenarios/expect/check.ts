@@ -2,10 +2,11 @@ import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
 import { globToRegExp } from "../../simulators/host/glob.ts";
 import type { JournalEntry } from "../../simulators/host/journal.ts";
 import type { RunContext } from "../context.ts";
-import { explainPair } from "../explain.ts";
-import { runParity } from "../parity.ts";
+import { explainPair } from "../oracle/explain.ts";
+import { oracleInput } from "../oracle/input.ts";
+import { entryRef, externalGroupId, normalizeRef } from "../oracle/notation.ts";
+import { runParity } from "../oracle/parity.ts";
 import type { Expectation } from "../schema.ts";
-import { entryRef, externalGroupId, normalizeRef } from "./notation.ts";
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const show = (xs: Iterable<string>) => `[${[...xs].join(", ")}]`;
@@ -299,34 +300,6 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
     }
   }
   return failures;
-}
-
-export function oracleInput(ctx: RunContext) {
-  const last = ctx.crawls.at(-1);
-  const fullIndex = ctx.lastFullCrawlStep ?? -1;
-  const lastIndex = last?.step ?? -1;
-  const auth = ctx.connector?.config.confluence.auth;
-  const crawler =
-    auth?.type === "basic"
-      ? ctx.world.confluence.store.userByEmail(auth.email)
-      : [...ctx.world.confluence.store.users.values()].find((u) => u.admin && u.active);
-  return {
-    world: ctx.world,
-    connectionId: ctx.connectionId,
-    crawlAccount: crawler?.accountId,
-    config: ctx.connector?.config,
-    lastCrawlAt: last?.startedAt,
-    lastCrawlMode: last?.mode,
-    lastCrawlFailure: last?.fatal,
-    indexAtLastCompletedCrawl: ctx.indexAtLastCompletedCrawl,
-    lastCrawlItemErrors: last?.report?.errors,
-    permissionChangesSinceFullCrawl: ctx.permissionChanges
-      .filter((c) => c.step > fullIndex)
-      .map((c) => c.description),
-    permissionChangesSinceLastCrawl: ctx.permissionChanges
-      .filter((c) => c.step > lastIndex)
-      .map((c) => c.description),
-  };
 }
 
 function reportedCodes(crawl: RunContext["crawls"][number]): Set<number> {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { CellState, MatrixSnapshot } from "../matrix.ts";
-import { CELL_STATES, lineTable } from "../matrix.ts";
+import { lineTable } from "../oracle/matrix.ts";
+import { CELL_STATES, type CellState, type MatrixSnapshot } from "../oracle/matrix-types.ts";
 import { failureText } from "../reporters.ts";
-import type { ScenarioResult } from "../runner.ts";
+import type { ScenarioResult } from "../results.ts";
 
 /**
  * The HTML report: one self-contained file (inline CSS, JS and data) that opens from disk.

@@ -7,27 +7,10 @@ import { parseDuration } from "../../simulators/host/clock.ts";
 import { createRandom } from "../../simulators/host/random.ts";
 import type { World } from "../../simulators/world.ts";
 import { describeEndpoints, type Endpoints } from "../endpoints.ts";
+import type { CrawlOutcome } from "../results.ts";
 import type { ConnectorSettings } from "../schema.ts";
 
 export const DEFAULT_CONNECTION_ID = "confluencecloud1";
-
-/** What a crawl step leaves for later expectations. */
-export interface CrawlOutcome {
-  mode: "full" | "incremental";
-  /** Index of the scenario step that ran it. */
-  step: number;
-  /** Simulated time the crawl started. */
-  startedAt: number;
-  /** The built-in connector's report, partial when it failed; undefined for external connectors. */
-  report?: CrawlReport;
-  /** External connector: exit code and captured output. */
-  exitCode?: number | null;
-  output?: string;
-  /** Fatal error, when the crawl stopped early (the built-in connector's report says where). */
-  fatal?: { code: number; message: string };
-  /** Journal sequence number before the crawl's first request. */
-  sinceSeq: number;
-}
 
 /** Runs the built-in connector's crawl: its report (kept also when the crawl failed) and the step's summary. */
 export async function builtInCrawl(

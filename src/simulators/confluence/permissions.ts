@@ -18,6 +18,8 @@ export interface Reason {
   detail: string;
   /** For restriction steps: the content whose read restriction was checked. */
   contentId?: string;
+  /** For a space step that passed: through the space's anonymous grant (the oracle's guest rules need it). */
+  anonymous?: true;
 }
 
 export interface Decision {
@@ -122,7 +124,13 @@ export class AccessEvaluator {
       if (p.operation.key !== "read" || p.operation.targetType !== "space") continue;
       const via = this.holds(p);
       if (via) {
-        reasons?.push({ check: "space", ok: true, detail: `View on space ${space.key} via ${via}` });
+        const anonymous = p.principal.type === "anonymous" ? { anonymous: true as const } : {};
+        reasons?.push({
+          check: "space",
+          ok: true,
+          detail: `View on space ${space.key} via ${via}`,
+          ...anonymous,
+        });
         return true;
       }
     }

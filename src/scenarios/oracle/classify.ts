@@ -1,46 +1,15 @@
-import type { ConnectorConfig } from "../connector/config.ts";
-import { mapIdentity } from "../connector/identity.ts";
-import { checkCql, compile } from "../simulators/confluence/cql/index.ts";
-import type { Content, User } from "../simulators/confluence/model.ts";
-import { AccessEvaluator, type Reason } from "../simulators/confluence/permissions.ts";
-import type { DirectoryUser } from "../simulators/directory/model.ts";
-import type { World } from "../simulators/world.ts";
-import { entryRef } from "./expect/notation.ts";
+import { checkCql, compile } from "../../simulators/confluence/cql/index.ts";
+import type { Content } from "../../simulators/confluence/model.ts";
+import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
+import type { DirectoryUser } from "../../simulators/directory/model.ts";
+import type { OracleInput } from "./input.ts";
+import { entryRef } from "./notation.ts";
+import { identityFor, type Truth, truthFor } from "./truth.ts";
 
 /**
- * The parity oracle: for every enabled directory user × every page and blog post, compare the
- * truth (the Confluence twin's evaluator for the same person) with the index (the Graph twin's
- * access decision on the item, or its absence). Each difference is over- or under-exposure, with
- * the documented limitation that explains it when there is one.
+ * One user × item of the parity oracle: truth vs index, and when they differ, the reason and
+ * whether a documented limitation or expected staleness explains it.
  */
-
-export interface OracleInput {
-  world: World;
-  connectionId: string;
-  /** The built-in connector's settings (policy, identity, CQL filter); undefined for external connectors. */
-  config?: Pick<ConnectorConfig, "permissions" | "identity"> & {
-    confluence?: Pick<ConnectorConfig["confluence"], "cql">;
-  };
-  /** Simulated time the last crawl started; undefined before any crawl. */
-  lastCrawlAt?: number;
-  lastCrawlMode?: "full" | "incremental";
-  /** The last crawl stopped with this fatal error; the index keeps what earlier crawls wrote. */
-  lastCrawlFailure?: { code: number; message: string };
-  /**
-   * Each item's ACL (JSON) when the last completed crawl ended. After a failed crawl, a difference
-   * is documented only where the index still holds exactly that (kept state); an item the failed
-   * crawl deleted, or changed into a wrong ACL, is a finding.
-   */
-  indexAtLastCompletedCrawl?: ReadonlyMap<string, string>;
-  /** Item-level errors the last crawl reported (built-in connector). */
-  lastCrawlItemErrors?: { itemId: string; code: number; message: string }[];
-  /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
-  permissionChangesSinceFullCrawl: string[];
-  /** accountId the connector crawls as: it can only index what this account can view. */
-  crawlAccount?: string;
-  /** Permission changes made after the last crawl of any kind (not crawled yet). */
-  permissionChangesSinceLastCrawl: string[];
-}
 
 export interface ParityDifference {
   kind: "overExposed" | "underExposed";
@@ -51,164 +20,6 @@ export interface ParityDifference {
   reason: string;
   /** True when the difference is a documented connector limitation or expected staleness. */
   documented: boolean;
-}
-
-export interface ParityReport {
-  users: number;
-  items: number;
-  /** Undocumented differences (connector bugs) by kind. */
-  overExposed: number;
-  underExposed: number;
-  documented: { overExposed: number; underExposed: number };
-  differences: ParityDifference[];
-  /**
-   * Confluence accounts that more than one enabled Entra user is matched to (one by UPN, another
-   * by mail): the oracle takes each for the person, so the access one of them gets is never a
-   * difference, yet only one of them is that person (S17's "a same-named UPN takes the access").
-   */
-  sharedAccounts: SharedAccount[];
-}
-
-export interface SharedAccount {
-  /** The Confluence account's email. */
-  account: string;
-  /** The Entra users matched to it, each with how: `alice@x (UPN)`, `asmith@y (mail)`. */
-  users: string[];
-}
-
-type IdentityRule = ConnectorConfig["identity"];
-
-/**
- * The Confluence account of the same person: the one whose real email equals the UPN or the Entra
- * mail; failing that, with a non-AAD rule, the one the rule maps to this user (below).
- */
-export function confluenceAccountOf(
-  world: World,
-  user: DirectoryUser,
-  rule?: IdentityRule,
-): User | undefined {
-  const keys = [user.userPrincipalName, user.mail ?? ""].map((k) => k.toLowerCase()).filter(Boolean);
-  const accounts = [...world.confluence.store.users.values()];
-  const byEmail = accounts.find((u) => keys.includes(u.email.toLowerCase()));
-  if (byEmail || rule?.source !== "nonAad") return byEmail;
-  return accounts.find((u) => {
-    const value = nonAadTarget(rule, u);
-    if (value === undefined) return false;
-    return rule.target === "objectId"
-      ? value.toLowerCase() === user.id.toLowerCase()
-      : keys.includes(value.toLowerCase());
-  });
-}
-
-/**
- * The oracle's own reading of Microsoft's non-AAD mapping (independent of the connector's code):
- * the regex runs on the account's real property value (a hidden email is still the person's
- * email); `{n}` is capture group n+1, or the whole match when the pattern has no groups.
- */
-export function nonAadTarget(
-  rule: Extract<IdentityRule, { source: "nonAad" }>,
-  account: User,
-): string | undefined {
-  const source = account[rule.property].trim();
-  const match = source ? new RegExp(rule.pattern).exec(source) : null;
-  if (!match) return undefined;
-  const groups = match.length > 1 ? match.slice(1) : [match[0]];
-  const value = rule.formula.replace(/\{(\d+)\}/g, (_, n: string) => groups[Number(n)] ?? "").trim();
-  return value || undefined;
-}
-
-export interface Truth {
-  allowed: boolean;
-  account?: User;
-  reasons: Reason[];
-}
-
-/** Can this person view the content in Confluence (as themself, or anonymously)? */
-export function truthFor(world: World, user: DirectoryUser, content: Content, rule?: IdentityRule): Truth {
-  const { store } = world.confluence;
-  if (content.status !== "current" && content.status !== "archived") {
-    return {
-      allowed: false,
-      reasons: [{ check: "site", ok: false, detail: `the content is ${content.status}` }],
-    };
-  }
-  const account = confluenceAccountOf(world, user, rule);
-  const own = account
-    ? new AccessEvaluator(store, { type: "user", accountId: account.accountId }).explain(content)
-    : undefined;
-  if (own?.allowed) return { allowed: true, account, reasons: own.reasons };
-  const anon = new AccessEvaluator(store, { type: "anonymous" }).explain(content);
-  if (anon.allowed) return { allowed: true, account, reasons: anon.reasons };
-  const reasons = own?.reasons ?? [
-    {
-      check: "site",
-      ok: false,
-      detail: `no Confluence account has email ${user.userPrincipalName}${rule?.source === "nonAad" ? " or maps to it by the non-AAD rule" : ""}`,
-    } as Reason,
-    ...anon.reasons,
-  ];
-  return { allowed: false, account, reasons };
-}
-
-/** What the connector's identity rule makes of the person's Confluence account. */
-export function identityFor(
-  input: OracleInput,
-  user: DirectoryUser,
-  account: User | undefined,
-): { ok: boolean; detail: string } {
-  if (!account) return { ok: false, detail: "no Confluence account for this person" };
-  const rule = input.config?.identity ?? { source: "aad" as const };
-  const mapped = mapIdentity(rule, {
-    accountId: account.accountId,
-    email: account.emailVisible ? account.email : "",
-    displayName: account.displayName,
-    publicName: account.publicName,
-  });
-  if (!mapped.ok) return { ok: false, detail: `identity mapping failed (${mapped.reason})` };
-  const target = mapped.kind === "upn" ? user.userPrincipalName.toLowerCase() : user.id;
-  if (mapped.value.toLowerCase() !== target.toLowerCase())
-    return { ok: false, detail: `maps to ${mapped.value}, not ${user.userPrincipalName}` };
-  return { ok: true, detail: `maps to ${mapped.value}` };
-}
-
-export function runParity(input: OracleInput): ParityReport {
-  const { world } = input;
-  const users = [...world.directory.users.values()].filter((u) => u.accountEnabled);
-  const contents = [...world.confluence.store.content.values()].filter(
-    (c) => c.type === "page" || c.type === "blogpost",
-  );
-  const differences: ParityDifference[] = [];
-  for (const content of contents) {
-    for (const user of users) {
-      const d = classifyPair(input, user, content);
-      if (d) differences.push(d);
-    }
-  }
-  const count = (kind: ParityDifference["kind"], documented: boolean) =>
-    differences.filter((d) => d.kind === kind && d.documented === documented).length;
-  return {
-    users: users.length,
-    items: contents.length,
-    overExposed: count("overExposed", false),
-    underExposed: count("underExposed", false),
-    documented: { overExposed: count("overExposed", true), underExposed: count("underExposed", true) },
-    differences,
-    sharedAccounts: sharedAccounts(input, users),
-  };
-}
-
-/** Confluence accounts claimed by several Entra users (see ParityReport.sharedAccounts). */
-function sharedAccounts(input: OracleInput, users: DirectoryUser[]): SharedAccount[] {
-  const claims = new Map<string, string[]>();
-  for (const user of users) {
-    const account = confluenceAccountOf(input.world, user, input.config?.identity);
-    if (!account) continue;
-    const how = account.email.toLowerCase() === user.userPrincipalName.toLowerCase() ? "UPN" : "mail";
-    claims.set(account.email, [...(claims.get(account.email) ?? []), `${user.userPrincipalName} (${how})`]);
-  }
-  return [...claims]
-    .filter(([, claimants]) => claimants.length > 1)
-    .map(([account, claimants]) => ({ account, users: claimants }));
 }
 
 /** The difference for one person × content, or undefined when truth and index agree. */
@@ -339,7 +150,7 @@ function classifyUnder(
       };
     return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };
   }
-  const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.detail.includes("anonymous"));
+  const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.anonymous);
   const permissions = input.config?.permissions;
   if (viaAnonymous && user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
     return {

@@ -1,8 +1,9 @@
-import type { AclEntry } from "../simulators/graph/model.ts";
-import type { RunContext } from "./context.ts";
-import { oracleInput } from "./expect/check.ts";
-import { entryRef } from "./expect/notation.ts";
-import { classifyPair, confluenceAccountOf, identityFor, truthFor } from "./parity.ts";
+import type { AclEntry } from "../../simulators/graph/model.ts";
+import type { RunContext } from "../context.ts";
+import { classifyPair } from "./classify.ts";
+import { oracleInput } from "./input.ts";
+import { entryRef } from "./notation.ts";
+import { confluenceAccountOf, identityFor, truthFor } from "./truth.ts";
 
 /**
  * The chain of reasons for one user × item: Confluence's decision, what the connector made of the
