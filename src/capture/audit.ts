@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import type { z } from "zod";
+import type { connectorSchema } from "../scenarios/connector-settings.ts";
 import { loadScenarioObject } from "../scenarios/loader.ts";
 import type { ParityDifference } from "../scenarios/oracle/classify.ts";
 import { explainPair } from "../scenarios/oracle/explain.ts";
@@ -8,7 +9,6 @@ import type { MatrixOptions } from "../scenarios/oracle/matrix-types.ts";
 import { type ParityReport, runParity } from "../scenarios/oracle/parity.ts";
 import type { ScenarioResult } from "../scenarios/results.ts";
 import { runScenario } from "../scenarios/runner.ts";
-import type { connectorSchema } from "../scenarios/schema.ts";
 import { loadCapture } from "./load.ts";
 
 /**

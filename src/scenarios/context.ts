@@ -1,20 +1,24 @@
 import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
 import type { World } from "../simulators/world.ts";
-import type { LoadedScenario } from "./loader.ts";
+import type { ConnectorSettings } from "./connector-settings.ts";
 import type { CrawlOutcome, PermissionChange } from "./results.ts";
-import type { ConnectorSettings } from "./schema.ts";
-import type { SiteNames } from "./steps/confluence.ts";
+import type { SiteNames } from "./steps/confluence/site-names.ts";
 
 /** State a scenario run carries from step to step. */
 export interface RunContext {
   world: World;
-  loaded: LoadedScenario;
+  /** The scenario file (an external connector runs in its folder). */
+  file: string;
+  /** The run's seed (fault plans, the connector's jitter). */
+  seed: number;
   names: SiteNames;
   connectionId: string;
   /** The fetch the connector uses (per transport). */
   fetch: typeof fetch;
   connector?: Connector;
+  /** Test seam (`RunOptions.connector`): replaces each built-in connector the run builds. */
+  wrapConnector?: (builtIn: Connector) => Connector;
   /** The built-in connector's settings now (the scenario's, changed by `connector` steps). */
   settings: ConnectorSettings;
   /** The built-in connector's state, kept when a `connector` step rebuilds it. */

@@ -15,8 +15,9 @@ import {
 import type { SiteFixture } from "../fixtures/site-schema.ts";
 import { type ResolvedSite, resolveSiteFile, siteOrGeneratorFrom } from "../fixtures/site-source.ts";
 import { YamlSource } from "../fixtures/yaml.ts";
-import { checkStepReferences } from "./references.ts";
+import { ReferenceScope } from "./references.ts";
 import { type Scenario, scenarioSchema } from "./schema.ts";
+import { checkStepReferences } from "./steps/registry.ts";
 
 /** A scenario ready to run: validated, with its site and directory loaded and its seed fixed. */
 export interface LoadedScenario {
@@ -69,8 +70,9 @@ function loadScenario(source: YamlSource, options: LoadOptions): LoadedScenario 
   const scenario: Scenario = { ...parsed, site: undefined, directory: undefined } as Scenario;
   const site = siteOf(source, seed);
   const directory = directoryOf(source, site);
-  const issues = checkStepReferences(scenario, site.site.spec, directory, source);
-  if (issues.length > 0) throw new LoadError(issues);
+  const references = new ReferenceScope(site.site.spec, directory, source);
+  checkStepReferences(scenario.steps, references);
+  if (references.issues.length > 0) throw new LoadError(references.issues);
   return { file: source.file, scenario, site: site.site, directory, seed, source, capture: site.capture };
 }
 

@@ -5,11 +5,11 @@ import { auditCapture } from "../../src/capture/audit.ts";
 import { loadCapture } from "../../src/capture/load.ts";
 import { MAPPING_FILE, privateDirFor } from "../../src/capture/output.ts";
 import { type MappingFile, Pseudonyms } from "../../src/capture/pseudonyms.ts";
+import type { ConnectorSettings } from "../../src/scenarios/connector-settings.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { oracleInput } from "../../src/scenarios/oracle/input.ts";
 import { type ParityReport, runParity } from "../../src/scenarios/oracle/parity.ts";
 import { type RunOptions, runScenario } from "../../src/scenarios/runner.ts";
-import type { ConnectorSettings } from "../../src/scenarios/schema.ts";
 import { MUTANTS } from "../mutation/mutants.ts";
 import { captureWorld } from "./support.ts";
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/scenarios/context.ts";
-import { checkExpectation, retryViolations } from "../../src/scenarios/expect/check.ts";
+import { checkExpectation, expectationSchema } from "../../src/scenarios/expect/registry.ts";
+import { retryViolations } from "../../src/scenarios/expect/retries.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
-import { expectationSchema } from "../../src/scenarios/schema.ts";
 import type { JournalEntry } from "../../src/simulators/host/journal.ts";
 
 /** One crawled world shared by the checks below (expectations only read state). */

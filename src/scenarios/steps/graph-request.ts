@@ -1,8 +1,27 @@
+import { z } from "zod";
 import type { World } from "../../simulators/world.ts";
-import type { GraphRequest } from "../schema.ts";
+import { many } from "../schema-parts.ts";
+import { defineChange, type StepOutcome } from "./step-module.ts";
 
 const GRAPH = "https://graph.microsoft.com";
 const LOGIN = "https://login.microsoftonline.com";
+
+const requestSchema = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    path: z
+      .string()
+      .regex(/^\/?(v1\.0|beta)\//, "starts with /v1.0/ or /beta/")
+      .describe("Graph path; {connectionId} is the scenario's connection"),
+    body: z.unknown().optional().describe("JSON body"),
+    status: many(z.number().int().min(100).max(599))
+      .optional()
+      .describe("Expected status (or list); default any 2xx Graph uses: 200, 201, 202, 204"),
+  })
+  .strict()
+  .describe("A raw Graph call as the connector's app (client credentials)");
+
+type GraphRequest = z.output<typeof requestSchema>;
 
 /**
  * A raw Microsoft Graph call made as the connector's app (client credentials), for what a crawl
@@ -11,12 +30,17 @@ const LOGIN = "https://login.microsoftonline.com";
  * `{user:UPN}` and `{group:NAME}` (Entra object ids). Fails the step when the answer's status is
  * not the expected one, quoting Graph's error.
  */
-export async function sendGraphRequest(
+export const request = defineChange({
+  schema: requestSchema,
+  apply: (ctx, req) => sendGraphRequest(ctx.world, ctx.fetch, ctx.connectionId, req),
+});
+
+async function sendGraphRequest(
   world: World,
   fetchImpl: typeof fetch,
   connectionId: string,
   req: GraphRequest,
-): Promise<{ summary: string; failures: string[] }> {
+): Promise<StepOutcome> {
   const token = await appToken(world, fetchImpl);
   const fill = (text: string) => expand(world, connectionId, text);
   const path = fill(req.path);

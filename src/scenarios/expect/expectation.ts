@@ -1,0 +1,37 @@
+import type { z } from "zod";
+import type { ExternalConnection } from "../../simulators/graph/model.ts";
+import type { RunContext } from "../context.ts";
+import type { Path, ReferenceScope } from "../references.ts";
+
+/**
+ * The shape of every key of an `expect` step: its zod schema, its load-time reference check and
+ * its check, in the module named after it (registered in expect/registry.ts).
+ */
+export interface ExpectationModule<S extends z.ZodType = z.ZodType> {
+  readonly schema: S;
+  references?(value: z.output<S>, scope: ReferenceScope, path: Path): void;
+  /** One message per broken expectation; none when it holds. */
+  check(ctx: RunContext, want: z.output<S>): string[] | Promise<string[]>;
+}
+
+export const defineExpectation = <S extends z.ZodType>(module: ExpectationModule<S>): ExpectationModule<S> =>
+  module;
+
+/** The scenario's Graph connection; when it does not exist, says so in `failures` for `what`. */
+export function connectionFor(
+  ctx: RunContext,
+  what: string,
+  failures: string[],
+): ExternalConnection | undefined {
+  const conn = ctx.world.graph.connection(ctx.connectionId);
+  if (!conn) failures.push(`${what}: connection ${ctx.connectionId} does not exist (has a crawl run?)`);
+  return conn;
+}
+
+export const show = (xs: Iterable<string>) => `[${[...xs].join(", ")}]`;
+
+/** Lines indented under a failure message. */
+export function indent(lines: string[] | string): string {
+  const arr = typeof lines === "string" ? lines.split("\n") : lines;
+  return arr.map((l) => `    ${l}`).join("\n");
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { contentId, list, many } from "../schema-parts.ts";
+import { connectionFor, defineExpectation } from "./expectation.ts";
+
+/** `item`: what one indexed item holds (properties, content). */
+export const item = defineExpectation({
+  schema: many(
+    z
+      .object({
+        id: contentId,
+        properties: z.record(z.string(), z.unknown()).optional(),
+        content: z.string().optional().describe("Substring the indexed content must contain"),
+      })
+      .strict(),
+    "ItemExpectation",
+  ),
+  check(ctx, value) {
+    const failures: string[] = [];
+    const wants = list(value);
+    const conn = wants.length ? connectionFor(ctx, "item", failures) : undefined;
+    if (!conn) return failures;
+    for (const want of wants) {
+      const found = conn.items.get(want.id);
+      if (!found) {
+        failures.push(`item ${want.id}: not in the index`);
+        continue;
+      }
+      for (const [key, expected] of Object.entries(want.properties ?? {})) {
+        const actual = found.properties[key];
+        if (JSON.stringify(actual) !== JSON.stringify(expected))
+          failures.push(
+            `item ${want.id}: property ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+          );
+      }
+      if (want.content !== undefined && !(found.content?.value ?? "").includes(want.content))
+        failures.push(`item ${want.id}: content does not contain ${JSON.stringify(want.content)}`);
+    }
+    return failures;
+  },
+});

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { globToRegExp } from "../../simulators/host/glob.ts";
+import { defineExpectation } from "./expectation.ts";
+
+/** `requests`: a request budget, counted in the host's request journal. */
+export const requests = defineExpectation({
+  schema: z
+    .object({
+      service: z.string().default("confluence"),
+      method: z.string().optional().describe("Only requests with this HTTP method (GET, PUT, DELETE…)"),
+      operationId: z.string().optional().describe("Only requests to this operation (e.g. getPages)"),
+      status: z.number().int().optional().describe("Only requests answered with this status"),
+      path: z.string().optional().describe("Only requests whose path matches this glob"),
+      min: z.number().int().min(0).optional().describe("At least this many matching calls"),
+      max: z.number().int().min(0).optional().describe("At most this many matching calls"),
+      perItem: z.number().min(0).optional().describe("At most this many calls per indexed item"),
+      since: z.enum(["start", "lastCrawl"]).default("lastCrawl"),
+    })
+    .strict()
+    .describe("Request budget, from the host's request journal"),
+  check(ctx, r) {
+    const failures: string[] = [];
+    const { world } = ctx;
+    const since = r.since === "start" ? 0 : (ctx.crawls.at(-1)?.sinceSeq ?? 0);
+    const pathRe = r.path === undefined ? undefined : globToRegExp(r.path, "/");
+    const entries = world.host.journal
+      .entries({ service: r.service, sinceSeq: since, operationId: r.operationId, status: r.status })
+      .filter(
+        (x) =>
+          (r.method === undefined || x.method === r.method.toUpperCase()) &&
+          (pathRe === undefined || pathRe.test(x.path)),
+      );
+    const what = [r.service, r.method?.toUpperCase(), r.operationId, r.path, r.status]
+      .filter((x) => x !== undefined)
+      .join(" ");
+    if (r.max !== undefined && entries.length > r.max)
+      failures.push(`requests: ${entries.length} ${what} calls, budget ${r.max}`);
+    if (r.min !== undefined && entries.length < r.min)
+      failures.push(`requests: ${entries.length} ${what} calls, expected at least ${r.min}`);
+    if (r.perItem !== undefined) {
+      const items = world.graph.connection(ctx.connectionId)?.items.size ?? 0;
+      const per = items === 0 ? entries.length : entries.length / items;
+      if (per > r.perItem)
+        failures.push(
+          `requests: ${per.toFixed(2)} ${what} calls per item (${entries.length} for ${items} items), budget ${r.perItem}`,
+        );
+    }
+    return failures;
+  },
+});
