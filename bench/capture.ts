@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { captureConfluenceCommand } from "../src/capture/commands.ts";
-import { generateFixtures, generatorSpecSchema } from "../src/fixtures/generator.ts";
-import { toSiteFixture } from "../src/fixtures/site-schema.ts";
+import { generateFixtures, generatorSpecSchema } from "../src/fixture-formats/generator.ts";
+import { toSiteFixture } from "../src/fixture-formats/site-schema.ts";
 import { World } from "../src/simulators/world.ts";
 import { arg, writeResult } from "./support.ts";
 

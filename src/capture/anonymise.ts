@@ -1,5 +1,5 @@
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
-import type { PageInput } from "../fixtures/site-schema.ts";
+import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
+import type { PageInput } from "../fixture-formats/site-schema.ts";
 import type { SiteFileInput } from "./confluence/site-file.ts";
 import type { PseudonymKind, Pseudonyms } from "./pseudonyms.ts";
 import type { BlindSpot } from "./raw.ts";

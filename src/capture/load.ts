@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
-import { loadDirectoryFile, loadSiteFile } from "../fixtures/load.ts";
-import type { SiteFixture } from "../fixtures/site-schema.ts";
+import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
+import { loadDirectoryFile, loadSiteFile } from "../fixture-formats/load.ts";
+import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import { type CaptureManifest, DIRECTORY_FILE, INDEX_FILE, MANIFEST, SITE_FILE } from "./output.ts";
 import { type IndexSnapshot, indexSnapshotSchema, REPLAY_ROLES, REPLAY_SECRET } from "./snapshot.ts";
 

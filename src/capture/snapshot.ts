@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
+import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
 import type { RawGraph } from "./graph/raw.ts";
 
 /**

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { LoadError } from "../fixtures/errors.ts";
+import { LoadError } from "../fixture-formats/errors.ts";
 
 /** A mistake in how the CLI was called; printed as-is. */
 export class UsageError extends Error {

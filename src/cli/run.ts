@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { LoadError } from "../fixtures/errors.ts";
+import { LoadError } from "../fixture-formats/errors.ts";
 import { scenarioFiles } from "../scenarios/discover.ts";
 import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
 import { htmlReport } from "../scenarios/report/html.ts";

@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { stringify } from "yaml";
-import { generateFixtures, generatorSpecSchema } from "../fixtures/generator.ts";
-import { YamlSource } from "../fixtures/yaml.ts";
+import { generateFixtures, generatorSpecSchema } from "../fixture-formats/generator.ts";
+import { YamlSource } from "../fixture-formats/yaml.ts";
 import { parseIntOption } from "./errors.ts";
 
 interface SeedOptions {

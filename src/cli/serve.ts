@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixtures/load.ts";
-import { resolveSiteFile } from "../fixtures/site-source.ts";
+import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixture-formats/load.ts";
+import { resolveSiteFile } from "../fixture-formats/site-source.ts";
 import { describeEndpoints } from "../scenarios/endpoints.ts";
 import { World } from "../simulators/world.ts";
 import { parseIntOption } from "./errors.ts";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { indexSnapshotSchema } from "../capture/snapshot.ts";
-import { directoryFileSchema } from "../fixtures/directory-schema.ts";
-import { generatorSpecSchema } from "../fixtures/generator.ts";
-import { siteFileSchema } from "../fixtures/site-schema.ts";
+import { directoryFileSchema } from "../fixture-formats/directory-schema.ts";
+import { generatorSpecSchema } from "../fixture-formats/generator.ts";
+import { siteFileSchema } from "../fixture-formats/site-schema.ts";
 import { scenarioSchema } from "./schema.ts";
 
 /** The JSON Schemas committed under schemas/ (editors autocomplete YAML files with them). */

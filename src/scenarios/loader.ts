@@ -3,18 +3,18 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
 import type { LoadedCapture } from "../capture/load.ts";
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
-import { LoadError } from "../fixtures/errors.ts";
+import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
+import { LoadError } from "../fixture-formats/errors.ts";
 import {
   DEFAULT_DIRECTORY_FILE,
   DEFAULT_SITE_FILE,
   directoryFrom,
   loadDirectoryFile,
   PROJECT_ROOT,
-} from "../fixtures/load.ts";
-import type { SiteFixture } from "../fixtures/site-schema.ts";
-import { type ResolvedSite, resolveSiteFile, siteOrGeneratorFrom } from "../fixtures/site-source.ts";
-import { YamlSource } from "../fixtures/yaml.ts";
+} from "../fixture-formats/load.ts";
+import type { SiteFixture } from "../fixture-formats/site-schema.ts";
+import { type ResolvedSite, resolveSiteFile, siteOrGeneratorFrom } from "../fixture-formats/site-source.ts";
+import { YamlSource } from "../fixture-formats/yaml.ts";
 import { ReferenceScope } from "./references.ts";
 import { type Scenario, scenarioSchema } from "./schema.ts";
 import { checkStepReferences } from "./steps/registry.ts";

@@ -1,8 +1,8 @@
-import type { DirectoryFile } from "../fixtures/directory-schema.ts";
-import { qualifiedUpn } from "../fixtures/directory-schema.ts";
-import type { LoadIssue } from "../fixtures/errors.ts";
-import type { YamlSource } from "../fixtures/yaml.ts";
-import { suggest } from "../fixtures/yaml.ts";
+import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
+import { qualifiedUpn } from "../fixture-formats/directory-schema.ts";
+import type { LoadIssue } from "../fixture-formats/errors.ts";
+import type { YamlSource } from "../fixture-formats/yaml.ts";
+import { suggest } from "../fixture-formats/yaml.ts";
 import type { PageSpec, SiteSpec } from "../simulators/confluence/seed.ts";
 
 /** A location in the scenario file: `["steps", 3, "confluence", 0, "create", "space"]`. */

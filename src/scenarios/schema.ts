@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { directoryFileSchema } from "../fixtures/directory-schema.ts";
-import { generatorSpecSchema } from "../fixtures/generator.ts";
-import { siteFileSchema } from "../fixtures/site-schema.ts";
+import { directoryFileSchema } from "../fixture-formats/directory-schema.ts";
+import { generatorSpecSchema } from "../fixture-formats/generator.ts";
+import { siteFileSchema } from "../fixture-formats/site-schema.ts";
 import { connectorSchema } from "./connector-settings.ts";
 import { faultsStepSchema } from "./steps/faults.ts";
 import { stepSchema } from "./steps/registry.ts";

@@ -1,5 +1,5 @@
 import type { SetupServer } from "msw/node";
-import type { SiteFixture } from "../fixtures/site-schema.ts";
+import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import type { ConfluenceRoute } from "./confluence/context.ts";
 import { confluencePlugin } from "./confluence/service.ts";
 import { ConfluenceTwin } from "./confluence/twin.ts";

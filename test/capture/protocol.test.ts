@@ -6,7 +6,7 @@ import {
   DEFAULT_SITE_FILE,
   loadDirectoryFile,
   loadSiteFile,
-} from "../../src/fixtures/load.ts";
+} from "../../src/fixture-formats/load.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 import { World } from "../../src/simulators/world.ts";

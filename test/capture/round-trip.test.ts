@@ -11,8 +11,8 @@ import {
   loadDirectoryFile,
   loadSiteFile,
   PROJECT_ROOT,
-} from "../../src/fixtures/load.ts";
-import { resolveSiteFile } from "../../src/fixtures/site-source.ts";
+} from "../../src/fixture-formats/load.ts";
+import { resolveSiteFile } from "../../src/fixture-formats/site-source.ts";
 import { AccessEvaluator } from "../../src/simulators/confluence/permissions.ts";
 import { World } from "../../src/simulators/world.ts";
 import { captureWorld, decisions, tempCaptureDir } from "./support.ts";

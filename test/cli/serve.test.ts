@@ -57,7 +57,7 @@ describe("cgsim serve", () => {
   });
 
   it("reports a bad fixture with file:line:column and no stack trace", async () => {
-    const result = await runCli(["serve", "--site", "test/fixtures/data/bad-site.yaml"]);
+    const result = await runCli(["serve", "--site", "test/fixture-formats/data/bad-site.yaml"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /bad-site\.yaml:\d+:\d+: spaces\[0\]\.pages\[0\]\.read\[0\]: unknown user "zed"/,

@@ -136,7 +136,7 @@ describe("edge cases against the twins", () => {
 
   it("the contoso catalog fixture crawls end to end", async () => {
     const { loadDirectoryFile, loadSiteFile, DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE } = await import(
-      "../../src/fixtures/load.ts"
+      "../../src/fixture-formats/load.ts"
     );
     const directory = loadDirectoryFile(DEFAULT_DIRECTORY_FILE);
     const world = new World({ site: loadSiteFile(DEFAULT_SITE_FILE), directory });

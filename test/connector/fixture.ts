@@ -1,4 +1,4 @@
-import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
+import type { DirectoryFile } from "../../src/fixture-formats/directory-schema.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
 
 /**

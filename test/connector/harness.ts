@@ -2,7 +2,7 @@ import { type ConnectorConfigInput, parseConfig } from "../../src/connector/conf
 import { Connector } from "../../src/connector/connector.ts";
 import type { CrawlReport } from "../../src/connector/report.ts";
 import { MemoryStateStore, type StateStore } from "../../src/connector/state.ts";
-import type { DirectoryFile } from "../../src/fixtures/directory-schema.ts";
+import type { DirectoryFile } from "../../src/fixture-formats/directory-schema.ts";
 import type { SiteSpec } from "../../src/simulators/confluence/seed.ts";
 import type { World } from "../../src/simulators/world.ts";
 import { testWorld } from "../support/world.ts";

@@ -6,7 +6,7 @@ import {
   DEFAULT_SITE_FILE,
   loadDirectoryFile,
   loadSiteFile,
-} from "../../src/fixtures/load.ts";
+} from "../../src/fixture-formats/load.ts";
 import type { RunningServer } from "../../src/simulators/host/http.ts";
 import { World } from "../../src/simulators/world.ts";
 

@@ -88,10 +88,10 @@ describe("deliberately failing examples", () => {
     expect(tagged.stdout).toMatch(/1 passed, 0 failed/);
     const grep = await runCli(["run", "scenarios", "--grep", "smoke/crawl-and-search"]);
     expect(grep.stdout).toMatch(/1 passed, 0 failed/);
-    const broken = await runCli(["run", "test/fixtures/data/bad-scenario.yaml"]);
+    const broken = await runCli(["run", "test/fixture-formats/data/bad-scenario.yaml"]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(
-      "test/fixtures/data/bad-scenario.yaml:3:5: steps[0].crawll: unknown field",
+      "test/fixture-formats/data/bad-scenario.yaml:3:5: steps[0].crawll: unknown field",
     );
   });
 

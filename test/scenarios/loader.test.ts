@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LoadError, type LoadIssue } from "../../src/fixtures/errors.ts";
+import { LoadError, type LoadIssue } from "../../src/fixture-formats/errors.ts";
 import { jsonSchemaText } from "../../src/scenarios/json-schema.ts";
 import { loadScenarioFile, loadScenarioText } from "../../src/scenarios/loader.ts";
 import { ROOT } from "../cli/spawn.ts";

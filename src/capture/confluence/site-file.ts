@@ -1,4 +1,4 @@
-import type { PageInput, SiteFile } from "../../fixtures/site-schema.ts";
+import type { PageInput, SiteFile } from "../../fixture-formats/site-schema.ts";
 import {
   noteBlindSpot,
   type RawContent,
@@ -8,7 +8,7 @@ import {
 } from "../raw.ts";
 
 /**
- * A RawSite as a site file (src/fixtures/site-schema.ts) that cgsim loads unchanged: ids, emails
+ * A RawSite as a site file (src/fixture-formats/site-schema.ts) that cgsim loads unchanged: ids, emails
  * (case and whitespace as the API gave them), hidden emails, guests, product access, the tree,
  * restrictions, labels, versions and timestamps. Short names are derived from emails or display
  * names; every reference is written `user:NAME` / `group:NAME` so it cannot be misread.

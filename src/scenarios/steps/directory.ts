@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { directoryFileSchema } from "../../fixtures/directory-schema.ts";
+import { directoryFileSchema } from "../../fixture-formats/directory-schema.ts";
 import { changeStep } from "./change-step.ts";
 import { type ChangeModule, defineChange } from "./step-module.ts";
 

@@ -1,4 +1,4 @@
-import { directoryFileSchema } from "../../fixtures/directory-schema.ts";
+import { directoryFileSchema } from "../../fixture-formats/directory-schema.ts";
 import { adminBody, answer, required } from "../host/admin-input.ts";
 import type { AdminRegistry } from "../host/types.ts";
 import type { DirectoryTwin } from "./twin.ts";
