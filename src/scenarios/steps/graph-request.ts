@@ -1,10 +1,21 @@
 import { z } from "zod";
 import type { World } from "../../simulators/world.ts";
 import { many } from "../schema-parts.ts";
+import { expandRepeats, jsonMismatch } from "./json-template.ts";
 import { defineChange, type StepOutcome } from "./step-module.ts";
 
 const GRAPH = "https://graph.microsoft.com";
 const LOGIN = "https://login.microsoftonline.com";
+
+/** JSON written in the scenario, with its `$repeat` lists expanded at load time. */
+const json = z.unknown().transform((value, ctx) => {
+  try {
+    return expandRepeats(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 const requestSchema = z
   .object({
@@ -13,10 +24,17 @@ const requestSchema = z
       .string()
       .regex(/^\/?(v1\.0|beta)\//, "starts with /v1.0/ or /beta/")
       .describe("Graph path; {connectionId} is the scenario's connection"),
-    body: z.unknown().optional().describe("JSON body"),
+    body: json
+      .optional()
+      .describe("JSON body; `{ $repeat: N, from: K, item: … }` in a list is N numbered items"),
     status: many(z.number().int().min(100).max(599))
       .optional()
       .describe("Expected status (or list); default any 2xx Graph uses: 200, 201, 202, 204"),
+    response: json
+      .optional()
+      .describe(
+        "Fields the JSON answer must have (objects: these fields at least; lists: element by element)",
+      ),
   })
   .strict()
   .describe("A raw Graph call as the connector's app (client credentials)");
@@ -28,7 +46,7 @@ type GraphRequest = z.output<typeof requestSchema>;
  * never does on its own: items with hand-written ACLs, the cells of the operation table, schema
  * edge cases. Placeholders in the path and in body strings: `{connectionId}`, `{tenantId}`,
  * `{user:UPN}` and `{group:NAME}` (Entra object ids). Fails the step when the answer's status is
- * not the expected one, quoting Graph's error.
+ * not the expected one, quoting Graph's error, or when the answer lacks a field of `response`.
  */
 export const request = defineChange({
   schema: requestSchema,
@@ -43,11 +61,9 @@ async function sendGraphRequest(
 ): Promise<StepOutcome> {
   const token = await appToken(world, fetchImpl);
   const fill = (text: string) => expand(world, connectionId, text);
+  const filled = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "string" ? fill(v) : v));
   const path = fill(req.path);
-  const body =
-    req.body === undefined
-      ? undefined
-      : JSON.stringify(req.body, (_k, v) => (typeof v === "string" ? fill(v) : v));
+  const body = req.body === undefined ? undefined : filled(req.body);
   const res = await fetchImpl(`${GRAPH}${path.startsWith("/") ? path : `/${path}`}`, {
     method: req.method,
     headers: {
@@ -60,9 +76,20 @@ async function sendGraphRequest(
   const summary = `${req.method} ${path} → ${res.status}`;
   const expected = req.status ?? [200, 201, 202, 204];
   const allowed = Array.isArray(expected) ? expected : [expected];
-  if (allowed.includes(res.status)) return { summary, failures: [] };
   const detail = text.length > 300 ? `${text.slice(0, 300)}…` : text;
-  return { summary, failures: [`graph ${summary}, expected ${allowed.join(" or ")}: ${detail}`] };
+  if (!allowed.includes(res.status))
+    return { summary, failures: [`graph ${summary}, expected ${allowed.join(" or ")}: ${detail}`] };
+  if (req.response === undefined) return { summary, failures: [] };
+  const mismatch = jsonMismatch(parseJson(text), JSON.parse(filled(req.response)));
+  return { summary, failures: mismatch ? [`graph ${summary}: ${mismatch}`] : [] };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function expand(world: World, connectionId: string, text: string): string {
