@@ -1,30 +1,37 @@
 /**
- * An "external" connector for the runner's `connector: { command: … }` contract: it reads only the
- * CGSIM_* environment variables and talks to the twins over http, like a connector in another
- * language would. It happens to be our own connector, so the result is comparable.
+ * An external connector for the scenario runner's `connector: { command: … }` contract
+ * (docs/scenario-reference.md, "External connector"). The runner starts this program once per
+ * `crawl` step; like a connector written in any language, it learns everything from its
+ * environment and talks to the twins over HTTP only:
+ *
+ *   CGSIM_CRAWL_MODE            full | incremental: the crawl this run is
+ *   CGSIM_URL                   the origin every twin answers on (routed by path)
+ *   CGSIM_CONFLUENCE_SITE_URL   the site's real URL (item URLs are built from it)
+ *   CGSIM_CONFLUENCE_EMAIL, CGSIM_CONFLUENCE_API_TOKEN   Basic auth of the crawl account
+ *   CGSIM_TENANT_ID, CGSIM_CLIENT_ID, CGSIM_CLIENT_SECRET   the Entra app that writes to Graph
+ *   CGSIM_CONNECTION_ID         the Graph connection to write
+ *   (CGSIM_ENDPOINTS holds all of it as JSON; the reference lists the other variables.)
+ *
+ * Exit code 0 tells the runner the crawl completed; any other is a failed crawl, reported as
+ * [5000] with this program's output (here: 1 when the crawl stopped, 2 when a variable is missing).
+ * Each crawl is a new process, so what must outlive one crawl — the incremental watermark, the
+ * deletion ledger — goes to a file: STATE_FILE, set in the scenario's `connector.env`.
+ *
+ * It happens to run cgsim's own connector, so its results compare with the built-in one's.
  */
 import { parseConfig } from "../../src/connector/config.ts";
 import { Connector } from "../../src/connector/connector.ts";
-import { MemoryStateStore } from "../../src/connector/state.ts";
+import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
+import { viaServer } from "../../src/scenarios/transport.ts";
 
-const env = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-const origin = env("CGSIM_URL");
-// Every twin answers on one origin by path: send the real hosts' requests there.
-const viaServer: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  const url = new URL(request.url);
-  const body =
-    request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
-  return fetch(`${origin}${url.pathname}${url.search}`, {
-    method: request.method,
-    headers: request.headers,
-    body,
-  });
-};
+function env(name: string): string {
+  const value = process.env[name];
+  if (value) return value;
+  process.stderr.write(`${name} is not set: run me from a scenario's connector.command\n`);
+  process.exit(2);
+}
+
+const mode = env("CGSIM_CRAWL_MODE") === "incremental" ? "incremental" : "full";
 const connector = new Connector({
   config: parseConfig({
     confluence: {
@@ -42,9 +49,17 @@ const connector = new Connector({
       connection: { id: env("CGSIM_CONNECTION_ID"), name: "External connector" },
     },
   }),
-  runtime: { fetch: viaServer },
-  state: new MemoryStateStore(),
+  // The connector calls the real hosts (contoso.atlassian.net, graph.microsoft.com, …); every twin
+  // answers on CGSIM_URL by path, so only the origin is swapped.
+  runtime: { fetch: viaServer(env("CGSIM_URL")) },
+  state: process.env.STATE_FILE ? new FileStateStore(process.env.STATE_FILE) : new MemoryStateStore(),
 });
-const report = await connector.fullCrawl();
-process.stdout.write(`${env("CGSIM_CRAWL_MODE")} crawl: ${report.counts.indexed} indexed\n`);
-process.exit(report.fatal ? 1 : 0);
+try {
+  const report = mode === "full" ? await connector.fullCrawl() : await connector.incrementalCrawl();
+  const c = report.counts;
+  process.stdout.write(`${report.mode} crawl: ${c.indexed} indexed, ${c.unchanged} unchanged\n`);
+  process.exit(report.fatal ? 1 : 0);
+} catch (error) {
+  process.stderr.write(`crawl failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

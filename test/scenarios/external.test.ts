@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
@@ -11,10 +13,13 @@ const SCRIPT = join(import.meta.dirname, "external-connector.ts");
 
 describe("external connector (connector.command)", () => {
   it("runs the command with the CGSIM_* environment and checks what it indexed", async () => {
-    const scenario = loadScenarioText(
-      `name: external
+    const dir = mkdtempSync(join(tmpdir(), "cgsim-external-"));
+    try {
+      const scenario = loadScenarioText(
+        `name: external
 connector:
   command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(TSX)}, ${JSON.stringify(SCRIPT)}]
+  env: { STATE_FILE: ${JSON.stringify(join(dir, "state.json"))} }
   timeout: 60s
 graph: { schemaProvisioningMs: 0 }
 steps:
@@ -23,12 +28,29 @@ steps:
       connection: { state: ready }
       items: { include: [1001, 2001] }
       search: { as: bob@contoso.com, query: salary, misses: [1001] }
+  - crawl: incremental
 `,
-      join(import.meta.dirname, "external.yaml"),
-    );
-    const result = await runScenario(scenario);
-    if (!result.ok) throw new Error(failureText(result));
-    expect(result.steps[0].summary).toBe("crawl full (external, exit 0)");
+        join(import.meta.dirname, "external.yaml"),
+      );
+      let crawled: string[] = [];
+      const result = await runScenario(scenario, {
+        inspect: {
+          fn: (ctx) => {
+            crawled = ctx.crawls.map((c) => c.output?.split(":")[0] ?? "");
+          },
+        },
+      });
+      if (!result.ok) throw new Error(failureText(result));
+      expect(result.steps.map((s) => s.summary)).toEqual([
+        "crawl full (external, exit 0)",
+        "expect connection, items, search",
+        "crawl incremental (external, exit 0)",
+      ]);
+      // The second process found the first one's watermark in STATE_FILE: a real incremental crawl.
+      expect(crawled).toEqual(["full crawl", "incremental crawl"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("fails the crawl step with the command's output when it exits non-zero", async () => {
