@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ExternalConnection } from "../../simulators/graph/model.ts";
+import type { ExternalConnection, ExternalItem } from "../../simulators/graph/model.ts";
 import type { RunContext } from "../context.ts";
 import type { Path, ReferenceScope } from "../references.ts";
 
@@ -26,6 +26,27 @@ export function connectionFor(
   const conn = ctx.world.graph.connection(ctx.connectionId);
   if (!conn) failures.push(`${what}: connection ${ctx.connectionId} does not exist (has a crawl run?)`);
   return conn;
+}
+
+/**
+ * Checks each wanted entry against its indexed item, in order; a missing connection or item is a
+ * failure of `what` (`acl 1001: not in the index`).
+ */
+export function checkIndexedItems<W>(
+  ctx: RunContext,
+  what: string,
+  wants: W[],
+  idOf: (want: W) => string,
+  check: (want: W, item: ExternalItem) => string[],
+): string[] {
+  const failures: string[] = [];
+  const conn = wants.length ? connectionFor(ctx, what, failures) : undefined;
+  for (const want of conn ? wants : []) {
+    const item = conn?.items.get(idOf(want));
+    if (item) failures.push(...check(want, item));
+    else failures.push(`${what} ${idOf(want)}: not in the index`);
+  }
+  return failures;
 }
 
 export const show = (xs: Iterable<string>) => `[${[...xs].join(", ")}]`;

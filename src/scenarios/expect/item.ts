@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { contentId, list, many } from "../schema-parts.ts";
-import { connectionFor, defineExpectation } from "./expectation.ts";
+import { checkIndexedItems, defineExpectation } from "./expectation.ts";
 
 /** `item`: what one indexed item holds (properties, content). */
 export const item = defineExpectation({
@@ -14,27 +14,24 @@ export const item = defineExpectation({
       .strict(),
     "ItemExpectation",
   ),
-  check(ctx, value) {
-    const failures: string[] = [];
-    const wants = list(value);
-    const conn = wants.length ? connectionFor(ctx, "item", failures) : undefined;
-    if (!conn) return failures;
-    for (const want of wants) {
-      const found = conn.items.get(want.id);
-      if (!found) {
-        failures.push(`item ${want.id}: not in the index`);
-        continue;
-      }
-      for (const [key, expected] of Object.entries(want.properties ?? {})) {
-        const actual = found.properties[key];
-        if (JSON.stringify(actual) !== JSON.stringify(expected))
-          failures.push(
-            `item ${want.id}: property ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
-          );
-      }
-      if (want.content !== undefined && !(found.content?.value ?? "").includes(want.content))
-        failures.push(`item ${want.id}: content does not contain ${JSON.stringify(want.content)}`);
-    }
-    return failures;
-  },
+  check: (ctx, value) =>
+    checkIndexedItems(
+      ctx,
+      "item",
+      list(value),
+      (want) => want.id,
+      (want, found) => {
+        const failures: string[] = [];
+        for (const [key, expected] of Object.entries(want.properties ?? {})) {
+          const actual = found.properties[key];
+          if (JSON.stringify(actual) !== JSON.stringify(expected))
+            failures.push(
+              `item ${want.id}: property ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+            );
+        }
+        if (want.content !== undefined && !(found.content?.value ?? "").includes(want.content))
+          failures.push(`item ${want.id}: content does not contain ${JSON.stringify(want.content)}`);
+        return failures;
+      },
+    ),
 });
