@@ -17,7 +17,7 @@ import { retries } from "./retries.ts";
 import { search } from "./search.ts";
 
 /** Every key an `expect` step may hold. */
-export type ExpectationKey =
+type ExpectationKey =
   | "connection"
   | "items"
   | "item"

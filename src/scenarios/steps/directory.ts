@@ -10,7 +10,7 @@ import { type ChangeModule, defineChange } from "./step-module.ts";
 
 const member = z.object({ group: z.string(), member: z.string() }).strict();
 
-export type DirectoryChangeKind =
+type DirectoryChangeKind =
   | "addUser"
   | "removeUser"
   | "updateUser"

@@ -5,7 +5,7 @@ import { type ChangeModule, defineChange } from "./step-module.ts";
 
 /** The `graph` step: Graph-side changes to the scenario's connection, and raw Graph calls. */
 
-export type GraphChangeKind = "quota" | "obsolete" | "request";
+type GraphChangeKind = "quota" | "obsolete" | "request";
 
 const GRAPH_CHANGES = {
   quota: defineChange({

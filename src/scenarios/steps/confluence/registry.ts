@@ -6,7 +6,7 @@ import { anonymous, group, restrict, spacePermission, unrestrict } from "./permi
 import { archive, purge, restore, trash } from "./status.ts";
 
 /** Every Confluence change a `confluence` step may make, applied to the twin as an admin would. */
-export type ConfluenceChangeKind =
+type ConfluenceChangeKind =
   | "create"
   | "edit"
   | "move"
