@@ -15,16 +15,10 @@ const SRC = join(ROOT, "src");
 const MAX_LINES = 400;
 
 /** Import cycles (strongly connected components, as sets of src/-relative paths) being removed. */
-const KNOWN_CYCLES: { files: string[]; reason: string }[] = [
-  { files: ["scenarios/expect/check.ts", "scenarios/explain.ts"], reason: "being split (issue 14)" },
-  { files: ["scenarios/matrix.ts", "scenarios/runner.ts"], reason: "being split (issue 14)" },
-];
+const KNOWN_CYCLES: { files: string[]; reason: string }[] = [];
 
 /** Hand-written files over MAX_LINES (src/-relative) being split. */
-const KNOWN_LARGE: { file: string; reason: string }[] = [
-  { file: "scenarios/parity.ts", reason: "being split (issue 14)" },
-  { file: "scenarios/schema.ts", reason: "being split (issue 14)" },
-];
+const KNOWN_LARGE: { file: string; reason: string }[] = [];
 
 /**
  * What a reference to material beside the checkout looks like: the sibling folder itself, or the
