@@ -82,12 +82,20 @@ describe("deliberately failing examples", () => {
     expect(result.stdout).toContain(`${SMOKE} passed, 1 failed`);
   });
 
-  it("cgsim run filters by tag and grep, and reports load errors with their location", async () => {
+  // One CLI process per test: each loads the whole library, and three in one test outran the
+  // default timeout on a loaded 2-core machine.
+  it("cgsim run filters by tag", async () => {
     const tagged = await runCli(["run", "scenarios", "--tag", "fixture"]);
     expect(tagged.code).toBe(0);
     expect(tagged.stdout).toMatch(/1 passed, 0 failed/);
+  });
+
+  it("cgsim run filters by grep", async () => {
     const grep = await runCli(["run", "scenarios", "--grep", "smoke/crawl-and-search"]);
     expect(grep.stdout).toMatch(/1 passed, 0 failed/);
+  });
+
+  it("cgsim run reports load errors with their location", async () => {
     const broken = await runCli(["run", "test/fixture-formats/data/bad-scenario.yaml"]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(
