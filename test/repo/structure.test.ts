@@ -161,6 +161,23 @@ describe("src/ structure", () => {
   });
 });
 
+describe("twin folders", () => {
+  /** The file roles every twin shares (docs/architecture.md, "Twins"), so each twin reads like the others. */
+  const ROLES = ["twin.ts", "store.ts", "routes", "admin.ts", "service.ts"];
+  const twins = readdirSync(join(SRC, "simulators"), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(SRC, "simulators", e.name, "twin.ts")))
+    .map((e) => e.name);
+
+  it("finds the three twins", () => {
+    expect(twins.sort()).toEqual(["confluence", "directory", "graph"]);
+  });
+
+  it.each(twins)("%s has every file role", (twin) => {
+    const missing = ROLES.filter((role) => !existsSync(join(SRC, "simulators", twin, role)));
+    expect(missing, `src/simulators/${twin} lacks these roles`).toEqual([]);
+  });
+});
+
 describe("the repository stands alone", () => {
   it("no file reads or cites folders or notes beside the checkout", () => {
     const offenders: string[] = [];
