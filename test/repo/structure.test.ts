@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { importSpecifiers, sourceFiles } from "../support/imports.ts";
 
 /**
  * Repository-wide structure rules (CONTRIBUTING.md "House rules"): no import cycles among src/
@@ -32,19 +32,9 @@ const OUTSIDE = new RegExp(
   ].join("|"),
 );
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === "generated" ? [] : sourceFiles(path);
-    return /\.(ts|mts)$/.test(e.name) ? [path] : [];
-  });
-}
-
 /** Every relative import of a file, type-only and side-effect imports included, resolved to a path. */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-  return importedFiles
-    .map((i) => i.fileName)
+  return importSpecifiers(file)
     .filter((spec) => spec.startsWith("."))
     .map((spec) => resolve(dirname(file), spec))
     .map((p) => [p, `${p}.ts`, join(p, "index.ts")].find((c) => /\.(ts|mts)$/.test(c) && existsSync(c)))
@@ -136,7 +126,7 @@ function lineCount(file: string): number {
   return text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
 }
 
-const files = sourceFiles(SRC);
+const files = sourceFiles(SRC, /\.(ts|mts)$/);
 const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
 describe("src/ structure", () => {
