@@ -43,6 +43,12 @@ export const scenarioSchema = z
         itemsPerTenant: z.number().int().min(0).optional(),
         ingestionItemsPerSecond: z.number().min(0).optional(),
         schemaProvisioningMs: z.number().int().min(0).optional(),
+        strictODataTypes: z
+          .boolean()
+          .optional()
+          .describe(
+            'Refuse non-ASCII strings without `"String"` annotation (default: accept, with a journal note)',
+          ),
       })
       .strict()
       .optional()

@@ -26,6 +26,11 @@ describe("connections", () => {
 
     const got = await w.call("GET", "/external/connections/confluence1");
     expect(got.body.state).toBe("draft");
+    // Created without them: empty settings (a guess; the metadata allows null, see fidelity/graph.md).
+    expect(got.body).toMatchObject({
+      searchSettings: { searchResultTemplates: [] },
+      activitySettings: { urlToItemResolvers: [] },
+    });
     const list = await w.call("GET", "/external/connections");
     expect(list.body["@odata.context"]).toBe(
       "https://graph.microsoft.com/v1.0/$metadata#external/connections",

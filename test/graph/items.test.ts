@@ -124,14 +124,6 @@ describe("items", () => {
       "BadRequest",
       "MissingODataTypeAnnotation",
     ],
-    [
-      "28 non-ASCII string without annotation",
-      "a1",
-      { acl: EVERYONE, properties: { title: "Kandierte Äpfel" } },
-      400,
-      "BadRequest",
-      "MissingODataTypeAnnotation",
-    ],
     ["29 missing acl", "a1", { properties: { title: "t" } }, 400, "InvalidRequest", "AclRequired"],
     ["29 empty acl", "a1", { acl: [], properties: { title: "t" } }, 400, "InvalidRequest", "AclRequired"],
     ["29 missing properties", "a1", { acl: EVERYONE }, 400, "InvalidRequest", "PropertiesRequired"],
@@ -210,6 +202,24 @@ describe("items", () => {
       if (inner) expect(res.body.error.innerError.code).toBe(inner);
     });
   }
+
+  it("row 28: a non-ASCII string without annotation is ingested with a journal note; strict mode refuses it", async () => {
+    const body = { acl: EVERYONE, properties: { title: "Project Talia \u2013 Kandierte Äpfel" } };
+    const lenient = await ready();
+    expect((await lenient.call("PUT", `${url}/a1`, body)).status).toBe(200);
+    expect((await lenient.call("GET", `${url}/a1`)).body.properties.title).toBe(body.properties.title);
+    const entry = lenient.host.journal.entries({ operationId: "externalConnections.putItem" }).at(-1);
+    expect(entry?.notes?.join(" ")).toMatch(/strict OData types off.*non-ASCII/);
+
+    const strict = await ready({ strictODataTypes: true });
+    const refused = await strict.call("PUT", `${url}/a1`, body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: "BadRequest",
+      innerError: { code: "MissingODataTypeAnnotation" },
+    });
+    expect((await strict.call("GET", `${url}/a1`)).status).toBe(404);
+  });
 
   it("accepts annotated collections, non-ASCII with String annotation, html content, inline activities, DateTimeOffset collections", async () => {
     const w = makeWorld();

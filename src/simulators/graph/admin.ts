@@ -13,6 +13,7 @@ import type { GraphTwin } from "./twin.ts";
  * - `POST /_sim/graph/quota` `{perConnection?, perTenant?, connection?, items?}`
  * - `POST /_sim/graph/throttle` `{itemsPerSecond: number | null}`
  * - `POST /_sim/graph/provisioning` `{ms}` and `POST /_sim/graph/fail-next-schema` `{connection, message?}`
+ * - `POST /_sim/graph/strict-odata-types` `{strict: boolean}`
  * - `GET  /_sim/graph/retry-discipline`
  *
  * The directory's controls (`/_sim/directory…`) are the directory twin's (src/simulators/directory/admin.ts).
@@ -80,6 +81,14 @@ export function installGraphAdmin(host: AdminRegistry, twin: GraphTwin): void {
       if (typeof b.ms !== "number" || b.ms < 0) throw new Error("ms must be a non-negative number");
       twin.schemaProvisioningMs = b.ms;
       return { schemaProvisioningMs: b.ms };
+    });
+  });
+  host.admin("POST", "/_sim/graph/strict-odata-types", async (ctx) => {
+    const b = await adminBody(ctx);
+    return answer(() => {
+      if (typeof b.strict !== "boolean") throw new Error("strict must be true or false");
+      twin.strictODataTypes = b.strict;
+      return { strictODataTypes: b.strict };
     });
   });
   host.admin("POST", "/_sim/graph/fail-next-schema", async (ctx) => {

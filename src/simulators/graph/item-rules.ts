@@ -29,13 +29,20 @@ const SCALAR_ANNOTATION: Partial<Record<PropertyType, string[]>> = {
 export interface ItemRules {
   /** Item id pattern; the docs say "alphanumeric", the twin default also allows `-_.~=`. */
   itemIdPattern: RegExp;
-  /** Require `@odata.type` on collections and non-ASCII strings (the docs say "should"). */
+  /** Require `@odata.type` on collection properties (the docs say "should"). */
   strictAnnotations: boolean;
+  /**
+   * Require `"String"` on strings with non-ASCII characters (docs: "should"). Off by default:
+   * production ingested an en dash sent without one (msgraph-beta-sdk-dotnet#362), so the twin
+   * accepts them with a journal note.
+   */
+  strictODataTypes: boolean;
 }
 
 export const DEFAULT_ITEM_RULES: ItemRules = {
   itemIdPattern: /^[A-Za-z0-9_.~=-]{1,128}$/,
   strictAnnotations: true,
+  strictODataTypes: false,
 };
 
 export interface ItemPatch {
@@ -43,6 +50,8 @@ export interface ItemPatch {
   properties?: Record<string, unknown>;
   content?: ExternalItemContent;
   activities?: ExternalActivity[];
+  /** What the body got away with (for the journal), e.g. a non-ASCII string without annotation. */
+  warnings?: string[];
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -97,7 +106,12 @@ function propertiesByName(schema: Schema): Map<string, Schema["properties"][numb
   return byName;
 }
 
-export function validateProperties(raw: unknown, schema: Schema, rules: ItemRules): Record<string, unknown> {
+export function validateProperties(
+  raw: unknown,
+  schema: Schema,
+  rules: ItemRules,
+  warnings: string[] = [],
+): Record<string, unknown> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw valueMismatch("properties");
   const bag = raw as Record<string, unknown>;
   const byName = propertiesByName(schema);
@@ -134,16 +148,15 @@ export function validateProperties(raw: unknown, schema: Schema, rules: ItemRule
       ) {
         throw valueMismatch(key);
       }
-      if (
-        rules.strictAnnotations &&
-        prop.type === "string" &&
-        NON_ASCII.test(value as string) &&
-        annotation === undefined
-      ) {
-        throw badRequest(`Property ${key} in payload has a value that does not match schema.`, {
-          code: "MissingODataTypeAnnotation",
-          message: `String property '${key}' has non-ASCII characters and needs "${key}@odata.type": "String".`,
-        });
+      if (prop.type === "string" && annotation === undefined && NON_ASCII.test(value as string)) {
+        const message = `String property '${key}' has non-ASCII characters and needs "${key}@odata.type": "String".`;
+        if (rules.strictODataTypes) {
+          throw badRequest(`Property ${key} in payload has a value that does not match schema.`, {
+            code: "MissingODataTypeAnnotation",
+            message,
+          });
+        }
+        warnings.push(`accepted without annotation (strict OData types off): ${message}`);
       }
     }
     out[prop.name] = value;
@@ -270,9 +283,10 @@ export function checkItemAgainstSchema(
       );
     return input;
   }
-  const properties = validateProperties(input.properties, schema, rules);
+  const warnings: string[] = [];
+  const properties = validateProperties(input.properties, schema, rules, warnings);
   if (creating && Object.keys(properties).length === 0) {
     throw invalidRequest("PropertiesRequired", "At least one property is required when an item is created.");
   }
-  return { ...input, properties };
+  return warnings.length > 0 ? { ...input, properties, warnings } : { ...input, properties };
 }

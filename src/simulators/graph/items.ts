@@ -8,13 +8,17 @@ export class Items {
   constructor(readonly connections: Connections) {}
 
   /** PUT: create (acl + ≥1 property) or replace the top-level members present. */
-  put(conn: ExternalConnection, id: string, input: ItemPatch): { created: boolean; item: ExternalItem } {
+  put(
+    conn: ExternalConnection,
+    id: string,
+    input: ItemPatch,
+  ): { created: boolean; item: ExternalItem; warnings?: string[] } {
     const existing = conn.items.get(id);
     this.connections.assert(conn, existing ? "updateItem" : "createItem");
     const patch = checkItemAgainstSchema(input, conn.schema!, !existing, this.connections.store.itemRules);
     if (existing) {
       this.#apply(existing, patch);
-      return { created: false, item: existing };
+      return { created: false, item: existing, warnings: patch.warnings };
     }
     const now = this.connections.store.clock.iso();
     const item: ExternalItem = {
@@ -27,7 +31,7 @@ export class Items {
       lastModifiedAt: now,
     };
     conn.items.set(id, item);
-    return { created: true, item };
+    return { created: true, item, warnings: patch.warnings };
   }
 
   /** PATCH (older docs): update an existing item. */

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Connections } from "./connections.ts";
 import { GraphError } from "./errors.ts";
-import { refusal } from "./lifecycle.ts";
 import type { ConnectionOperation, ExternalConnection, Schema } from "./model.ts";
 import { validateSchemaUpdate } from "./schema-rules.ts";
 
@@ -54,15 +53,20 @@ export class SchemaOperations {
 
   /**
    * GET schema: what the operation table allows, except that a draft connection shows the schema
-   * it is still provisioning (observed).
+   * it is still provisioning (observed), and a connection that never had a schema answers 404 —
+   * connector code creates the schema only on 404 (docs/fidelity/graph.md).
    */
   read(conn: ExternalConnection): Schema {
     const schema = this.visible(conn);
+    if (!schema) {
+      throw new GraphError(404, "itemNotFound", `The connection '${conn.id}' has no schema yet.`, {
+        code: "SchemaNotFound",
+        message: `Register a schema with PATCH /external/connections/${conn.id}/schema.`,
+      });
+    }
     const state = this.connections.stateOf(conn);
     if (state === "draft" && conn.submittedSchema) return conn.submittedSchema;
     this.connections.assert(conn, "readSchema");
-    // Made obsolete before any schema was registered: nothing to show.
-    if (!schema) throw refusal("readSchema", state, conn.id);
     return schema;
   }
 

@@ -14,6 +14,8 @@ export interface GraphSettings {
   /** Per-connection ingestion limit in items per second (docs: 25); off when undefined. */
   ingestionItemsPerSecond?: number;
   itemRules?: Partial<ItemRules>;
+  /** Shorthand for `itemRules.strictODataTypes`: refuse non-ASCII strings without `"String"` annotation. */
+  strictODataTypes?: boolean;
   /** Connections per tenant (docs 2022–24: 30). */
   maxConnections?: number;
 }
@@ -30,14 +32,13 @@ export class GraphStore {
   itemsPerTenant!: number;
   maxConnections!: number;
   ingestionItemsPerSecond!: number | undefined;
-  itemRules: ItemRules;
+  itemRules!: ItemRules;
 
   constructor(
     readonly directory: Directory,
     readonly clock: SimClock,
     readonly initial: GraphSettings = {},
   ) {
-    this.itemRules = { ...DEFAULT_ITEM_RULES, ...initial.itemRules };
     this.#applySettings();
   }
 
@@ -54,6 +55,8 @@ export class GraphStore {
     this.itemsPerTenant = o.itemsPerTenant ?? 50_000_000;
     this.maxConnections = o.maxConnections ?? 30;
     this.ingestionItemsPerSecond = o.ingestionItemsPerSecond;
+    this.itemRules = { ...DEFAULT_ITEM_RULES, ...o.itemRules };
+    if (o.strictODataTypes !== undefined) this.itemRules.strictODataTypes = o.strictODataTypes;
   }
 
   totalItems(): number {

@@ -112,6 +112,13 @@ export class GraphTwin {
   get itemRules(): ItemRules {
     return this.store.itemRules;
   }
+  /** Refuse non-ASCII strings without `"String"` annotation (`POST /_sim/graph/strict-odata-types`). */
+  get strictODataTypes(): boolean {
+    return this.store.itemRules.strictODataTypes;
+  }
+  set strictODataTypes(strict: boolean) {
+    this.store.itemRules = { ...this.store.itemRules, strictODataTypes: strict };
+  }
 
   /** Scenario hook: quotas (per connection, per tenant, or one connection's own limit). */
   setQuota(q: { perConnection?: number; perTenant?: number; connectionId?: string; items?: number }): void {
@@ -221,7 +228,11 @@ export class GraphTwin {
 
   // ── items ────────────────────────────────────────────────────────────────
 
-  putItem(conn: ExternalConnection, id: string, input: ItemPatch): { created: boolean; item: ExternalItem } {
+  putItem(
+    conn: ExternalConnection,
+    id: string,
+    input: ItemPatch,
+  ): { created: boolean; item: ExternalItem; warnings?: string[] } {
     return this.#items.put(conn, id, input);
   }
 

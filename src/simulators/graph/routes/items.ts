@@ -58,7 +58,8 @@ export function itemRoutes(twin: GraphTwin): Route[] {
       const body = await readJsonBody(ctx);
       const id = ctx.params.itemId;
       validateItemId(id, twin.itemRules);
-      const { created, item } = twin.putItem(conn, id, itemInput(id, body));
+      const { created, item, warnings } = twin.putItem(conn, id, itemInput(id, body));
+      for (const warning of warnings ?? []) ctx.note(warning);
       // Create: bare 200 (docs example, Dev Proxy mock); update: 200 with the item (current docs).
       return created ? graphEmpty(ctx, 200) : graphJson(ctx, itemJson(ctx, conn, item));
     }),
