@@ -1,3 +1,4 @@
+import { httpDate } from "../host/clock.ts";
 import { sequenceUuid } from "../host/ids.ts";
 import type { RouteContext } from "../host/types.ts";
 
@@ -50,15 +51,6 @@ const GRAPH_ID_SALT = 0x6a7f;
 const AGS_DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: "cgsim", Slice: "E", Ring: "1", ScaleUnit: "000", RoleInstance: "cgsim-twin" },
 });
-
-let dateCache = { second: Number.NaN, value: "" };
-
-/** The `date` header (HTTP dates have whole seconds, so one string serves a whole simulated second). */
-function httpDate(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== dateCache.second) dateCache = { second, value: new Date(ms).toUTCString() };
-  return dateCache.value;
-}
 
 /**
  * Graph's envelope headers as a plain record (lower-case names), `extra` first so the envelope

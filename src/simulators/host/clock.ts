@@ -1,47 +1,101 @@
 /**
- * Simulated time shared by every twin. Nothing in src/simulators reads Date.now():
- * timestamps, token expiry, rate-limit refills and Retry-After windows all follow this clock,
- * so a scenario controls time and no test sleeps for real.
+ * Simulated time shared by every twin. Nothing in src/simulators reads Date.now() except
+ * `LiveClock` below and the TLS certificates (clients check those against their own clock):
+ * timestamps, token expiry, rate-limit refills and Retry-After windows all follow this clock, so
+ * a scenario controls time and no test sleeps for real. Anything that waits on simulated time
+ * (schema provisioning, rate-limit refills) is computed from the clock when read, never scheduled,
+ * so it behaves the same under the frozen and the live clock.
  */
 export class SimClock {
-  #now: number;
+  /** Simulated time is `base() + offset`: a frozen clock's base is 0, a live clock's is wall time. */
+  #offset: number;
   /** `iso()` of the last time asked for: every journal entry asks, and time rarely moves. */
   #iso: { at: number; text: string } | undefined;
 
   constructor(start: Date | number | string = "2026-01-01T00:00:00.000Z") {
-    this.#now = typeof start === "number" ? start : new Date(start).getTime();
-    if (!Number.isFinite(this.#now)) throw new Error(`SimClock: invalid start time ${String(start)}`);
+    this.#offset = toEpochMs(start) - this.base();
+  }
+
+  /** What the clock adds its offset to; only the live clock's base moves by itself. */
+  protected base(): number {
+    return 0;
   }
 
   /** Milliseconds since the epoch, simulated. */
   now(): number {
-    return this.#now;
+    return this.base() + this.#offset;
   }
 
   date(): Date {
-    return new Date(this.#now);
+    return new Date(this.now());
   }
 
   iso(): string {
-    if (this.#iso?.at !== this.#now) this.#iso = { at: this.#now, text: new Date(this.#now).toISOString() };
+    const now = this.now();
+    if (this.#iso?.at !== now) this.#iso = { at: now, text: new Date(now).toISOString() };
     return this.#iso.text;
   }
 
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`SimClock: cannot advance by ${ms} ms`);
-    this.#now += ms;
+    this.#offset += ms;
   }
 
   set(time: Date | number | string): void {
-    const next = typeof time === "number" ? time : new Date(time).getTime();
-    if (!Number.isFinite(next)) throw new Error(`SimClock: invalid time ${String(time)}`);
-    this.#now = next;
+    this.#offset = toEpochMs(time) - this.base();
   }
 
   /** A sleep for clients running inside the simulation: waiting advances simulated time. */
   readonly sleep = async (ms: number): Promise<void> => {
     this.advance(Math.max(0, ms));
   };
+}
+
+/**
+ * A clock that runs by itself: simulated time follows wall time (× `rate`) from `start`, so clients
+ * in other processes see tokens expire, schema operations complete and Retry-After windows pass
+ * while they wait for real. `advance` and `set` still move it (an offset on top of wall time).
+ * `cgsim serve` uses it; scenarios keep the frozen SimClock.
+ */
+export class LiveClock extends SimClock {
+  /** Wall time (ms) when the clock started, and the monotonic reading at that moment. */
+  #origin: { wall: number; mono: number };
+  #rate: number;
+
+  constructor(options: { start?: Date | number | string; rate?: number } = {}) {
+    const rate = options.rate ?? 1;
+    if (!Number.isFinite(rate) || rate <= 0) throw new Error(`LiveClock: rate must be positive, got ${rate}`);
+    super(0);
+    this.#origin = { wall: Date.now(), mono: performance.now() };
+    this.#rate = rate;
+    this.set(options.start ?? this.#origin.wall);
+  }
+
+  get rate(): number {
+    return this.#rate;
+  }
+
+  /** Wall time at the start plus monotonic elapsed time × rate (immune to wall-clock jumps). */
+  protected override base(): number {
+    // SimClock's constructor asks before this class's fields exist; it then sets no real offset.
+    if (!(#origin in this)) return 0;
+    return this.#origin.wall + Math.floor((performance.now() - this.#origin.mono) * this.#rate);
+  }
+}
+
+let dateCache = { second: Number.NaN, value: "" };
+
+/** The `date` header (HTTP dates have whole seconds, so one string serves a whole simulated second). */
+export function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== dateCache.second) dateCache = { second, value: new Date(ms).toUTCString() };
+  return dateCache.value;
+}
+
+function toEpochMs(time: Date | number | string): number {
+  const ms = typeof time === "number" ? time : new Date(time).getTime();
+  if (!Number.isFinite(ms)) throw new Error(`SimClock: invalid time ${String(time)}`);
+  return ms;
 }
 
 const units: Record<string, number> = {

@@ -108,7 +108,17 @@ export class SimHost {
   /** True when `hostname` is one the simulated services answer on (or loopback). */
   servesHost(hostname: string): boolean {
     if (hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]") return true;
+    return this.isSimulatedHost(hostname);
+  }
+
+  /** True when `hostname` is a real vendor host some service declares (`Service.hosts`); loopback is not. */
+  isSimulatedHost(hostname: string): boolean {
     return this.#hostPatterns.some((re) => re.test(hostname));
+  }
+
+  /** The real host patterns the services answer on (`graph.microsoft.com`, `*.atlassian.net`, …). */
+  get hosts(): string[] {
+    return [...new Set(this.services.flatMap((s) => s.hosts))];
   }
 
   /** Each service's entry in `GET /_sim/state`: its twin's snapshot under the twin's first service, else null. */

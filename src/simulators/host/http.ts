@@ -1,4 +1,3 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -7,10 +6,9 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import express, { type Express } from "express";
-import { generate } from "selfsigned";
+import { CertificateAuthority } from "./certificates.ts";
+import { httpDate, type SimClock } from "./clock.ts";
 import { bodyBytes, deliver, type Transport } from "./deliver.ts";
 import type { SimHost } from "./host.ts";
 import type { IncomingRequest, Replay, StoredResponse } from "./types.ts";
@@ -23,8 +21,9 @@ import type { IncomingRequest, Replay, StoredResponse } from "./types.ts";
  * (see bench/confluence-http.ts and docs/architecture.md).
  */
 export function createRequestListener(host: SimHost): (req: IncomingMessage, res: ServerResponse) => void {
+  const transport = toSocket(host.clock);
   return (req, res) => {
-    void serve(host, req, res);
+    void serve(host, transport, req, res);
   };
 }
 
@@ -37,11 +36,16 @@ export function createExpressApp(host: SimHost): Express {
   return app;
 }
 
-async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  host: SimHost,
+  transport: SocketTransport,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
     const method = req.method ?? "GET";
     const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-    const sending = deliver(await host.dispatch(new NodeIncoming(req, body)), toSocket, res);
+    const sending = deliver(await host.dispatch(new NodeIncoming(req, body)), transport, res);
     if (sending) await sending; // a cached answer is written synchronously
   } catch {
     if (!res.headersSent) {
@@ -53,41 +57,52 @@ async function serve(host: SimHost, req: IncomingMessage, res: ServerResponse): 
   }
 }
 
-/** Writes answers to the node response; a drop or a truncation breaks the socket. */
-const toSocket: Transport<ServerResponse, void | Promise<void>> = {
-  drop: (res) => {
-    res.socket?.destroy();
-  },
-  send: (res, answer) => {
-    if (answer.replay) writeReplay(res, answer.replay);
-    else return writeAnswer(res, answer.response);
-  },
-  sendTruncated: (res, response, body, cut) => {
-    writeHead(res, response, body);
-    res.write(body.subarray(0, cut), () => res.destroy());
-  },
-};
+type SocketTransport = Transport<ServerResponse, void | Promise<void>>;
 
-async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {
-  res.end(writeHead(res, response, await bodyBytes(response)));
+/**
+ * Writes answers to the node response; a drop or a truncation breaks the socket. Answers without a
+ * `date` get the twins' time (node would add the machine's).
+ */
+function toSocket(clock: SimClock): SocketTransport {
+  return {
+    drop: (res) => {
+      res.socket?.destroy();
+    },
+    send: (res, answer) => {
+      if (answer.replay) writeReplay(res, answer.replay, clock);
+      else return writeAnswer(res, answer.response, clock);
+    },
+    sendTruncated: (res, response, body, cut) => {
+      writeHead(res, response, body, clock);
+      res.write(body.subarray(0, cut), () => res.destroy());
+    },
+  };
+}
+
+async function writeAnswer(res: ServerResponse, response: Response, clock: SimClock): Promise<void> {
+  res.end(writeHead(res, response, await bodyBytes(response), clock));
 }
 
 /** Status and headers (with the full body's content-length); returns the body to write. */
-function writeHead(res: ServerResponse, response: Response, body: Buffer): Buffer {
+function writeHead(res: ServerResponse, response: Response, body: Buffer, clock: SimClock): Buffer {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     headers[key] = key === "set-cookie" ? response.headers.getSetCookie() : value;
   });
   if (response.status !== 204 && response.status !== 304) headers["content-length"] = String(body.length);
+  headers.date ??= httpDate(clock.now());
   res.writeHead(response.status, response.statusText || undefined, headers);
   return body;
 }
 
 /** A cached answer straight from its stored bytes: no Fetch objects on the way. */
-function writeReplay(res: ServerResponse, { stored, fresh }: Replay): void {
+function writeReplay(res: ServerResponse, { stored, fresh }: Replay, clock: SimClock): void {
   stored.wire ??= wireHeaders(stored, fresh);
   const headers = stored.wire.headers.slice();
   for (const name in fresh) headers.push(name, fresh[name]);
+  if (!("date" in fresh) && !stored.headers.some(([name]) => name === "date")) {
+    headers.push("date", httpDate(clock.now()));
+  }
   res.writeHead(stored.status, stored.statusText || undefined, headers);
   res.end(stored.wire.bytes);
 }
@@ -119,8 +134,12 @@ class NodeIncoming implements IncomingRequest {
     readonly req: IncomingMessage,
     readonly body: Uint8Array<ArrayBuffer> | undefined,
   ) {
+    const target = req.url ?? "/";
     const proto = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
-    this.url = `${proto}://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
+    // A proxy request names its whole URL (absolute-form, RFC 9112 §3.2.2); others name a path.
+    this.url = /^https?:\/\//i.test(target)
+      ? target
+      : `${proto}://${req.headers.host ?? "127.0.0.1"}${target}`;
     this.method = req.method ?? "GET";
   }
 
@@ -155,6 +174,8 @@ export interface HttpServerOptions {
   port?: number;
   hostname?: string;
   https?: boolean;
+  /** The CA whose certificate the https listener presents (one is made when omitted). */
+  authority?: CertificateAuthority;
   /**
    * "node" (default): the bare request listener. "express": the same listener inside an express 5
    * app, for comparing the two; express 5 alone costs ~100 µs a request on a 2-core machine.
@@ -183,11 +204,10 @@ export async function startHttpServer(
   let caFile: string | undefined;
   let ca: string | undefined;
   if (options.https) {
-    const pems = await selfSignedCertificate();
-    ca = pems.cert;
-    caFile = join(mkdtempSync(join(tmpdir(), "cgsim-ca-")), "cgsim-ca.pem");
-    writeFileSync(caFile, pems.cert);
-    server = createHttpsServer({ key: pems.private, cert: pems.cert }, app) as unknown as Server;
+    const authority = options.authority ?? (await CertificateAuthority.create());
+    ca = authority.cert;
+    caFile = authority.file;
+    server = createHttpsServer({ key: authority.key, cert: authority.cert }, app) as unknown as Server;
   } else {
     server = createHttpServer(app);
   }
@@ -209,29 +229,4 @@ export async function startHttpServer(
         server.close(() => resolve());
       }),
   };
-}
-
-/** A certificate for 127.0.0.1, localhost and the real service names; it is its own CA. */
-async function selfSignedCertificate() {
-  return generate([{ name: "commonName", value: "cgsim local twins" }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    extensions: [
-      { name: "basicConstraints", cA: true },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 7, ip: "127.0.0.1" },
-          { type: 2, value: "localhost" },
-          { type: 2, value: "graph.microsoft.com" },
-          { type: 2, value: "login.microsoftonline.com" },
-          { type: 2, value: "*.atlassian.net" },
-          { type: 2, value: "api.atlassian.com" },
-          { type: 2, value: "auth.atlassian.com" },
-        ],
-      },
-    ],
-  });
 }
