@@ -1,5 +1,6 @@
 import { sequenceUuid } from "../host/ids.ts";
 import { json, type RouteContext } from "../host/types.ts";
+import type { AppRegistration } from "./model.ts";
 
 /** Salts for the identity platform's trace and correlation ids (journal seq based: the same every run). */
 const LOGIN_REQUEST_ID = 0x10c1;
@@ -53,5 +54,26 @@ export function aadError(
     },
     status,
     { "x-ms-request-id": traceId, "client-request-id": correlationId },
+  );
+}
+
+/** A token endpoint success: the body plus the platform's no-cache and request-id headers. */
+export function tokenResponse(ctx: RouteContext, body: Record<string, unknown>): Response {
+  const { traceId, correlationId } = loginIds(ctx);
+  return json(body, 200, {
+    "cache-control": "no-store, no-cache",
+    pragma: "no-cache",
+    "x-ms-request-id": traceId,
+    "client-request-id": correlationId,
+  });
+}
+
+export function invalidSecret(ctx: RouteContext, app: AppRegistration): Response {
+  return aadError(
+    ctx,
+    401,
+    "invalid_client",
+    7000215,
+    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
   );
 }

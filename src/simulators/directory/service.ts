@@ -7,7 +7,7 @@ import type { DirectoryTwin } from "./twin.ts";
 
 /**
  * The Microsoft identity platform (login.microsoftonline.com) as far as a connector needs it:
- * the v2.0 token endpoint (client_credentials, password/ROPC), OpenID configuration, JWKS and
+ * the v2.0 token endpoint (client_credentials, password/ROPC, refresh_token), OpenID configuration, JWKS and
  * instance discovery, so MSAL and @azure/identity's ClientSecretCredential work against the twin.
  */
 export function createLoginService(twin: DirectoryTwin): Service {

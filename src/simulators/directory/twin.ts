@@ -1,5 +1,6 @@
 import type { SimClock } from "../host/clock.ts";
 import type { DirectorySpec } from "./model.ts";
+import { RefreshTokens } from "./refresh-tokens.ts";
 import { Directory } from "./store.ts";
 import { TokenIssuer, type TokenIssuerOptions } from "./tokens.ts";
 
@@ -9,10 +10,15 @@ import { TokenIssuer, type TokenIssuerOptions } from "./tokens.ts";
  * same issuer.
  */
 export class DirectoryTwin {
+  /** Refresh tokens (ROPC with offline_access, renewals): self-contained, so nothing to reset. */
+  readonly refreshTokens: RefreshTokens;
+
   constructor(
     readonly store: Directory,
     readonly issuer: TokenIssuer,
-  ) {}
+  ) {
+    this.refreshTokens = new RefreshTokens(store, issuer.clock);
+  }
 
   /** A twin over a directory loaded from its fixture object, issuing tokens on `clock`. */
   static fromSpec(spec: DirectorySpec, clock: SimClock, tokens?: TokenIssuerOptions): DirectoryTwin {

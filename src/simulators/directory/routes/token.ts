@@ -1,10 +1,10 @@
-import { json, type Route, type RouteContext } from "../../host/types.ts";
-import { aadError, loginIds, tenantNotFound } from "../errors.ts";
-import type { AppRegistration } from "../model.ts";
+import type { Route, RouteContext } from "../../host/types.ts";
+import { aadError, invalidSecret, tenantNotFound, tokenResponse } from "../errors.ts";
 import { GRAPH_APP_ID, GRAPH_AUDIENCE } from "../tokens.ts";
 import type { DirectoryTwin } from "../twin.ts";
+import { passwordGrant, refreshGrant } from "./delegated-grants.ts";
 
-/** `POST /{tenant}/oauth2/v2.0/token`: client credentials (client secrets) and ROPC. */
+/** `POST /{tenant}/oauth2/v2.0/token`: client credentials (client secrets), ROPC and refresh tokens. */
 export function tokenRoute(twin: DirectoryTwin): Route {
   return {
     method: "POST",
@@ -28,7 +28,7 @@ async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> 
       900144,
       "The request body must contain the following parameter: 'grant_type'.",
     );
-  if (grant !== "client_credentials" && grant !== "password") {
+  if (grant !== "client_credentials" && grant !== "password" && grant !== "refresh_token") {
     return aadError(
       ctx,
       400,
@@ -124,99 +124,9 @@ async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> 
     });
   }
 
-  // ROPC: a delegated token for a directory user.
+  // Delegated grants: a public client sends no secret; a confidential one must send the right one.
   if (secret !== null && secret !== app.secret) return invalidSecret(ctx, app);
-  const username = form.get("username");
-  const password = form.get("password");
-  if (!username)
-    return aadError(
-      ctx,
-      400,
-      "invalid_request",
-      900144,
-      "The request body must contain the following parameter: 'username'.",
-    );
-  if (!password)
-    return aadError(
-      ctx,
-      400,
-      "invalid_request",
-      900144,
-      "The request body must contain the following parameter: 'password'.",
-    );
-  const user = directory.user(username);
-  if (!user || user.password !== password) {
-    return aadError(
-      ctx,
-      400,
-      "invalid_grant",
-      50126,
-      "Error validating credentials due to invalid username or password.",
-    );
-  }
-  if (!user.accountEnabled) {
-    return aadError(ctx, 400, "invalid_grant", 50057, "The user account is disabled.");
-  }
-  const requested = scope.split(/\s+/).filter(Boolean);
-  const oidc = new Set(["openid", "profile", "email", "offline_access"]);
-  const graphScopes: string[] = [];
-  for (const s of requested) {
-    if (oidc.has(s)) continue;
-    const short = s
-      .replace(/^https:\/\/graph\.microsoft\.com\//, "")
-      .replace(/^00000003-0000-0000-c000-000000000000\//, "");
-    if (short === ".default") graphScopes.push(...app.scopes);
-    else if (app.scopes.includes(short)) graphScopes.push(short);
-    else {
-      return aadError(
-        ctx,
-        400,
-        "invalid_grant",
-        65001,
-        `The user or administrator has not consented to use the application with ID '${app.appId}' named '${app.displayName}'. Send an interactive authorization request for this user and resource.`,
-      );
-    }
-  }
-  const granted = [...new Set(graphScopes.length > 0 ? graphScopes : app.scopes)];
-  const accessToken = await issuer.issueUserToken(app, user, granted);
-  ctx.note(`password token for ${user.userPrincipalName} via app ${app.appId} scp=${granted.join(" ")}`);
-  const body: Record<string, unknown> = {
-    token_type: "Bearer",
-    scope: granted.map((s) => `${GRAPH_AUDIENCE}/${s}`).join(" "),
-    expires_in: issuer.lifetimeSeconds,
-    ext_expires_in: issuer.lifetimeSeconds,
-    access_token: accessToken,
-  };
-  // MSAL asks for openid/profile/offline_access and builds its account from id_token + client_info.
-  if (requested.includes("openid")) body.id_token = await issuer.issueIdToken(app, user);
-  if (requested.includes("offline_access"))
-    body.refresh_token = `cgsim-rt.${Buffer.from(`${app.appId}:${user.id}`).toString("base64url")}`;
-  if (form.get("client_info") === "1") {
-    body.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: directory.tenantId })).toString(
-      "base64url",
-    );
-  }
-  return tokenResponse(ctx, body);
-}
-
-function tokenResponse(ctx: RouteContext, body: Record<string, unknown>): Response {
-  const { traceId, correlationId } = loginIds(ctx);
-  return json(body, 200, {
-    "cache-control": "no-store, no-cache",
-    pragma: "no-cache",
-    "x-ms-request-id": traceId,
-    "client-request-id": correlationId,
-  });
-}
-
-function invalidSecret(ctx: RouteContext, app: AppRegistration): Response {
-  return aadError(
-    ctx,
-    401,
-    "invalid_client",
-    7000215,
-    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
-  );
+  return (grant === "password" ? passwordGrant : refreshGrant)(ctx, twin, app, form);
 }
 
 async function readForm(request: Request): Promise<URLSearchParams> {
