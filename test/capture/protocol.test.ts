@@ -110,8 +110,10 @@ describe("capture over http: what it sends", () => {
       });
       const basic = await captureWorld(world);
       const out = tempCaptureDir();
+      // The site as the Basic capture reached it (the serve origin): the twin's links name the
+      // origin a client reached, so both captures learn the same site name.
       await captureConfluenceCommand({
-        site: "https://contoso.atlassian.net",
+        site: server.url,
         out,
         anonymise: false,
         auth: { type: "bearer", token: tokens.access_token, gatewayUrl: server.url },

@@ -20,7 +20,10 @@ export interface ConfluenceContext extends RouteContext {
   caller: Caller;
   /** The one permission evaluator, for this caller, for this request. */
   access: AccessEvaluator;
-  /** `https://acme.atlassian.net/wiki`: what `_links.base` names (never the gateway). */
+  /**
+   * What `_links.base` names: `https://acme.atlassian.net/wiki` as the client reached it (the serve
+   * origin over the plain listener); never the gateway.
+   */
   base: string;
 }
 

@@ -140,11 +140,22 @@ async function authorizeAndRun(
     store,
     caller,
     access,
-    base: `${store.site.baseUrl}/wiki`,
+    base: linkBase(ctx, store.site.baseUrl, gateway),
   });
   const response = await route.handler(full);
   if (route.deprecated) for (const [k, v] of Object.entries(DEPRECATION_HEADERS)) response.headers.set(k, v);
   return response;
+}
+
+/**
+ * What `_links.base` names: the site as the client reached it — the serve origin over the plain
+ * http(s) listener, the real site host (under the proxy, or msw) otherwise. Through the API
+ * gateway Confluence still names the site, never api.atlassian.com.
+ */
+function linkBase(ctx: RouteContext, siteUrl: string, gateway: boolean): string {
+  const { hostname } = ctx.url;
+  const local = hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]";
+  return `${gateway && !local ? siteUrl : ctx.url.origin}/wiki`;
 }
 
 function rateLimitOrFault(

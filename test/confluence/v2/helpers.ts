@@ -5,6 +5,14 @@ import { testWorld } from "../../support/world.ts";
 export const SITE = "https://acme.atlassian.net";
 export const BASE = `${SITE}/wiki`;
 
+/**
+ * An answer served over the http listener with the listener's origin (`http://127.0.0.1:PORT`) in
+ * its `_links` and Link headers written as the site's: the twin names the origin the client reached.
+ */
+export function asSite<T>(value: T, site = SITE): T {
+  return JSON.parse(JSON.stringify(value).replace(/http:\/\/127\.0\.0\.1:\d+/g, site)) as T;
+}
+
 /** Basic credentials of a seeded user (seed.ts defaults: `<name>@acme.example.com`, `token-<name>`). */
 export function basic(name: string): string {
   return `Basic ${Buffer.from(`${name}@acme.example.com:token-${name}`).toString("base64")}`;

@@ -75,14 +75,15 @@ export function renderBody(
 /** Links per content, rebuilt only when the title or space key changes (listings render them for every row). */
 const linkCache = new WeakMap<Content, { title: string; spaceKey: string; links: PageLinks }>();
 
-export function contentLinks(store: ConfluenceStore, content: Content, withBase: boolean): PageLinks {
+/** `_links` of a page or blog post; `base` (single-item answers) names where the client reached the site. */
+export function contentLinks(store: ConfluenceStore, content: Content, base?: string): PageLinks {
   const key = store.spaces.get(content.spaceId)?.key ?? "";
   let cached = linkCache.get(content);
   if (!cached || cached.title !== content.title || cached.spaceKey !== key) {
     cached = { title: content.title, spaceKey: key, links: uiLinks(content, key) };
     linkCache.set(content, cached);
   }
-  return withBase ? { ...cached.links, base: `${store.site.baseUrl}/wiki` } : { ...cached.links };
+  return base === undefined ? { ...cached.links } : { ...cached.links, base };
 }
 
 // ---- pages and blog posts ------------------------------------------------------------------------
@@ -122,7 +123,7 @@ export function renderPageBulk(
   const page = pageFields(store, c) as Partial<PageBulkOut> & ReturnType<typeof pageFields>;
   page.version = renderVersion(c.version);
   page.body = renderBody(c, format);
-  page._links = contentLinks(store, c, false);
+  page._links = contentLinks(store, c);
   return page as PageBulkOut;
 }
 
@@ -140,7 +141,7 @@ export function renderBlogPostBulk(
     createdAt: iso(c.createdAt),
     version: renderVersion(c.version),
     body: renderBody(c, format),
-    _links: contentLinks(store, c, false),
+    _links: contentLinks(store, c),
   };
 }
 
@@ -178,12 +179,13 @@ export function renderPageSingle(
   c: Content,
   format: BodyFormatSingle | undefined,
   x: SingleExtras,
+  base: string,
 ): PageSingleOut {
   return {
     ...pageFields(store, c),
     ...extras(x, c),
     body: renderBody(c, format),
-    _links: contentLinks(store, c, true),
+    _links: contentLinks(store, c, base),
   };
 }
 
@@ -192,6 +194,7 @@ export function renderBlogPostSingle(
   c: Content,
   format: BodyFormatSingle | undefined,
   x: SingleExtras,
+  base: string,
 ): BlogPostSingleOut {
   const { labels, properties, operations, likes, versions, version, isFavoritedByCurrentUser } = extras(x, c);
   return {
@@ -209,7 +212,7 @@ export function renderBlogPostSingle(
     ...(versions ? { versions } : {}),
     ...(isFavoritedByCurrentUser !== undefined ? { isFavoritedByCurrentUser } : {}),
     body: renderBody(c, format),
-    _links: contentLinks(store, c, true),
+    _links: contentLinks(store, c, base),
   };
 }
 

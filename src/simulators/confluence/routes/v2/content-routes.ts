@@ -77,7 +77,7 @@ export const PAGE_KIND: Kind = {
   sorts: PAGE_SORTS,
   sortType: "PageSortOrder",
   renderBulk: (ctx, c, f) => renderPageBulk(ctx.store, c, f),
-  renderSingle: (ctx, c, f, x) => renderPageSingle(ctx.store, c, f, x),
+  renderSingle: (ctx, c, f, x) => renderPageSingle(ctx.store, c, f, x, ctx.base),
 };
 
 export const BLOGPOST_KIND: Kind = {
@@ -90,7 +90,7 @@ export const BLOGPOST_KIND: Kind = {
   sorts: BLOGPOST_SORTS,
   sortType: "BlogPostSortOrder",
   renderBulk: (ctx, c, f) => renderBlogPostBulk(ctx.store, c, f),
-  renderSingle: (ctx, c, f, x) => renderBlogPostSingle(ctx.store, c, f, x),
+  renderSingle: (ctx, c, f, x) => renderBlogPostSingle(ctx.store, c, f, x, ctx.base),
 };
 
 interface ListOptions {
