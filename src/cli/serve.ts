@@ -1,10 +1,14 @@
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixture-formats/load.ts";
+import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import { resolveSiteFile } from "../fixture-formats/site-source.ts";
-import { describeEndpoints } from "../scenarios/endpoints.ts";
+import { describeEndpoints, dotenv } from "../scenarios/endpoints.ts";
+import type { OAuthApp } from "../simulators/confluence/auth/oauth.ts";
+import { LiveClock, SimClock } from "../simulators/host/clock.ts";
 import { World } from "../simulators/world.ts";
-import { parseIntOption } from "./errors.ts";
+import { parseIntOption, UsageError } from "./errors.ts";
 
 export interface ServeOptions {
   site?: string;
@@ -15,7 +19,29 @@ export interface ServeOptions {
   /** commander's `--no-response-cache` */
   responseCache?: boolean;
   express?: boolean;
+  /** `--proxy [port]`: true without a port (Dev Proxy's 8000). */
+  proxy?: number | boolean;
+  /** `--write-env <file>` (not `--env-file`: Node reads that as its own flag anywhere on the command line, nodejs/node#54232). */
+  writeEnv?: string;
+  clock?: "realtime" | "frozen";
+  clockRate?: number;
+  /** commander's `--strict-odata-types` */
+  strictOdataTypes?: boolean;
 }
+
+/** Dev Proxy's default port, which Microsoft's samples' `*:proxy` npm scripts point at. */
+export const DEFAULT_PROXY_PORT = 8000;
+
+/**
+ * The Confluence OAuth 2.0 (3LO) app `cgsim serve` registers, so 3LO clients can sign in without
+ * setup; the ready line names it. A site file's own apps come first.
+ */
+export const SERVE_OAUTH_APP: OAuthApp = {
+  clientId: "cgsim-3lo-client",
+  clientSecret: "cgsim-3lo-secret",
+  name: "cgsim local 3LO app",
+  redirectUris: ["http://localhost:3000/callback"],
+};
 
 export function registerServe(program: Command): void {
   program
@@ -30,23 +56,65 @@ export function registerServe(program: Command): void {
     .option("--seed <n>", "seed for generated sites and probabilistic faults", parseIntOption("--seed"))
     .option("--no-response-cache", "run every request's route (no replay of repeated GETs)")
     .option("--express", "serve through express 5 instead of the bare node:http listener")
+    .option(
+      "--proxy [port]",
+      `also listen as an HTTP(S) forward proxy for the real hosts on 127.0.0.1 (default port ${DEFAULT_PROXY_PORT}; 0 picks a free one)`,
+      parseIntOption("--proxy"),
+    )
+    .option(
+      "--write-env <file>",
+      "write the variables a client process needs (the ready line's env) as a dotenv file",
+    )
+    .option(
+      "--clock <mode>",
+      "realtime: simulated time follows wall time; frozen: it moves only through /_sim/clock",
+      "realtime",
+    )
+    .option("--clock-rate <n>", "with --clock realtime: simulated seconds per real second", parseRate, 1)
+    .option(
+      "--strict-odata-types",
+      'Graph refuses non-ASCII strings without "String" annotation (default: accepts, with a journal note)',
+    )
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
 }
 
-/** The world `cgsim serve` serves: the given (or bundled) site and directory, seeded faults. */
+/**
+ * The world `cgsim serve` serves: the given (or bundled) site and directory, seeded faults, a live
+ * clock from the current time (or a frozen one), and a registered Confluence OAuth app.
+ */
 export function serveWorld(options: ServeOptions = {}): World {
   const { site, directory: generated } = resolveSiteFile(options.site ?? DEFAULT_SITE_FILE, options.seed);
   const directory = options.directory
     ? loadDirectoryFile(options.directory)
     : (generated ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE));
   return new World({
-    site,
+    site: withServeOAuthApp(site),
     directory,
+    clock: serveClock(options),
     faults: options.seed === undefined ? undefined : { seed: options.seed, rules: [] },
     responseCache: options.responseCache,
+    graph: options.strictOdataTypes ? { strictODataTypes: true } : undefined,
   });
+}
+
+function serveClock(options: ServeOptions): SimClock {
+  const mode = options.clock ?? "realtime";
+  if (mode === "frozen") {
+    if (options.clockRate !== undefined && options.clockRate !== 1)
+      throw new UsageError("--clock-rate needs --clock realtime");
+    return new SimClock(Date.now());
+  }
+  if (mode !== "realtime") throw new UsageError(`--clock must be realtime or frozen, got "${mode}"`);
+  return new LiveClock({ rate: options.clockRate ?? 1 });
+}
+
+function withServeOAuthApp(site: SiteFixture): SiteFixture {
+  const oauth = site.options?.oauth;
+  const apps = oauth?.apps ?? [];
+  if (apps.some((a) => a.clientId === SERVE_OAUTH_APP.clientId)) return site;
+  return { ...site, options: { ...site.options, oauth: { ...oauth, apps: [...apps, SERVE_OAUTH_APP] } } };
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -56,9 +124,26 @@ export async function serve(options: ServeOptions): Promise<void> {
     https: options.https,
     engine: options.express ? "express" : "node",
   });
-  process.stdout.write(`${JSON.stringify(describeEndpoints(world, server.url, server.caFile))}\n`);
+  const proxyPort = options.proxy === true ? DEFAULT_PROXY_PORT : options.proxy;
+  const proxy =
+    proxyPort === undefined || proxyPort === false
+      ? undefined
+      : await world.listenProxy({
+          port: proxyPort,
+          onRefused: (host) =>
+            process.stderr.write(
+              `${pc.yellow("cgsim")}: proxy refused ${host} (no twin answers there; 502)\n`,
+            ),
+        });
+  const caFile = server.caFile ?? (proxy ? (await world.certificateAuthority()).file : undefined);
+  const endpoints = describeEndpoints(world, server.url, caFile, proxy?.url);
+  const clock =
+    world.clock instanceof LiveClock ? { mode: "realtime", rate: world.clock.rate } : { mode: "frozen" };
+  // The env file first: a client that waits for the ready line may read it at once.
+  if (options.writeEnv) writeFileSync(options.writeEnv, dotenv(endpoints.env));
+  process.stdout.write(`${JSON.stringify({ ...endpoints, clock: { ...clock, now: world.clock.iso() } })}\n`);
   process.stderr.write(
-    `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state) — Ctrl-C to stop\n`,
+    `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state)${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
@@ -66,4 +151,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await world.close();
   process.stderr.write(`${pc.dim(`cgsim: stopped (${signal})`)}\n`);
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0)
+    throw new UsageError(`--clock-rate must be a positive number, got "${value}"`);
+  return rate;
 }

@@ -10,12 +10,14 @@ import { DirectoryTwin } from "./directory/twin.ts";
 import { graphPlugin } from "./graph/service.ts";
 import { GraphTwin, type GraphTwinOptions } from "./graph/twin.ts";
 import { installAdminApi } from "./host/admin.ts";
+import { CertificateAuthority } from "./host/certificates.ts";
 import { SimClock } from "./host/clock.ts";
 import { createDirectFetch } from "./host/direct.ts";
 import type { FaultPlanSpec } from "./host/faults.ts";
 import { SimHost } from "./host/host.ts";
 import { type HttpServerOptions, type RunningServer, startHttpServer } from "./host/http.ts";
 import { interceptWithMsw } from "./host/msw.ts";
+import { type ProxyOptions, type RunningProxy, startProxy } from "./host/proxy.ts";
 
 export type TransportName = "direct" | "msw" | "http";
 
@@ -30,6 +32,8 @@ export interface WorldOptions {
   directory?: DirectorySpec;
   /** Simulated start time (ISO 8601); default 2026-01-01T00:00:00Z. */
   start?: string;
+  /** The world's clock (e.g. a `LiveClock` for `cgsim serve`); `start` is then ignored. */
+  clock?: SimClock;
   faults?: FaultPlanSpec;
   /** Graph twin switches (quotas, ingestion rate, schema provisioning time, token lifetime). */
   graph?: Omit<GraphTwinOptions, "directory" | "clock" | "issuer">;
@@ -51,10 +55,11 @@ export class World {
   /** The direct transport: a fetch that dispatches in-process without sockets. */
   readonly fetch: typeof fetch;
   #msw: SetupServer | undefined;
-  #servers: RunningServer[] = [];
+  #servers: Array<RunningServer | RunningProxy> = [];
+  #authority: Promise<CertificateAuthority> | undefined;
 
   constructor(readonly options: WorldOptions) {
-    this.clock = new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
+    this.clock = options.clock ?? new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
     this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);
     const entra = DirectoryTwin.fromSpec(
       options.directory ?? { tenant: "contoso.onmicrosoft.com" },
@@ -93,11 +98,29 @@ export class World {
     return this.#msw;
   }
 
-  /** Serves the host over http(s) on 127.0.0.1 (the http transport). */
+  /** Serves the host over http(s) on 127.0.0.1 (the http transport); https presents the world's CA. */
   async listen(options: HttpServerOptions = {}): Promise<RunningServer> {
-    const server = await startHttpServer(this.host, options);
+    const authority = options.https ? (options.authority ?? (await this.certificateAuthority())) : undefined;
+    const server = await startHttpServer(this.host, { ...options, authority });
     this.#servers.push(server);
     return server;
+  }
+
+  /**
+   * Also serves the host as an HTTP forward proxy (Dev Proxy's port 8000 by default), so clients
+   * that hard-code the real hosts reach the twins; `clientEnv` (src/scenarios/endpoints.ts) names
+   * the variables a client process needs.
+   */
+  async listenProxy(options: Omit<ProxyOptions, "authority"> = {}): Promise<RunningProxy> {
+    const proxy = await startProxy(this.host, { ...options, authority: await this.certificateAuthority() });
+    this.#servers.push(proxy);
+    return proxy;
+  }
+
+  /** The CA behind the world's https listener and proxy (one per world, made on first use). */
+  certificateAuthority(): Promise<CertificateAuthority> {
+    this.#authority ??= CertificateAuthority.create();
+    return this.#authority;
   }
 
   async close(): Promise<void> {
