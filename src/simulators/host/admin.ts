@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { readAdminJson } from "./admin-input.ts";
 import { parseDuration } from "./clock.ts";
+import { installEventStream } from "./events.ts";
 import { faultPlanSchema } from "./faults.ts";
 import type { SimHost } from "./host.ts";
+import { nearMisses } from "./near-miss.ts";
+import { retryFindings } from "./retry-findings.ts";
 import { json } from "./types.ts";
 
 const clockBody = z.union([
@@ -11,10 +14,12 @@ const clockBody = z.union([
 ]);
 
 /**
- * The admin API under `/_sim/`: state, reset, journal, faults and clock. Shared by every
+ * The admin API under `/_sim/`: state, reset, journal (with headers, bodies, near misses and retry
+ * findings), faults, clock and the live event stream. Shared by every
  * transport because it is served by the host itself.
  */
 export function installAdminApi(host: SimHost): void {
+  installEventStream(host);
   host.admin("GET", "/_sim/state", () =>
     json({
       clock: host.clock.iso(),
@@ -37,6 +42,33 @@ export function installAdminApi(host: SimHost): void {
     });
     return json({ count: entries.length, entries });
   });
+  host.admin("GET", "/_sim/requests/detail", ({ query }) => {
+    const seq = Number(query.get("seq"));
+    if (!Number.isSafeInteger(seq) || seq < 1)
+      return json({ error: "seq must be a journal seq (1, 2, …)" }, 400);
+    const entry = host.journal.findLast((e) => e.seq === seq);
+    if (!entry)
+      return json({ error: `no journal entry ${seq} (reset, or older than the journal keeps)` }, 404);
+    const exchange = host.exchanges?.get(seq) ?? null;
+    return json({
+      entry,
+      exchange,
+      ...(exchange
+        ? {}
+        : {
+            exchangeMissing: host.exchanges
+              ? `only the newest ${host.exchanges.limits.maxEntries} requests keep headers and bodies`
+              : "this host keeps no headers or bodies (SimHostOptions.exchanges; cgsim serve keeps them)",
+          }),
+      nearMisses:
+        entry.operationId === null && (entry.status === 404 || entry.status === 405)
+          ? nearMisses(entry.method, entry.path, host.services)
+          : [],
+    });
+  });
+  host.admin("GET", "/_sim/requests/findings", () =>
+    json({ findings: retryFindings(host.journal.entries()) }),
+  );
   host.admin("GET", "/_sim/faults", () => json(host.faults.spec));
   host.admin("PUT", "/_sim/faults", async (ctx) => {
     const parsed = faultPlanSchema.safeParse(await readAdminJson(ctx));

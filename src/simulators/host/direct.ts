@@ -41,6 +41,11 @@ function lazyRequest(input: RequestInfo | URL, init: RequestInit | undefined): I
       return headers.get(name.toLowerCase()) ?? null;
     },
     text: () => Promise.resolve(body ?? ""),
+    bodyText: () => body ?? "",
+    headerList() {
+      headers ??= headerMap(init?.headers);
+      return [...headers];
+    },
     toRequest() {
       request ??= new Request(url, init);
       return request;

@@ -1,6 +1,8 @@
 import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
 import { streamText } from "../../util/stream-text.ts";
+import { Activity } from "./activity.ts";
 import { SimClock } from "./clock.ts";
+import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, RequestJournal } from "./journal.ts";
@@ -32,6 +34,11 @@ export interface SimHostOptions {
    * (default true; services opt in with `Service.cache`). Off: every request runs its route.
    */
   responseCache?: boolean;
+  /**
+   * Keep the newest requests' headers and bodies beside the journal (`GET /_sim/requests/detail`),
+   * within the given limits (true: the defaults). Off by default: it costs a little per request.
+   */
+  exchanges?: boolean | ExchangeLimits;
 }
 
 interface RouteEntry {
@@ -49,6 +56,10 @@ export class SimHost {
   readonly clock: SimClock;
   readonly journal: RequestJournal;
   readonly faults = new FaultPlan();
+  /** Live observers of requests and admin writes (`/_sim/events`). */
+  readonly activity = new Activity();
+  /** Headers and bodies of the newest requests, when `SimHostOptions.exchanges` is on. */
+  readonly exchanges: ExchangeStore | undefined;
   readonly services: Service[] = [];
   readonly twins: TwinPlugin[] = [];
   #router: RouterContext<RouteEntry> = createRouter<RouteEntry>();
@@ -63,6 +74,8 @@ export class SimHost {
     this.responseCache = options.responseCache !== false;
     this.#cache = this.responseCache ? new ResponseCache() : undefined;
     this.journal = new RequestJournal(options.journalCapacity);
+    if (options.exchanges)
+      this.exchanges = new ExchangeStore(options.exchanges === true ? {} : options.exchanges);
     if (options.faults) this.faults.set(options.faults);
     for (const twin of options.twins ?? []) this.install(twin);
     for (const service of options.services ?? []) this.addService(service);
@@ -132,6 +145,7 @@ export class SimHost {
   reset(): void {
     for (const twin of this.twins) twin.reset();
     this.journal.clear();
+    this.exchanges?.clear();
     this.faults.clear();
     this.#cache?.clear();
   }
@@ -143,13 +157,18 @@ export class SimHost {
    */
   async dispatch(incoming: Request | IncomingRequest, parent?: number): Promise<DispatchResult> {
     const started = performance.now();
-    const request = incoming instanceof Request ? fromFetchRequest(incoming) : incoming;
+    const request =
+      incoming instanceof Request ? fromFetchRequest(incoming, this.exchanges !== undefined) : incoming;
     const url = new URL(request.url);
     const ctx = new HostContext(this, request, url);
     const notes = ctx.notes;
 
     const admin = this.#adminHandlers.get(`${request.method} ${url.pathname}`);
-    if (admin) return { kind: "response", response: await admin(ctx) };
+    if (admin) {
+      const response = await admin(ctx);
+      if (request.method.toUpperCase() !== "GET") this.activity.changed();
+      return { kind: "response", response };
+    }
 
     const method = request.method.toUpperCase();
     const match = findRoute(this.#router, method, url.pathname);
@@ -208,6 +227,8 @@ export class SimHost {
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     if (notes.length > 0) entry.notes = notes;
     this.journal.record(entry);
+    if (this.exchanges) await this.exchanges.record(entry.seq, request, result);
+    this.activity.request(entry);
     return result;
   }
 
@@ -349,9 +370,14 @@ class Replayed {
   }
 }
 
-/** The host's view of a Fetch Request (direct and msw transports, `$batch` sub-requests). */
-function fromFetchRequest(request: Request): IncomingRequest {
+/**
+ * The host's view of a Fetch Request (direct and msw transports, `$batch` sub-requests). With
+ * `keepBody` (the host keeps exchanges) the body is teed first, so it can be kept whatever the
+ * route reads it with.
+ */
+function fromFetchRequest(request: Request, keepBody: boolean): IncomingRequest {
   let text: Promise<string> | undefined;
+  const copy = keepBody && request.body !== null ? request.clone() : undefined;
   return {
     method: request.method,
     url: request.url,
@@ -360,6 +386,14 @@ function fromFetchRequest(request: Request): IncomingRequest {
       text ??= streamText(request.body);
       return text;
     },
+    // Asked once the route is done: what it read, the copy, or the stream it left unread.
+    bodyText: () => {
+      if (request.body === null) return "";
+      if (copy) return streamText(copy.body);
+      if (!text && !request.bodyUsed) text = streamText(request.body);
+      return text;
+    },
+    headerList: () => [...request.headers],
     toRequest: () => request,
   };
 }

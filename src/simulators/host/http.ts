@@ -70,6 +70,7 @@ function toSocket(clock: SimClock): SocketTransport {
     },
     send: (res, answer) => {
       if (answer.replay) writeReplay(res, answer.replay, clock);
+      else if (isEventStream(answer.response)) streamEvents(res, answer.response);
       else return writeAnswer(res, answer.response, clock);
     },
     sendTruncated: (res, response, body, cut) => {
@@ -93,6 +94,33 @@ function writeHead(res: ServerResponse, response: Response, body: Buffer, clock:
   headers.date ??= httpDate(clock.now());
   res.writeHead(response.status, response.statusText || undefined, headers);
   return body;
+}
+
+function isEventStream(response: Response): boolean {
+  return (
+    response.body !== null && (response.headers.get("content-type") ?? "").startsWith("text/event-stream")
+  );
+}
+
+/** A live answer (`/_sim/events`): written as its chunks come, until either side stops. */
+function streamEvents(res: ServerResponse, response: Response): void {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const reader = response.body!.getReader();
+  const stop = () => void reader.cancel().catch(() => {});
+  res.once("close", stop);
+  void (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      res.write(value);
+    }
+    res.end();
+  })().catch(() => res.destroy());
 }
 
 /** A cached answer straight from its stored bytes: no Fetch objects on the way. */
@@ -149,7 +177,18 @@ class NodeIncoming implements IncomingRequest {
   }
 
   text(): Promise<string> {
-    return Promise.resolve(this.body ? utf8.decode(this.body) : "");
+    return Promise.resolve(this.bodyText());
+  }
+
+  bodyText(): string {
+    return this.body ? utf8.decode(this.body) : "";
+  }
+
+  headerList(): [string, string][] {
+    const raw = this.req.rawHeaders;
+    const out: [string, string][] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toLowerCase(), raw[i + 1]]);
+    return out;
   }
 
   toRequest(): Request {

@@ -34,6 +34,16 @@ export class RequestJournal {
 
   constructor(private readonly capacity = 200_000) {}
 
+  /** Entries kept now. */
+  get size(): number {
+    return Math.min(this.#entries.length, this.capacity);
+  }
+
+  /** The seq of the newest request so far (0 before any). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
   nextSeq(): number {
     this.#seq += 1;
     return this.#seq;
@@ -57,6 +67,14 @@ export class RequestJournal {
     );
     if (query.limit !== undefined) out = out.slice(-query.limit);
     return out;
+  }
+
+  /** The newest kept entry that `match` accepts (searched newest first). */
+  findLast(match: (entry: JournalEntry) => boolean): JournalEntry | undefined {
+    const oldest = Math.max(0, this.#entries.length - this.capacity);
+    for (let i = this.#entries.length - 1; i >= oldest; i--)
+      if (match(this.#entries[i])) return this.#entries[i];
+    return undefined;
   }
 
   count(query: JournalQuery = {}): number {

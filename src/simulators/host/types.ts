@@ -15,6 +15,13 @@ export interface IncomingRequest {
   /** The body as UTF-8 text ("" when there is none), read once. */
   text(): Promise<string>;
   toRequest(): Request;
+  /** Every header as `[lower-case name, value]`, for the journal's exchange record. */
+  headerList?(): [string, string][];
+  /**
+   * The body as text when the transport still holds it (without reading a stream a route may
+   * read), for the journal's exchange record; undefined when it cannot tell.
+   */
+  bodyText?(): string | Promise<string> | undefined;
 }
 
 /**
