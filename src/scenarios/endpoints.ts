@@ -1,3 +1,4 @@
+import type { User } from "../simulators/confluence/model.ts";
 import type { World } from "../simulators/world.ts";
 import { confluenceAccountOf } from "./oracle/truth.ts";
 
@@ -56,10 +57,15 @@ export interface EndpointUser {
   confluence: { email: string; accountId: string } | null;
 }
 
+/** The Confluence account a client of the served world crawls as: the first admin, else the first active user. */
+export function crawlerAccount(world: World): User | undefined {
+  const users = [...world.confluence.store.users.values()];
+  return users.find((u) => u.admin && u.active) ?? users.find((u) => u.active);
+}
+
 export function describeEndpoints(world: World, url: string, caFile?: string, proxy?: string): Endpoints {
   const { store } = world.confluence;
-  const users = [...store.users.values()];
-  const crawler = users.find((u) => u.admin && u.active) ?? users.find((u) => u.active);
+  const crawler = crawlerAccount(world);
   const app = [...world.directory.apps.values()][0];
   const oauthApp = [...world.confluence.oauth.apps.values()][0];
   return {

@@ -1,7 +1,7 @@
 import type { AclEntry } from "../../simulators/graph/model.ts";
 import type { RunContext } from "../context.ts";
 import { classifyPair } from "./classify.ts";
-import { oracleInput } from "./input.ts";
+import { type OracleInput, oracleInput } from "./input.ts";
 import { entryRef } from "./notation.ts";
 import { confluenceAccountOf, identityFor, truthFor } from "./truth.ts";
 
@@ -11,7 +11,12 @@ import { confluenceAccountOf, identityFor, truthFor } from "./truth.ts";
  * to failed search expectations.
  */
 export function explainPair(ctx: RunContext, upn: string, itemId: string): string[] {
-  const { world, connectionId } = ctx;
+  return explainChain(oracleInput(ctx), upn, itemId);
+}
+
+/** `explainPair` for any oracle input (a scenario run's, or a served world's). */
+export function explainChain(input: OracleInput, upn: string, itemId: string): string[] {
+  const { world, connectionId } = input;
   const user = world.directory.user(upn);
   const content = world.confluence.store.content.get(itemId);
   const out: string[] = [];
@@ -19,7 +24,6 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   if (!content) return [`no Confluence page or blog post ${itemId}`];
   out.push(`explain ${user.userPrincipalName} × ${itemId} "${content.title}"`);
 
-  const input = oracleInput(ctx);
   const rule = input.config?.identity;
   const truth = truthFor(world, user, content, rule);
   out.push("Confluence:");

@@ -1,8 +1,11 @@
+import type { Content } from "../../simulators/confluence/model.ts";
+import type { DirectoryUser } from "../../simulators/directory/model.ts";
+import type { World } from "../../simulators/world.ts";
 import type { RunContext } from "../context.ts";
 import type { StepResult } from "../results.ts";
 import { classifyPair } from "./classify.ts";
-import { explainPair } from "./explain.ts";
-import { oracleInput } from "./input.ts";
+import { explainChain } from "./explain.ts";
+import { type OracleInput, oracleInput } from "./input.ts";
 import {
   CELL_STATES,
   type CellState,
@@ -19,6 +22,43 @@ import {
 
 export const DEFAULT_MATRIX_CAP = { maxUsers: 30, maxItems: 60 };
 
+/**
+ * Who and what a matrix is about, in matrix order: enabled directory users (the parity oracle's
+ * population), and pages and blog posts grouped by space key (spaces sorted, the site's own order
+ * within a space: parents before children).
+ */
+export function matrixPopulation(world: World): { users: DirectoryUser[]; bySpace: Map<string, Content[]> } {
+  const users = [...world.directory.users.values()].filter((u) => u.accountEnabled);
+  const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
+  const grouped = new Map<string, Content[]>();
+  for (const c of world.confluence.store.content.values()) {
+    if (c.type !== "page" && c.type !== "blogpost") continue;
+    const key = spaceKey(c.spaceId);
+    const list = grouped.get(key);
+    if (list) list.push(c);
+    else grouped.set(key, [c]);
+  }
+  const bySpace = new Map([...grouped].sort(([a], [b]) => a.localeCompare(b)));
+  return { users, bySpace };
+}
+
+/** One cell: the oracle's difference when there is one, else whether the index grants. */
+export function cellState(
+  input: OracleInput,
+  user: DirectoryUser,
+  content: Content,
+): { state: CellState; reason?: string } {
+  const { world, connectionId } = input;
+  const indexed = world.graph.connection(connectionId)?.items.has(content.id) ?? false;
+  const difference = classifyPair(input, user, content);
+  if (difference?.kind === "overExposed")
+    return { state: difference.documented ? "documentedOver" : "over", reason: difference.reason };
+  if (difference)
+    return { state: difference.documented ? "documentedUnder" : "under", reason: difference.reason };
+  if (!indexed) return { state: "notIndexed" };
+  return { state: world.graph.canAccess(user.id, connectionId, content.id) ? "allowed" : "denied" };
+}
+
 /** The matrix for the world as it is now. */
 export function takeMatrix(
   ctx: RunContext,
@@ -29,24 +69,12 @@ export function takeMatrix(
   const { world, connectionId } = ctx;
   const maxUsers = options.maxUsers ?? DEFAULT_MATRIX_CAP.maxUsers;
   const maxItems = options.maxItems ?? DEFAULT_MATRIX_CAP.maxItems;
-  // Same population as the parity oracle (runParity).
-  const allUsers = [...world.directory.users.values()].filter((u) => u.accountEnabled);
-  const allContents = [...world.confluence.store.content.values()].filter(
-    (c) => c.type === "page" || c.type === "blogpost",
-  );
-  const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
-  // Grouped by space, in the site's own order within a space (parents before children); a cap
-  // takes items from every space in turn, so a capped matrix still shows each space.
-  const bySpace = new Map<string, typeof allContents>();
-  for (const c of allContents) {
-    const key = spaceKey(c.spaceId);
-    const list = bySpace.get(key);
-    if (list) list.push(c);
-    else bySpace.set(key, [c]);
-  }
-  const spaces = [...bySpace.keys()].sort((a, b) => a.localeCompare(b));
+  const { users: allUsers, bySpace } = matrixPopulation(world);
+  const spaces = [...bySpace.keys()];
+  const itemCount = [...bySpace.values()].reduce((n, list) => n + list.length, 0);
+  // A cap takes items from every space in turn, so a capped matrix still shows each space.
   const quota = new Map(spaces.map((k) => [k, 0]));
-  for (let left = Math.min(maxItems, allContents.length); left > 0; )
+  for (let left = Math.min(maxItems, itemCount); left > 0; )
     for (const k of spaces)
       if (left > 0 && quota.get(k)! < bySpace.get(k)!.length) {
         quota.set(k, quota.get(k)! + 1);
@@ -55,22 +83,17 @@ export function takeMatrix(
   const contents = spaces.flatMap((k) => bySpace.get(k)!.slice(0, quota.get(k)));
   const users = allUsers.slice(0, maxUsers);
   const items = world.graph.connection(connectionId)?.items;
+  const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
 
   const input = oracleInput(ctx);
   const { lines, intern } = lineTable();
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
   const cells = users.map((user) =>
     contents.map((content): MatrixCell => {
-      const indexed = items?.has(content.id) ?? false;
-      const difference = classifyPair(input, user, content);
-      let state: CellState;
-      if (difference?.kind === "overExposed") state = difference.documented ? "documentedOver" : "over";
-      else if (difference) state = difference.documented ? "documentedUnder" : "under";
-      else if (!indexed) state = "notIndexed";
-      else state = world.graph.canAccess(user.id, connectionId, content.id) ? "allowed" : "denied";
+      const { state, reason } = cellState(input, user, content);
       counts[state]++;
-      const explain = explainPair(ctx, user.userPrincipalName, content.id).map(intern);
-      return difference ? { state, reason: difference.reason, explain } : { state, explain };
+      const explain = explainChain(input, user.userPrincipalName, content.id).map(intern);
+      return reason !== undefined ? { state, reason, explain } : { state, explain };
     }),
   );
   return {
@@ -89,7 +112,7 @@ export function takeMatrix(
       status: c.status,
       indexed: items?.has(c.id) ?? false,
     })),
-    total: { users: allUsers.length, items: allContents.length },
+    total: { users: allUsers.length, items: itemCount },
     counts,
     cells,
     lines,
