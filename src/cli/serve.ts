@@ -4,11 +4,13 @@ import pc from "picocolors";
 import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixture-formats/load.ts";
 import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import { resolveSiteFile } from "../fixture-formats/site-source.ts";
+import { installInspector } from "../inspector/install.ts";
 import { describeEndpoints, dotenv } from "../scenarios/endpoints.ts";
 import type { OAuthApp } from "../simulators/confluence/auth/oauth.ts";
 import { LiveClock, SimClock } from "../simulators/host/clock.ts";
 import { World } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
+import { openBrowser } from "./open-browser.ts";
 
 export interface ServeOptions {
   site?: string;
@@ -27,6 +29,8 @@ export interface ServeOptions {
   clockRate?: number;
   /** commander's `--strict-odata-types` */
   strictOdataTypes?: boolean;
+  /** `--open`: the inspector in the desktop's browser. */
+  open?: boolean;
 }
 
 /** Dev Proxy's default port, which Microsoft's samples' `*:proxy` npm scripts point at. */
@@ -75,6 +79,7 @@ export function registerServe(program: Command): void {
       "--strict-odata-types",
       'Graph refuses non-ASCII strings without "String" annotation (default: accepts, with a journal note)',
     )
+    .option("--open", "open the live inspector (/_sim/ui/) in the desktop's browser")
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -89,14 +94,17 @@ export function serveWorld(options: ServeOptions = {}): World {
   const directory = options.directory
     ? loadDirectoryFile(options.directory)
     : (generated ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE));
-  return new World({
+  const world = new World({
     site: withServeOAuthApp(site),
     directory,
     clock: serveClock(options),
     faults: options.seed === undefined ? undefined : { seed: options.seed, rules: [] },
     responseCache: options.responseCache,
     graph: options.strictOdataTypes ? { strictODataTypes: true } : undefined,
+    exchanges: true,
   });
+  installInspector(world);
+  return world;
 }
 
 function serveClock(options: ServeOptions): SimClock {
@@ -141,10 +149,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     world.clock instanceof LiveClock ? { mode: "realtime", rate: world.clock.rate } : { mode: "frozen" };
   // The env file first: a client that waits for the ready line may read it at once.
   if (options.writeEnv) writeFileSync(options.writeEnv, dotenv(endpoints.env));
-  process.stdout.write(`${JSON.stringify({ ...endpoints, clock: { ...clock, now: world.clock.iso() } })}\n`);
-  process.stderr.write(
-    `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state)${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
+  const inspector = `${server.url}/_sim/ui/`;
+  process.stdout.write(
+    `${JSON.stringify({ ...endpoints, clock: { ...clock, now: world.clock.iso() }, inspector })}\n`,
   );
+  process.stderr.write(
+    `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state, inspector: ${inspector})${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
+  );
+  if (options.open) openBrowser(inspector);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -13,6 +13,7 @@ import { installAdminApi } from "./host/admin.ts";
 import { CertificateAuthority } from "./host/certificates.ts";
 import { SimClock } from "./host/clock.ts";
 import { createDirectFetch } from "./host/direct.ts";
+import type { ExchangeLimits } from "./host/exchanges.ts";
 import type { FaultPlanSpec } from "./host/faults.ts";
 import { SimHost } from "./host/host.ts";
 import { type HttpServerOptions, type RunningServer, startHttpServer } from "./host/http.ts";
@@ -39,6 +40,8 @@ export interface WorldOptions {
   graph?: Omit<GraphTwinOptions, "directory" | "clock" | "issuer">;
   /** Replay repeated GETs from the host's response cache (default true). */
   responseCache?: boolean;
+  /** Keep the newest requests' headers and bodies for `/_sim/requests/detail` (cgsim serve does). */
+  exchanges?: boolean | ExchangeLimits;
 }
 
 /**
@@ -82,6 +85,7 @@ export class World {
       clock: this.clock,
       faults: options.faults,
       responseCache: options.responseCache,
+      exchanges: options.exchanges,
     });
     installAdminApi(this.host);
     this.fetch = createDirectFetch(this.host);

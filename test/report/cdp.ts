@@ -95,6 +95,37 @@ export class Browser {
     return out.result.value;
   }
 
+  /**
+   * Waits until `expression` (evaluated in the page every 50 ms) is truthy and returns its value;
+   * fails after `timeoutMs` with the expression in the message. Tests wait for what the page
+   * shows, never for a fixed time.
+   */
+  async waitFor<T>(expression: string, timeoutMs = 30_000): Promise<T> {
+    return this.eval<T>(`new Promise((resolve, reject) => {
+      const started = performance.now();
+      const check = () => {
+        let value;
+        try { value = (${expression}); } catch {}
+        if (value) resolve(value);
+        else if (performance.now() - started > ${timeoutMs}) reject(new Error("timed out waiting for: " + ${JSON.stringify(expression)}));
+        else setTimeout(check, 50);
+      };
+      check();
+    })`);
+  }
+
+  /** Clicks the centre of the first element matching `selector` (scrolled into view) with real mouse events. */
+  async clickOn(selector: string): Promise<void> {
+    const box = await this.waitFor<{ x: number; y: number }>(`(() => {
+      const el = document.querySelector(${JSON.stringify(selector)});
+      if (!el) return undefined;
+      el.scrollIntoView({ block: "nearest", inline: "nearest" });
+      const b = el.getBoundingClientRect();
+      return b.width && b.height ? { x: b.left + b.width / 2, y: b.top + b.height / 2 } : undefined;
+    })()`);
+    await this.click(box.x, box.y);
+  }
+
   async mouse(type: "mouseMoved" | "mousePressed" | "mouseReleased", x: number, y: number): Promise<void> {
     await this.send("Input.dispatchMouseEvent", { type, x, y, button: "left", clickCount: 1 });
   }

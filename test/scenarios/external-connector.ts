@@ -18,6 +18,8 @@
  * deletion ledger — goes to a file: STATE_FILE, set in the scenario's `connector.env`.
  *
  * It happens to run cgsim's own connector, so its results compare with the built-in one's.
+ * CGSIM_TEST_GRANT_EVERYONE=ID injects a connector bug, for tests of what cgsim shows of one: the
+ * ACL written for item ID grants everyone, whatever Confluence restricts.
  */
 import { parseConfig } from "../../src/connector/config.ts";
 import { Connector } from "../../src/connector/connector.ts";
@@ -31,7 +33,21 @@ function env(name: string): string {
   process.exit(2);
 }
 
+/** The same fetch, except that item `itemId` is written with an ACL that grants everyone. */
+function grantEveryone(next: typeof fetch, itemId: string): typeof fetch {
+  const item = new RegExp(`/external/connections/[^/]+/items/${itemId}$`);
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (request.method !== "PUT" || !item.test(new URL(request.url).pathname)) return next(request);
+    const body = await request.json();
+    body.acl = [{ type: "everyone", value: env("CGSIM_TENANT_ID"), accessType: "grant" }];
+    return next(request.url, { method: "PUT", headers: request.headers, body: JSON.stringify(body) });
+  };
+}
+
 const mode = env("CGSIM_CRAWL_MODE") === "incremental" ? "incremental" : "full";
+const twins = viaServer(env("CGSIM_URL"));
+const leaked = process.env.CGSIM_TEST_GRANT_EVERYONE;
 const connector = new Connector({
   config: parseConfig({
     confluence: {
@@ -51,7 +67,7 @@ const connector = new Connector({
   }),
   // The connector calls the real hosts (contoso.atlassian.net, graph.microsoft.com, …); every twin
   // answers on CGSIM_URL by path, so only the origin is swapped.
-  runtime: { fetch: viaServer(env("CGSIM_URL")) },
+  runtime: { fetch: leaked ? grantEveryone(twins, leaked) : twins },
   state: process.env.STATE_FILE ? new FileStateStore(process.env.STATE_FILE) : new MemoryStateStore(),
 });
 try {

@@ -87,7 +87,7 @@ function oauthAuth(world: World, email: string, scopes: string[]) {
 }
 
 /** The built-in connector (src/connector) wired to a world: simulated clock, seeded jitter, in-memory state. */
-function builtInConnector(
+export function builtInConnector(
   world: World,
   settings: ConnectorSettings | undefined,
   seed: number,

@@ -56,7 +56,7 @@ function externalEnv(endpoints: Endpoints, mode: string, connectionId: string): 
 }
 
 /** Runs an external connector command once against the world's http server and waits for it to exit. */
-async function runExternalCrawl(
+export async function runExternalCrawl(
   endpoints: Endpoints,
   settings: ConnectorSettings,
   mode: "full" | "incremental",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readAdminJson } from "../host/admin-input.ts";
 import { type AdminRegistry, json, type RouteContext } from "../host/types.ts";
+import { installConfluenceInspection } from "./inspect.ts";
 import type { ConfluenceTwin } from "./twin.ts";
 
 const removalMode = z.enum(["removed", "deprecated"]);
@@ -45,9 +46,11 @@ const adminBodies = {
  * Confluence switches over the admin API, for standalone runs and connectors in other processes:
  * `PUT /_sim/confluence/rate-limit`, `PUT /_sim/confluence/v1-removal`, `POST /_sim/confluence/oauth/apps`,
  * `POST /_sim/confluence/oauth/tokens` (tokens without the browser step),
- * `POST /_sim/confluence/scoped-api-tokens` (`{user, token, scopes}`).
+ * `POST /_sim/confluence/scoped-api-tokens` (`{user, token, scopes}`); and read-only views of its
+ * state (inspect.ts).
  */
 export function installConfluenceAdmin(host: AdminRegistry, twin: ConfluenceTwin): void {
+  installConfluenceInspection(host, twin);
   const withBody =
     <T>(schema: z.ZodType<T>, apply: (body: T) => unknown) =>
     async (ctx: RouteContext) => {

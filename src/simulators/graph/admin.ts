@@ -1,5 +1,6 @@
 import { adminBody, answer, required } from "../host/admin-input.ts";
 import { type AdminRegistry, json } from "../host/types.ts";
+import { installGraphInspection } from "./inspect.ts";
 import type { GraphTwin } from "./twin.ts";
 
 /**
@@ -16,9 +17,11 @@ import type { GraphTwin } from "./twin.ts";
  * - `POST /_sim/graph/strict-odata-types` `{strict: boolean}`
  * - `GET  /_sim/graph/retry-discipline`
  *
- * The directory's controls (`/_sim/directory…`) are the directory twin's (src/simulators/directory/admin.ts).
+ * Read-only views of its state (connections, items, external groups) are in inspect.ts. The
+ * directory's controls (`/_sim/directory…`) are the directory twin's (src/simulators/directory/admin.ts).
  */
 export function installGraphAdmin(host: AdminRegistry, twin: GraphTwin): void {
+  installGraphInspection(host, twin);
   host.admin("GET", "/_sim/graph/access", (ctx) =>
     answer(() =>
       twin.explainAccess(
