@@ -1,9 +1,9 @@
 import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
-import { streamText } from "../../util/stream-text.ts";
 import { Activity } from "./activity.ts";
 import { SimClock } from "./clock.ts";
 import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
+import { fromFetchRequest } from "./fetch-incoming.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, RequestJournal } from "./journal.ts";
 import { ResponseCache, replayResponse } from "./response-cache.ts";
@@ -368,34 +368,6 @@ class Replayed {
     this.#response ??= replayResponse(this.replay);
     return this.#response;
   }
-}
-
-/**
- * The host's view of a Fetch Request (direct and msw transports, `$batch` sub-requests). With
- * `keepBody` (the host keeps exchanges) the body is teed first, so it can be kept whatever the
- * route reads it with.
- */
-function fromFetchRequest(request: Request, keepBody: boolean): IncomingRequest {
-  let text: Promise<string> | undefined;
-  const copy = keepBody && request.body !== null ? request.clone() : undefined;
-  return {
-    method: request.method,
-    url: request.url,
-    header: (name) => request.headers.get(name),
-    text: () => {
-      text ??= streamText(request.body);
-      return text;
-    },
-    // Asked once the route is done: what it read, the copy, or the stream it left unread.
-    bodyText: () => {
-      if (request.body === null) return "";
-      if (copy) return streamText(copy.body);
-      if (!text && !request.bodyUsed) text = streamText(request.body);
-      return text;
-    },
-    headerList: () => [...request.headers],
-    toRequest: () => request,
-  };
 }
 
 function describeFault(f: FaultDecision): string {
