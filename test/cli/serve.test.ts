@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfluenceClient } from "confluence.js";
 import supertest from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,9 +19,24 @@ describe("cgsim serve", () => {
   });
 
   it("prints endpoints first, serves the admin API and Confluence, and stops cleanly on SIGTERM", async () => {
-    child = spawnCli(["serve", "--port", "0"]);
+    // --open runs the desktop's launcher (xdg-open here): a stand-in records what it was given.
+    const bin = mkdtempSync(join(tmpdir(), "cgsim-open-"));
+    const opened = join(bin, "opened");
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s' "$1" > ${JSON.stringify(opened)}\n`, {
+      mode: 0o755,
+    });
+    child = spawnCli(["serve", "--port", "0", "--open"], { env: { PATH: `${bin}:${process.env.PATH}` } });
     const done = finished(child);
-    const endpoints = JSON.parse(await firstLine(child)) as Endpoints;
+    const endpoints = JSON.parse(await firstLine(child)) as Endpoints & { inspector: string };
+    expect(endpoints.inspector).toBe(`${endpoints.url}/_sim/ui/`);
+    const page = await fetch(endpoints.inspector);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<script type="application/json" id="cgsim-states">');
+    await expect
+      .poll(() => existsSync(opened) && readFileSync(opened, "utf8"), { timeout: 20_000 })
+      .toBe(endpoints.inspector);
+    rmSync(bin, { recursive: true, force: true });
     expect(endpoints.services).toEqual(expect.arrayContaining(["confluence", "graph", "login"]));
     expect(endpoints.confluence).toMatchObject({
       siteUrl: "https://contoso.atlassian.net/wiki",

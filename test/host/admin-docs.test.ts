@@ -7,10 +7,18 @@ import {
   loadDirectoryFile,
   loadSiteFile,
 } from "../../src/fixture-formats/load.ts";
+import { installInspector } from "../../src/inspector/install.ts";
 import type { RunningServer } from "../../src/simulators/host/http.ts";
 import { World } from "../../src/simulators/world.ts";
 
-const FIDELITY = join(import.meta.dirname, "../../docs/fidelity");
+const DOCS = join(import.meta.dirname, "../../docs");
+/** Where admin endpoints are documented: every fidelity page, and the inspector's page. */
+const PAGES = [
+  ...readdirSync(join(DOCS, "fidelity"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `fidelity/${f}`),
+  "inspector.md",
+];
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 
 interface Documented {
@@ -33,8 +41,8 @@ function expand(path: string): string[] {
  */
 function documentedEndpoints(): Documented[] {
   const found: Documented[] = [];
-  for (const file of readdirSync(FIDELITY).filter((f) => f.endsWith(".md"))) {
-    const text = readFileSync(join(FIDELITY, file), "utf8");
+  for (const file of PAGES) {
+    const text = readFileSync(join(DOCS, file), "utf8");
     for (const m of text.matchAll(/\b(GET|POST|PUT|DELETE|PATCH) +`?(\/_sim\/[\w\-/{},]*\w)/g)) {
       for (const path of expand(m[2])) found.push({ path, methods: [m[1]], where: file });
     }
@@ -51,11 +59,12 @@ function unserved(status: number, body: string): boolean {
   return status === 404 && body.includes("no simulated service serves this path");
 }
 
-describe("every admin endpoint the docs name answers over HTTP on a World", () => {
+describe("every admin endpoint the docs name answers over HTTP on a World (with the inspector, as cgsim serve has it)", () => {
   const world = new World({
     site: loadSiteFile(DEFAULT_SITE_FILE),
     directory: loadDirectoryFile(DEFAULT_DIRECTORY_FILE),
   });
+  installInspector(world);
   let server: RunningServer;
   beforeAll(async () => {
     server = await world.listen();
@@ -95,7 +104,10 @@ describe("every admin endpoint the docs name answers over HTTP on a World", () =
 
   it("names every admin endpoint the World serves", () => {
     const named = new Set(documented.map((d) => d.path));
-    const undocumented = world.host.adminEndpoints.filter((e) => !named.has(e.split(" ")[1]));
+    // The inspector's files are documented as one: `/_sim/ui`.
+    const undocumented = world.host.adminEndpoints
+      .map((e) => e.split(" ")[1])
+      .filter((path) => !named.has(path) && !(path.startsWith("/_sim/ui/") && named.has("/_sim/ui")));
     expect(undocumented).toEqual([]);
   });
 });

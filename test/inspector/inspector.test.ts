@@ -78,9 +78,6 @@ describe.skipIf(!haveChromium)("the live inspector in headless Chromium", () => 
     expect(detail).toContain("Retry-After1 s");
     expect(detail).toContain("retry-after1");
     expect(detail).toContain("rule 0, status 429, retryAfter 1s");
-    // The connector came back after the wait: the retry is journaled with a 200 and no finding.
-    const findings = await fetch(`${served.server.url}/_sim/requests/findings`).then((r) => r.json());
-    expect(findings).toEqual({ findings: [] });
   }, 60_000);
 
   it("updates the schema operation's state when the clock moves, without a reload", async () => {

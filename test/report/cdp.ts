@@ -126,6 +126,28 @@ export class Browser {
     await this.click(box.x, box.y);
   }
 
+  /** Presses one key (`"j"`, `"1"`, `"Enter"`, `"ArrowDown"`, `"Escape"`) as keyboard events. */
+  async key(key: string): Promise<void> {
+    const codes: Record<string, number> = {
+      Enter: 13,
+      Escape: 27,
+      ArrowLeft: 37,
+      ArrowUp: 38,
+      ArrowRight: 39,
+      ArrowDown: 40,
+      Tab: 9,
+    };
+    const printable = key.length === 1;
+    const code = codes[key] ?? key.toUpperCase().charCodeAt(0);
+    const base = { key, windowsVirtualKeyCode: code, nativeVirtualKeyCode: code };
+    await this.send("Input.dispatchKeyEvent", {
+      type: printable ? "keyDown" : "rawKeyDown",
+      ...base,
+      ...(printable ? { text: key } : {}),
+    });
+    await this.send("Input.dispatchKeyEvent", { type: "keyUp", ...base });
+  }
+
   async mouse(type: "mouseMoved" | "mousePressed" | "mouseReleased", x: number, y: number): Promise<void> {
     await this.send("Input.dispatchMouseEvent", { type, x, y, button: "left", clickCount: 1 });
   }

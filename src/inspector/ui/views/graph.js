@@ -11,15 +11,24 @@ const TABS = [
   ["groups", "External groups"],
 ];
 
-/** One ACL entry as a chip; groups list the people they admit in the title. */
+/** One ACL entry as a chip: a short name; the type, value and the people a group admits in its title. */
 function aclChip(e) {
   const people = e.people
     ? `\nadmits ${e.peopleCount}: ${e.people.join(", ")}${e.peopleCount > e.people.length ? ", …" : ""}`
     : "";
-  const cls = `${e.accessType === "deny" ? "deny" : "grant"}${e.type === "everyone" || e.type === "everyoneExceptGuests" ? " everyone" : ""}`;
+  const name =
+    e.type === "everyone"
+      ? "everyone"
+      : e.type === "everyoneExceptGuests"
+        ? "everyone except guests"
+        : e.type === "externalGroup"
+          ? e.label.replace(/ \([^)]*\)$/, "")
+          : e.type === "group"
+            ? `Entra group ${e.label}`
+            : e.label;
   return chip(
-    `${e.accessType === "deny" ? "deny " : ""}${e.type === "user" ? "" : `${e.type}: `}${e.label}`,
-    cls,
+    `${e.accessType === "deny" ? "deny " : ""}${name}`,
+    e.accessType === "deny" ? "deny" : "grant",
     `${e.type} ${e.value}${people}`,
   );
 }

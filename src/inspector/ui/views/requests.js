@@ -17,6 +17,12 @@ const STATUS_FILTERS = {
   finding: "retry findings",
 };
 
+/** A long header value (a bearer token) folds away behind its first characters. */
+function headerValue(value) {
+  if (value.length <= 100) return value;
+  return h("details.long", h("summary", `${value.slice(0, 60)}… (${value.length} characters)`), value);
+}
+
 export class RequestsView {
   constructor(shared) {
     this.shared = shared;
@@ -45,7 +51,7 @@ export class RequestsView {
       "div.row.head.req",
       [
         "#",
-        "simulated time",
+        "time",
         "service",
         "method",
         "path",
@@ -230,7 +236,7 @@ export class RequestsView {
               "table.headers",
               h(
                 "tbody",
-                m.headers.map(([k, v]) => h("tr", h("th", k), h("td", v))),
+                m.headers.map(([k, v]) => h("tr", h("th", k), h("td", headerValue(v)))),
               ),
             )
           : h("p.dim", "no headers"),
