@@ -5,7 +5,7 @@ import { cellState, DEFAULT_MATRIX_CAP, matrixPopulation } from "../scenarios/or
 import { CELL_STATES, type CellState } from "../scenarios/oracle/matrix-types.ts";
 import type { Content } from "../simulators/confluence/model.ts";
 import type { DirectoryUser } from "../simulators/directory/model.ts";
-import { pageWindow } from "../simulators/host/admin-window.ts";
+import { listPage } from "../simulators/host/admin-window.ts";
 import { json } from "../simulators/host/types.ts";
 import type { World } from "../simulators/world.ts";
 
@@ -36,13 +36,13 @@ export function installOracleEndpoints(world: World): void {
   host.admin("GET", "/_sim/oracle/matrix", ({ query }) => {
     const scope = matrixScope(world, query);
     if ("error" in scope) return json(scope, 400);
-    const window = pageWindow(query, scope.items.length, 100);
-    if ("error" in window) return json(window, 400);
-    const rows = scope.items.slice(window.offset, window.offset + window.limit);
+    const listed = listPage(query, scope.items, 100);
+    if ("error" in listed) return json(listed, 400);
+    const rows = listed.page;
     const indexed = world.graph.connection(scope.input.connectionId)?.items;
     return json({
       ...describeScope(scope),
-      offset: window.offset,
+      offset: listed.offset,
       items: rows.map((c) => ({
         id: c.id,
         title: c.title,

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../report/cdp.ts";
 import { haveChromium } from "../report/chromium.ts";
-import { crawlWithLeak, LEAKED_PAGE, pendingConnection, type Served, startServed } from "./served.ts";
+import {
+  crawlWithLeak,
+  LEAKED_PAGE,
+  pendingConnection,
+  type Served,
+  startServed,
+  THROTTLE_SECOND_WRITE,
+} from "./served.ts";
 
 /**
  * The inspector as a QA engineer uses it, in headless Chromium against what `cgsim serve` serves:
@@ -28,14 +35,7 @@ describe.skipIf(!haveChromium)("the live inspector in headless Chromium", () => 
 
   it("installs a 429 rule with Retry-After from Controls (PUT /_sim/faults)", async () => {
     await browser.waitFor(`document.getElementById("fault-plan")?.value.includes("rules")`);
-    const rule = {
-      service: "graph",
-      method: "PUT",
-      path: "/v1.0/external/connections/*/items/*",
-      status: 429,
-      retryAfter: 1,
-      requests: [2],
-    };
+    const rule = THROTTLE_SECOND_WRITE;
     await browser.eval(
       `document.getElementById("fault-plan").value = ${JSON.stringify(JSON.stringify({ rules: [rule] }))}`,
     );
@@ -95,6 +95,27 @@ describe.skipIf(!haveChromium)("the live inspector in headless Chromium", () => 
     expect(await browser.eval(`document.querySelector(".conn-card.selected .chip.state").textContent`)).toBe(
       "ready",
     );
+    expect(await browser.eval("window.__sameLoad")).toBe(true);
+  }, 60_000);
+
+  it("advances the clock and resets from Controls; the Requests view follows the reset", async () => {
+    const before = served.world.clock.now();
+    await go("#/controls");
+    await browser.waitFor(`document.getElementById("advance-by")`);
+    await browser.eval(`document.getElementById("advance-by").value = "15m"`);
+    await browser.clickOn("#advance");
+    await browser.waitFor(`document.querySelector(".result.ok")?.textContent.includes('"now"')`);
+    expect(served.world.clock.now() - before).toBe(15 * 60_000);
+
+    await browser.clickOn("#reset"); // first click arms it
+    await browser.waitFor(`document.getElementById("reset").classList.contains("armed")`);
+    await browser.clickOn("#reset");
+    await browser.waitFor(
+      `[...document.querySelectorAll(".result.ok")].some((r) => r.textContent.includes('"reset":true'))`,
+    );
+    expect(served.world.graph.connections.size).toBe(0);
+    await go("#/requests");
+    await browser.waitFor(`document.querySelector(".view.requests .dim")?.textContent.startsWith("0 of 0")`);
     expect(await browser.eval("window.__sameLoad")).toBe(true);
   }, 60_000);
 });

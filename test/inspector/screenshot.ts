@@ -5,21 +5,16 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Browser } from "../report/cdp.ts";
-import { crawlWithLeak, LEAKED_PAGE, pendingConnection, startServed } from "./served.ts";
+import {
+  crawlWithLeak,
+  LEAKED_PAGE,
+  pendingConnection,
+  startServed,
+  THROTTLE_SECOND_WRITE,
+} from "./served.ts";
 
 const served = await startServed();
-served.world.host.faults.set({
-  rules: [
-    {
-      service: "graph",
-      method: "PUT",
-      path: "/v1.0/external/connections/*/items/*",
-      status: 429,
-      retryAfter: 1,
-      requests: [2],
-    },
-  ],
-});
+served.world.host.faults.set({ rules: [THROTTLE_SECOND_WRITE] });
 await crawlWithLeak(served);
 await pendingConnection(served, "pending", 3_600_000);
 const throttled = served.world.host.journal.findLast((e) => e.status === 429)!;

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { serveWorld } from "../../src/cli/serve.ts";
 import { describeEndpoints, type Endpoints } from "../../src/scenarios/endpoints.ts";
-import { runExternalCrawl } from "../../src/scenarios/steps/external-connector.ts";
+import { followRealTime, runExternalCrawl } from "../../src/scenarios/steps/external-connector.ts";
 import type { RunningServer } from "../../src/simulators/host/http.ts";
 import type { World } from "../../src/simulators/world.ts";
 
@@ -12,6 +12,16 @@ const CONNECTOR = join(import.meta.dirname, "..", "scenarios", "external-connect
 
 /** The page the external connector's injected bug opens to everyone (restricted to alice in contoso). */
 export const LEAKED_PAGE = "1001";
+
+/** A 429 with Retry-After 1 s for the second item the connector writes. */
+export const THROTTLE_SECOND_WRITE = {
+  service: "graph",
+  method: "PUT",
+  path: "/v1.0/external/connections/*/items/*",
+  status: 429 as const,
+  retryAfter: 1,
+  requests: [2],
+};
 
 export interface Served {
   world: World;
@@ -33,12 +43,7 @@ export async function startServed(): Promise<Served> {
  * the runner (it sleeps for real on Retry-After).
  */
 export async function crawlWithLeak({ world, endpoints }: Served): Promise<string> {
-  let last = performance.now();
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    world.clock.advance(Math.round(now - last));
-    last = now;
-  }, 10);
+  const stop = followRealTime(world.clock);
   try {
     const result = await runExternalCrawl(
       endpoints,
@@ -54,7 +59,7 @@ export async function crawlWithLeak({ world, endpoints }: Served): Promise<strin
       throw new Error(`external connector exited ${result.exitCode}:\n${result.output}`);
     return result.output;
   } finally {
-    clearInterval(ticker);
+    stop();
   }
 }
 

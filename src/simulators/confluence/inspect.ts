@@ -1,4 +1,4 @@
-import { pageWindow } from "../host/admin-window.ts";
+import { listPage } from "../host/admin-window.ts";
 import { type AdminRegistry, json } from "../host/types.ts";
 import type { Content, PrincipalRef, Restriction, Space } from "./model.ts";
 import { isRestricted } from "./model.ts";
@@ -25,15 +25,13 @@ export function installConfluenceInspection(host: AdminRegistry, twin: Confluenc
     if (!space) return json({ error: `no space ${query.get("space") ?? "(give ?space=KEY)"}` }, 404);
     const rows = treeOrder(twin.store, space);
     const find = query.get("find");
-    const window = pageWindow(query, rows.length);
-    if ("error" in window) return json(window, 400);
+    const listed = listPage(query, rows);
+    if ("error" in listed) return json(listed, 400);
     return json({
       space: space.key,
-      total: rows.length,
-      offset: window.offset,
-      rows: rows
-        .slice(window.offset, window.offset + window.limit)
-        .map((r) => pageRow(twin.store, r.content, r.depth)),
+      total: listed.total,
+      offset: listed.offset,
+      rows: listed.page.map((r) => pageRow(twin.store, r.content, r.depth)),
       ...(find ? { index: rows.findIndex((r) => r.content.id === find) } : {}),
     });
   });

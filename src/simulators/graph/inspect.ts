@@ -1,5 +1,5 @@
 import type { Directory } from "../directory/store.ts";
-import { pageWindow } from "../host/admin-window.ts";
+import { listPage } from "../host/admin-window.ts";
 import { type AdminRegistry, json } from "../host/types.ts";
 import { type ConnectionOperationName, OPERATION_TABLE } from "./lifecycle.ts";
 import type { AclEntry, ExternalConnection, ExternalItem } from "./model.ts";
@@ -28,15 +28,15 @@ export function installGraphInspection(host: AdminRegistry, twin: GraphTwin): vo
     const all = [...conn.items.values()].filter(
       (item) => !q || item.id.toLowerCase().includes(q) || titleOf(item).toLowerCase().includes(q),
     );
-    const window = pageWindow(query, all.length, 200);
-    if ("error" in window) return json(window, 400);
+    const listed = listPage(query, all, 200);
+    if ("error" in listed) return json(listed, 400);
     const names = new Names(twin.directory, conn);
     const find = query.get("find");
     return json({
       connection: conn.id,
-      total: all.length,
-      offset: window.offset,
-      items: all.slice(window.offset, window.offset + window.limit).map((item) => ({
+      total: listed.total,
+      offset: listed.offset,
+      items: listed.page.map((item) => ({
         id: item.id,
         title: titleOf(item),
         url: typeof item.properties.url === "string" ? item.properties.url : null,
@@ -51,15 +51,14 @@ export function installGraphInspection(host: AdminRegistry, twin: GraphTwin): vo
     const conn = twin.connection(query.get("connection") ?? "");
     if (!conn)
       return json({ error: `no connection ${query.get("connection") ?? "(give ?connection=ID)"}` }, 404);
-    const groups = [...conn.groups.values()];
-    const window = pageWindow(query, groups.length, 200);
-    if ("error" in window) return json(window, 400);
+    const listed = listPage(query, [...conn.groups.values()], 200);
+    if ("error" in listed) return json(listed, 400);
     const names = new Names(twin.directory, conn);
     return json({
       connection: conn.id,
-      total: groups.length,
-      offset: window.offset,
-      groups: groups.slice(window.offset, window.offset + window.limit).map((g) => ({
+      total: listed.total,
+      offset: listed.offset,
+      groups: listed.page.map((g) => ({
         id: g.id,
         displayName: g.displayName,
         description: g.description,

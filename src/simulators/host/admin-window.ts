@@ -1,15 +1,22 @@
 /** The largest page an admin listing returns at once. */
 export const MAX_WINDOW = 5000;
 
+/** One page of an admin listing: the whole length, where the page starts, and its rows. */
+export interface ListPage<T> {
+  total: number;
+  offset: number;
+  page: T[];
+}
+
 /**
- * `offset` and `limit` of an admin listing (`?offset=0&limit=500`), checked: whole numbers,
- * offset ≥ 0, limit 1–5000 (default 500).
+ * The page of `all` that `?offset=0&limit=500` asks for, checked: whole numbers, offset ≥ 0, limit
+ * 1–5000 (default `defaultLimit`). An offset past the end gives an empty page.
  */
-export function pageWindow(
+export function listPage<T>(
   query: URLSearchParams,
-  total: number,
+  all: readonly T[],
   defaultLimit = 500,
-): { offset: number; limit: number } | { error: string } {
+): ListPage<T> | { error: string } {
   const read = (name: string, fallback: number) => {
     const raw = query.get(name);
     if (raw === null || raw === "") return fallback;
@@ -20,5 +27,6 @@ export function pageWindow(
   if (Number.isNaN(offset)) return { error: "offset must be a whole number ≥ 0" };
   if (Number.isNaN(limit) || limit < 1 || limit > MAX_WINDOW)
     return { error: `limit must be a whole number from 1 to ${MAX_WINDOW}` };
-  return { offset: Math.min(offset, total), limit };
+  const start = Math.min(offset, all.length);
+  return { total: all.length, offset: start, page: all.slice(start, start + limit) };
 }

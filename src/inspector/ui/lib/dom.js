@@ -1,3 +1,5 @@
+import { update } from "./router.js";
+
 // DOM helpers for the inspector: one element factory and a few formatters. No framework: each view
 // rebuilds its own small subtree when its data changes, and long lists go through VirtualList.
 
@@ -76,6 +78,38 @@ export function typing(event) {
 /** A labelled section with a heading. */
 export function section(title, ...children) {
   return h("section.card", h("h3", title), ...children);
+}
+
+/** A table with a header row: table("grid", ["name", "email"], rows) where rows are <tr>s. */
+export function table(cls, headers, rows) {
+  return h(
+    `table.${cls}`,
+    h(
+      "thead",
+      h(
+        "tr",
+        headers.map((t) => h("th", t)),
+      ),
+    ),
+    h("tbody", rows),
+  );
+}
+
+/** A details pane's title with a close button that clears `param` from the address. */
+export function detailHead(title, param) {
+  return h(
+    "div.detail-head",
+    h("h2", title),
+    h(
+      "button.close",
+      {
+        type: "button",
+        "aria-label": "close details",
+        onclick: () => update({ [param]: "" }, { push: true }),
+      },
+      "×",
+    ),
+  );
 }
 
 /** A two-column key/value table. */

@@ -1,7 +1,7 @@
 // Confluence: spaces with their permissions and anonymous access, the page tree with restriction
 // badges (own and inherited), a page's viewers; users (hidden emails, guests) and groups.
 import { getJson } from "../lib/api.js";
-import { chip, facts, fill, h, section } from "../lib/dom.js";
+import { chip, detailHead, facts, fill, h, section, table } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList, Windowed } from "../lib/virtual.js";
 
@@ -179,15 +179,7 @@ export class ConfluenceView {
       if (found.index >= 0) this.list.reveal(found.index);
       fill(
         this.detail,
-        h(
-          "div.detail-head",
-          h("h2", `${p.id} ${p.title}`),
-          h(
-            "button.close",
-            { type: "button", "aria-label": "close", onclick: () => update({ page: "" }, { push: true }) },
-            "×",
-          ),
-        ),
+        detailHead([`${p.id} ${p.title}`], "page"),
         facts([
           ["space", p.space],
           ["type", p.type],
@@ -237,62 +229,44 @@ export class ConfluenceView {
         "div.people",
         section(
           `Users (${data.users.length})`,
-          h(
-            "table.grid",
-            h(
-              "thead",
+          table(
+            "grid",
+            ["name", "email", "account", "groups"],
+            data.users.map((u) =>
               h(
                 "tr",
-                ["name", "email", "account", "groups"].map((t) => h("th", t)),
-              ),
-            ),
-            h(
-              "tbody",
-              data.users.map((u) =>
                 h(
-                  "tr",
-                  h(
-                    "td",
-                    u.displayName,
-                    " ",
-                    u.admin ? chip("admin") : null,
-                    u.guest ? chip("guest", "warn") : null,
-                    u.active ? null : chip("inactive"),
-                  ),
-                  h(
-                    "td",
-                    u.email,
-                    " ",
-                    u.emailVisible
-                      ? null
-                      : chip("hidden", "restricted", "the API shows an empty email (profile visibility)"),
-                  ),
-                  h("td.dim", `${u.accountType} ${u.accountId}`),
-                  h("td", u.groups.join(", ")),
+                  "td",
+                  u.displayName,
+                  " ",
+                  u.admin ? chip("admin") : null,
+                  u.guest ? chip("guest", "warn") : null,
+                  u.active ? null : chip("inactive"),
                 ),
+                h(
+                  "td",
+                  u.email,
+                  " ",
+                  u.emailVisible
+                    ? null
+                    : chip("hidden", "restricted", "the API shows an empty email (profile visibility)"),
+                ),
+                h("td.dim", `${u.accountType} ${u.accountId}`),
+                h("td", u.groups.join(", ")),
               ),
             ),
           ),
         ),
         section(
           `Groups (${data.groups.length})`,
-          h(
-            "table.grid",
-            h(
-              "thead",
+          table(
+            "grid",
+            ["group", "members"],
+            data.groups.map((g) =>
               h(
                 "tr",
-                ["group", "members"].map((t) => h("th", t)),
-              ),
-            ),
-            h(
-              "tbody",
-              data.groups.map((g) =>
-                h(
-                  "tr",
-                  h("td", g.name, g.productAccess ? chip("product access") : null),
-                  h("td", g.members.join(", ")),
-                ),
+                h("td", g.name, g.productAccess ? chip("product access") : null),
+                h("td", g.members.join(", ")),
               ),
             ),
           ),

@@ -1,7 +1,7 @@
 // Graph: connections with their state and what the operation table allows in it, schema and
 // operations, quotas; items with ACLs (groups expanded to the people they admit); external groups.
 import { getJson } from "../lib/api.js";
-import { chip, facts, fill, h, section, shortTime } from "../lib/dom.js";
+import { chip, detailHead, facts, fill, h, section, shortTime, table } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList, Windowed } from "../lib/virtual.js";
 
@@ -164,25 +164,16 @@ export class GraphView {
         section(
           "Schema operations",
           c.operations.length
-            ? h(
-                "table.grid.operations",
-                h(
-                  "thead",
+            ? table(
+                "grid.operations",
+                ["operation", "status", "completes at (simulated)"],
+                c.operations.map((op) =>
                   h(
                     "tr",
-                    ["operation", "status", "completes at (simulated)"].map((t) => h("th", t)),
-                  ),
-                ),
-                h(
-                  "tbody",
-                  c.operations.map((op) =>
-                    h(
-                      "tr",
-                      { "data-op": op.id },
-                      h("td.mono", op.id),
-                      h("td", chip(op.status, `op ${op.status}`), op.error ? ` ${op.error}` : ""),
-                      h("td", shortTime(op.completesAt)),
-                    ),
+                    { "data-op": op.id },
+                    h("td.mono", op.id),
+                    h("td", chip(op.status, `op ${op.status}`), op.error ? ` ${op.error}` : ""),
+                    h("td", shortTime(op.completesAt)),
                   ),
                 ),
               )
@@ -191,30 +182,21 @@ export class GraphView {
         section(
           c.schema ? "Schema" : schema ? "Schema (submitted, provisioning)" : "Schema",
           schema
-            ? h(
-                "table.grid",
-                h(
-                  "thead",
+            ? table(
+                "grid",
+                ["property", "type", "flags", "labels / aliases"],
+                schema.properties.map((p) =>
                   h(
                     "tr",
-                    ["property", "type", "flags", "labels / aliases"].map((t) => h("th", t)),
-                  ),
-                ),
-                h(
-                  "tbody",
-                  schema.properties.map((p) =>
+                    h("td", p.name),
+                    h("td", p.type),
                     h(
-                      "tr",
-                      h("td", p.name),
-                      h("td", p.type),
-                      h(
-                        "td",
-                        ["Searchable", "Queryable", "Retrievable", "Refinable", "ExactMatchRequired"]
-                          .filter((f) => p[`is${f}`])
-                          .join(", "),
-                      ),
-                      h("td", [...(p.labels ?? []), ...(p.aliases ?? [])].join(", ")),
+                      "td",
+                      ["Searchable", "Queryable", "Retrievable", "Refinable", "ExactMatchRequired"]
+                        .filter((f) => p[`is${f}`])
+                        .join(", "),
                     ),
+                    h("td", [...(p.labels ?? []), ...(p.aliases ?? [])].join(", ")),
                   ),
                 ),
               )
@@ -223,25 +205,16 @@ export class GraphView {
         this.data.retryDiscipline.length
           ? section(
               "Ingestion retry discipline",
-              h(
-                "table.grid",
-                h(
-                  "thead",
+              table(
+                "grid",
+                ["request", "Retry-After", "waited", "verdict"],
+                this.data.retryDiscipline.map((r) =>
                   h(
-                    "tr",
-                    ["request", "Retry-After", "waited", "verdict"].map((t) => h("th", t)),
-                  ),
-                ),
-                h(
-                  "tbody",
-                  this.data.retryDiscipline.map((r) =>
-                    h(
-                      `tr${r.honoured ? "" : ".finding"}`,
-                      h("td", r.request),
-                      h("td", `${r.retryAfterSeconds}s`),
-                      h("td", `${r.waitedSeconds}s`),
-                      h("td", r.honoured ? "honoured" : chip("too early", "finding")),
-                    ),
+                    `tr${r.honoured ? "" : ".finding"}`,
+                    h("td", r.request),
+                    h("td", `${r.retryAfterSeconds}s`),
+                    h("td", `${r.waitedSeconds}s`),
+                    h("td", r.honoured ? "honoured" : chip("too early", "finding")),
                   ),
                 ),
               ),
@@ -294,15 +267,7 @@ export class GraphView {
     if (!item) return fill(this.itemDetail, h("p.error", `no item ${id} in ${this.conn}`));
     fill(
       this.itemDetail,
-      h(
-        "div.detail-head",
-        h("h2", `${item.id} ${item.title}`),
-        h(
-          "button.close",
-          { type: "button", "aria-label": "close", onclick: () => update({ item: "" }, { push: true }) },
-          "×",
-        ),
-      ),
+      detailHead([`${item.id} ${item.title}`], "item"),
       facts([
         ["url", item.url ?? "–"],
         ["last modified", shortTime(item.lastModifiedAt)],
@@ -340,29 +305,20 @@ export class GraphView {
       this.body,
       section(
         `External groups (${data.total}${data.total > data.groups.length ? `, first ${data.groups.length}` : ""})`,
-        h(
-          "table.grid",
-          h(
-            "thead",
+        table(
+          "grid",
+          ["group", "members", "admits"],
+          data.groups.map((g) =>
             h(
               "tr",
-              ["group", "members", "admits"].map((t) => h("th", t)),
-            ),
-          ),
-          h(
-            "tbody",
-            data.groups.map((g) =>
+              h("td", h("b", g.id), g.displayName ? h("div.dim", g.displayName) : null),
               h(
-                "tr",
-                h("td", h("b", g.id), g.displayName ? h("div.dim", g.displayName) : null),
-                h(
-                  "td",
-                  g.members.map((m) => chip(`${m.type === "user" ? "" : `${m.type}: `}${m.label}`)),
-                ),
-                h(
-                  "td",
-                  `${g.peopleCount}: ${g.people.join(", ")}${g.peopleCount > g.people.length ? ", …" : ""}`,
-                ),
+                "td",
+                g.members.map((m) => chip(`${m.type === "user" ? "" : `${m.type}: `}${m.label}`)),
+              ),
+              h(
+                "td",
+                `${g.peopleCount}: ${g.people.join(", ")}${g.peopleCount > g.people.length ? ", …" : ""}`,
               ),
             ),
           ),

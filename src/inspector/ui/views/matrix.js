@@ -1,7 +1,7 @@
 // Who sees what: the parity oracle's users × items matrix, live (items are rows, so 10k pages
 // scroll), the explain chain of any cell, and search as a user with each hit's verdict.
 import { getJson } from "../lib/api.js";
-import { chip, fill, h, section } from "../lib/dom.js";
+import { chip, detailHead, fill, h, section } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList, Windowed } from "../lib/virtual.js";
 
@@ -283,15 +283,7 @@ export class MatrixView {
       this.list.refresh();
       fill(
         this.detail,
-        h(
-          "div.detail-head",
-          h("h2", `${e.user} × ${e.item} “${e.title}”`),
-          h(
-            "button.close",
-            { type: "button", "aria-label": "close", onclick: () => update({ user: "" }, { push: true }) },
-            "×",
-          ),
-        ),
+        detailHead([`${e.user} × ${e.item} “${e.title}”`], "user"),
         h(`p.state.${e.state}`, this.info[e.state].label),
         e.reason ? h("p", e.reason) : null,
         h("pre.explain", e.lines.join("\n")),

@@ -1,7 +1,7 @@
 // Requests: the host's journal as a live, filterable table; a row opens its headers, bodies,
 // near-miss routes (for a 404/405 no route matched) and retry-discipline finding.
 import { getJson } from "../lib/api.js";
-import { chip, facts, fill, h, pretty, section, timeOfDay } from "../lib/dom.js";
+import { chip, detailHead, facts, fill, h, pretty, section, table, timeOfDay } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList } from "../lib/virtual.js";
 
@@ -254,19 +254,7 @@ export class RequestsView {
       );
     fill(
       this.detail,
-      h(
-        "div.detail-head",
-        h("h2", `#${entry.seq} ${entry.method} `, h("span.path", entry.path)),
-        h(
-          "button.close",
-          {
-            type: "button",
-            "aria-label": "close details",
-            onclick: () => update({ seq: "" }, { push: true }),
-          },
-          "×",
-        ),
-      ),
+      detailHead([`#${entry.seq} ${entry.method} `, h("span.path", entry.path)], "seq"),
       h("p.url", entry.url),
       facts([
         ["simulated time", entry.at],
@@ -302,26 +290,17 @@ export class RequestsView {
       nearMisses.length
         ? section(
             "Nearest routes (no route matched this request)",
-            h(
-              "table.near",
-              h(
-                "thead",
+            table(
+              "near",
+              ["distance", "method", "path", "operation", "service"],
+              nearMisses.map((m) =>
                 h(
                   "tr",
-                  ["distance", "method", "path", "operation", "service"].map((t) => h("th", t)),
-                ),
-              ),
-              h(
-                "tbody",
-                nearMisses.map((m) =>
-                  h(
-                    "tr",
-                    h("td.num", m.distance),
-                    h("td", m.method),
-                    h("td.path", m.path),
-                    h("td", m.operationId),
-                    h("td", m.service),
-                  ),
+                  h("td.num", m.distance),
+                  h("td", m.method),
+                  h("td.path", m.path),
+                  h("td", m.operationId),
+                  h("td", m.service),
                 ),
               ),
             ),
