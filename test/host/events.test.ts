@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDirectFetch,
   installAdminApi,
+  interceptWithMsw,
   type RunningServer,
   SimClock,
   SimHost,
@@ -85,6 +86,22 @@ describe("the live event stream (GET /_sim/events)", () => {
     expect(host.activity.listeners).toBe(before + 1);
     await stream.cancel();
     expect(host.activity.listeners).toBe(before);
+  });
+
+  it("streams through msw too, and lets go when the reader does", async () => {
+    const before = host.activity.listeners;
+    const msw = interceptWithMsw(host);
+    try {
+      const response = await fetch("https://acme.toy.test/_sim/events");
+      const stream = events(response.body!);
+      await stream.until("hello");
+      await createDirectFetch(host)("https://acme.toy.test/toy/items/5");
+      expect(await stream.until("requests")).toMatchObject([{ path: "/toy/items/5" }]);
+      await stream.cancel();
+    } finally {
+      msw.close();
+    }
+    await expect.poll(() => host.activity.listeners).toBe(before);
   });
 
   it("is closed with the server", async () => {

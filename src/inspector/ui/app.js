@@ -61,7 +61,8 @@ function show() {
 }
 window.addEventListener("hashchange", () => void show());
 
-// Live updates: one refresh of the view in flight at a time, the latest change always seen.
+// Live updates: one refresh of the view in flight at a time, at most one every 300 ms, and the
+// latest change always seen.
 let refreshing = false;
 let again = false;
 async function refreshSoon() {
@@ -73,10 +74,11 @@ async function refreshSoon() {
   try {
     await active?.view.refresh?.();
   } catch {}
+  await new Promise((r) => setTimeout(r, 300));
   refreshing = false;
   if (again) {
     again = false;
-    setTimeout(refreshSoon, 200);
+    refreshSoon();
   }
 }
 const clock = document.getElementById("clock");

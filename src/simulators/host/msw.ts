@@ -44,6 +44,7 @@ export function interceptWithMsw(host: SimHost): SetupServer {
  */
 export function letClientsCancelBodies(server: SetupServer): void {
   server.events.on("response:mocked", ({ response }) => {
-    if (!response.bodyUsed) response.arrayBuffer().catch(() => {});
+    // Read into a sink, not a buffer: a live answer (/_sim/events) never ends.
+    if (!response.bodyUsed) response.body?.pipeTo(new WritableStream()).catch(() => {});
   });
 }

@@ -9,6 +9,7 @@ const DIFFERENCES = new Set(["over", "under", "documentedOver", "documentedUnder
 
 export class MatrixView {
   constructor(shared) {
+    this.shared = shared;
     this.info = shared.states.info;
     this.states = shared.states.states;
     this.params = {};
@@ -96,8 +97,9 @@ export class MatrixView {
   }
 
   async refresh() {
-    if (this.params.diff === "1") await this.load();
-    else this.rows?.refresh();
+    // The cells in view follow the world; which rows differ is computed over every cell, so it
+    // is recomputed only on request (the note says when it was).
+    this.rows?.refresh();
     this.explained = undefined;
     this.searched = undefined;
     await Promise.all([this.explain(), this.search()]);
@@ -114,6 +116,7 @@ export class MatrixView {
       const diff = await getJson("/_sim/oracle/differences", this.query());
       ids = diff.rows;
       this.renderLegend(diff.counts);
+      this.diffAt = this.shared.clock;
     } else this.renderLegend();
     this.ids = ids;
     this.rows = new Windowed(
@@ -149,8 +152,18 @@ export class MatrixView {
   describe() {
     const s = this.scope;
     if (!s) return;
+    const recompute = h("button", { type: "button", onclick: () => this.load() }, "recompute");
     fill(
       this.note,
+      this.ids
+        ? [
+            "rows that differ as of ",
+            this.diffAt.replace("T", " ").replace(/\.\d+Z$/, ""),
+            " ",
+            recompute,
+            " · ",
+          ]
+        : null,
       `${this.rows.total} items × ${s.users.length} of ${s.totalUsers} users · connection ${s.connection || "(none yet)"} · `,
       s.lastIndexWrite
         ? `last index write ${s.lastIndexWrite.replace("T", " ").replace(/\.\d+Z$/, "")}`

@@ -95,6 +95,9 @@ export class RequestsView {
       getJson("/_sim/requests/findings"),
     ]);
     this.entries = journal.entries.sort((a, b) => a.seq - b.seq);
+    this.throttledKeys = new Set();
+    this.watchRetries(this.entries);
+    this.findingsStale = false;
     this.setFindings(findings.findings);
     this.services();
     this.apply();
@@ -176,7 +179,22 @@ export class RequestsView {
     );
   }
 
+  /**
+   * Retry findings change only when a request comes back to something throttled before (or a new
+   * throttled answer arrives): only then are they read again.
+   */
+  watchRetries(entries) {
+    for (const e of entries) {
+      const key = `${e.method} ${e.url}`;
+      if (e.retryAfter !== undefined && (e.status === 429 || e.status === 503)) {
+        this.throttledKeys.add(key);
+        this.findingsStale = true;
+      } else if (e.method !== "POST" && this.throttledKeys.has(key)) this.findingsStale = true;
+    }
+  }
+
   onRequests(entries) {
+    this.watchRetries(entries);
     let added = 0;
     for (const e of entries) {
       if (this.entries.length && e.seq <= this.entries.at(-1).seq) {
@@ -202,6 +220,8 @@ export class RequestsView {
   async refresh() {
     const journal = this.shared.journal;
     if (journal && journal.entries < Math.min(this.entries.length, KEEP)) return this.resync();
+    if (!this.findingsStale) return;
+    this.findingsStale = false;
     const findings = await getJson("/_sim/requests/findings");
     this.setFindings(findings.findings);
     this.list.refresh();
