@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { serveWorld } from "../../src/cli/serve.ts";
 import { describeEndpoints, type Endpoints } from "../../src/scenarios/endpoints.ts";
-import { followRealTime, runExternalCrawl } from "../../src/scenarios/steps/external-connector.ts";
+import { runExternalCrawl } from "../../src/scenarios/steps/external-connector.ts";
 import type { RunningServer } from "../../src/simulators/host/http.ts";
 import type { World } from "../../src/simulators/world.ts";
 
@@ -39,28 +39,25 @@ export async function startServed(): Promise<Served> {
 /**
  * A full crawl by test/scenarios/external-connector.ts as its own process over http, with the
  * CGSIM_* variables the scenario runner gives external connectors, and a connector bug: the ACL it
- * writes for LEAKED_PAGE grants everyone. Simulated time follows real time while it runs, as in
- * the runner (it sleeps for real on Retry-After).
+ * writes for LEAKED_PAGE grants everyone. The served world's clock is live (as under `cgsim serve`),
+ * so the connector's real Retry-After sleeps are simulated time too.
  */
 export async function crawlWithLeak({ world, endpoints }: Served): Promise<string> {
-  const stop = followRealTime(world.clock);
-  try {
-    const result = await runExternalCrawl(
-      endpoints,
-      {
-        command: [process.execPath, TSX, CONNECTOR],
-        env: { CGSIM_TEST_GRANT_EVERYONE: LEAKED_PAGE },
-        timeout: "60s",
-      },
-      "full",
-      process.cwd(),
-    );
-    if (result.exitCode !== 0)
-      throw new Error(`external connector exited ${result.exitCode}:\n${result.output}`);
-    return result.output;
-  } finally {
-    stop();
-  }
+  // Schema provisioning takes real time under the live clock; this crawl needs no wait for it.
+  world.graph.schemaProvisioningMs = 0;
+  const result = await runExternalCrawl(
+    endpoints,
+    {
+      command: [process.execPath, TSX, CONNECTOR],
+      env: { CGSIM_TEST_GRANT_EVERYONE: LEAKED_PAGE },
+      timeout: "60s",
+    },
+    "full",
+    process.cwd(),
+  );
+  if (result.exitCode !== 0)
+    throw new Error(`external connector exited ${result.exitCode}:\n${result.output}`);
+  return result.output;
 }
 
 /**

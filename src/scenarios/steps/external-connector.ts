@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { dirname } from "node:path";
-import { parseDuration, type SimClock } from "../../simulators/host/clock.ts";
+import { parseDuration } from "../../simulators/host/clock.ts";
 import { type ConnectorSettings, DEFAULT_CONNECTION_ID } from "../connector-settings.ts";
 import type { RunContext } from "../context.ts";
 import { describeEndpoints, type Endpoints } from "../endpoints.ts";
@@ -20,19 +20,15 @@ export async function crawlExternally(
   const server = await world.listen();
   const endpoints = describeEndpoints(world, server.url, server.caFile);
   // An external connector sleeps in real time: simulated time follows real time while it runs.
-  const stop = followRealTime(world.clock);
-  return runExternalCrawl(endpoints, ctx.settings, mode, dirname(ctx.file)).finally(stop);
-}
-
-/** Advances `clock` with real time (every 10 ms) until the returned function is called. */
-export function followRealTime(clock: SimClock): () => void {
   let last = performance.now();
   const ticker = setInterval(() => {
     const now = performance.now();
-    clock.advance(Math.round(now - last));
+    world.clock.advance(Math.round(now - last));
     last = now;
   }, 10);
-  return () => clearInterval(ticker);
+  return runExternalCrawl(endpoints, ctx.settings, mode, dirname(ctx.file)).finally(() =>
+    clearInterval(ticker),
+  );
 }
 
 /**
