@@ -59,6 +59,16 @@ describe.skipIf(!haveChromium)("the inspector's keyboard, colour schemes and lon
       return [document.querySelector(".mhead .mcol[data-u='1']").title, row.querySelector(".mitem b").textContent];
     })()`);
     expect(await hash()).toBe(`#/matrix?user=${second_user}&item=${second_item}`);
+
+    // Live refreshes (here: the clock moves) leave the keyboard focus on the same cell.
+    const focused = () =>
+      browser.eval<string | null>(`document.activeElement?.getAttribute("aria-label") ?? null`);
+    const cell = await browser.waitFor<string>(`document.activeElement?.getAttribute("aria-label")`);
+    expect(cell).toContain(`${second_user} × ${second_item}`);
+    const refreshes = await browser.eval<string>(`document.body.dataset.refreshes ?? "0"`);
+    await fetch(`${server.url}/_sim/clock`, { method: "POST", body: JSON.stringify({ advance: "1d" }) });
+    await browser.waitFor(`Number(document.body.dataset.refreshes ?? 0) > ${Number(refreshes) + 1}`);
+    expect(await focused()).toBe(cell);
   }, 60_000);
 
   it("reads in light and dark: the system's scheme, or the one `t` picks", async () => {

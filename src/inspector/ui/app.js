@@ -74,6 +74,8 @@ async function refreshSoon() {
   try {
     await active?.view.refresh?.();
   } catch {}
+  // Counts finished refreshes (tests wait for the next one).
+  document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes ?? 0) + 1);
   await new Promise((r) => setTimeout(r, 300));
   refreshing = false;
   if (again) {

@@ -44,6 +44,19 @@ export function fill(el, ...children) {
   return el;
 }
 
+const shown = new WeakMap();
+
+/**
+ * Fills `el` with `render()` unless it already shows `key` (live refreshes come every second
+ * under a live clock; redrawing unchanged content would lose the reader's selection and focus).
+ * Every fill of such an element goes through here.
+ */
+export function fillChanged(el, key, render) {
+  if (shown.get(el) === key) return;
+  shown.set(el, key);
+  fill(el, render());
+}
+
 /** "2026-01-01 00:00:04" from an ISO time (seconds). */
 export function shortTime(iso) {
   return iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, "") : "";

@@ -41,8 +41,11 @@ export class VirtualList {
     return { start, end };
   }
 
-  /** Renders the rows in view again (data changed, or scrolled). */
+  /** Renders the rows in view again (data changed, or scrolled); keyboard focus stays where it was. */
   refresh() {
+    const active = document.activeElement;
+    const row = active && this.spacer.contains(active) ? active.closest("[data-index]") : null;
+    const focus = row && { index: row.dataset.index, u: active.dataset.u };
     const { start, end } = this.range();
     const rows = [];
     for (let i = start; i < end; i++) {
@@ -54,6 +57,12 @@ export class VirtualList {
       rows.push(row);
     }
     this.spacer.replaceChildren(...rows);
+    if (focus) {
+      const again = this.rowElement(focus.index);
+      (focus.u === undefined ? again : again?.querySelector(`[data-u="${focus.u}"]`))?.focus({
+        preventScroll: true,
+      });
+    }
   }
 
   /** Scrolls just enough to show row `index`. */
@@ -132,8 +141,10 @@ export class Windowed {
     }
     page.loading = false;
     if (this.pages.get(number) !== page) return; // reset meanwhile
+    const same = result.total === this.total && JSON.stringify(result.rows) === JSON.stringify(page.rows);
     page.rows = result.rows;
     page.stale = generation !== this.generation;
+    if (same) return; // a refresh that changed nothing redraws nothing
     const totalChanged = result.total !== this.total;
     this.total = result.total;
     this.onChange({ totalChanged, result });

@@ -1,7 +1,7 @@
 // Confluence: spaces with their permissions and anonymous access, the page tree with restriction
 // badges (own and inherited), a page's viewers; users (hidden emails, guests) and groups.
 import { getJson } from "../lib/api.js";
-import { chip, detailHead, facts, fill, h, section, table } from "../lib/dom.js";
+import { chip, detailHead, facts, fill, fillChanged, h, section, table } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList, Windowed } from "../lib/virtual.js";
 
@@ -32,20 +32,19 @@ export class ConfluenceView {
 
   async update(params) {
     const tab = params.tab === "people" ? "people" : "pages";
-    fill(
-      this.tabs,
+    fillChanged(this.tabs, tab, () => [
       [
         ["pages", "Spaces and pages"],
         ["people", "Users and groups"],
       ].map(([id, label]) =>
         h("a", { href: `#/confluence?tab=${id}`, role: "tab", "aria-selected": String(id === tab) }, label),
       ),
-    );
+    ]);
     const spaceChanged =
       params.space !== this.params.space || tab !== (this.params.tab === "people" ? "people" : "pages");
     this.params = params;
     if (tab === "people") return this.renderPeople();
-    if (this.body.firstChild !== this.pagesLayout) fill(this.body, this.pagesLayout);
+    fillChanged(this.body, "pages", () => this.pagesLayout);
     await this.renderSpaces();
     if (spaceChanged || !this.pages) await this.openSpace();
     await this.openPage();
@@ -62,8 +61,7 @@ export class ConfluenceView {
   async renderSpaces() {
     const data = await getJson("/_sim/confluence/spaces");
     this.spaceKey = this.params.space ?? data.spaces[0]?.key;
-    fill(
-      this.spacesPane,
+    fillChanged(this.spacesPane, JSON.stringify([data, this.spaceKey]), () => [
       h(
         "p.site",
         h("b", data.site.name),
@@ -112,7 +110,7 @@ export class ConfluenceView {
             : null,
         ),
       ),
-    );
+    ]);
   }
 
   async openSpace() {
@@ -166,7 +164,9 @@ export class ConfluenceView {
   async openPage() {
     const id = this.params.page;
     if (!id) {
-      fill(this.detail, h("p.dim", "Select a page to see its restrictions and who can view it."));
+      fillChanged(this.detail, "none", () =>
+        h("p.dim", "Select a page to see its restrictions and who can view it."),
+      );
       return;
     }
     if (this.detailFor === id) return;
@@ -175,10 +175,13 @@ export class ConfluenceView {
       const p = await getJson("/_sim/confluence/page", { id });
       if (p.space !== this.spaceKey) return update({ space: p.space, page: id });
       this.list.refresh();
-      const found = await getJson("/_sim/confluence/pages", { space: p.space, find: id, limit: 1 });
-      if (found.index >= 0) this.list.reveal(found.index);
-      fill(
-        this.detail,
+      // Scrolled to once per selection: live refreshes leave the reader's scrolling alone.
+      if (this.revealed !== id) {
+        this.revealed = id;
+        const found = await getJson("/_sim/confluence/pages", { space: p.space, find: id, limit: 1 });
+        if (found.index >= 0) this.list.reveal(found.index);
+      }
+      fillChanged(this.detail, JSON.stringify(p), () => [
         detailHead([`${p.id} ${p.title}`], "page"),
         facts([
           ["space", p.space],
@@ -215,16 +218,15 @@ export class ConfluenceView {
           ),
           h("a", { href: `#/matrix?item=${encodeURIComponent(p.id)}` }, "this page in Who sees what →"),
         ),
-      );
+      ]);
     } catch (error) {
-      fill(this.detail, h("p.error", error.message));
+      fillChanged(this.detail, `error ${error.message}`, () => h("p.error", error.message));
     }
   }
 
   async renderPeople() {
     const data = await getJson("/_sim/confluence/people");
-    fill(
-      this.body,
+    fillChanged(this.body, JSON.stringify(["people", data]), () => [
       h(
         "div.people",
         section(
@@ -272,7 +274,7 @@ export class ConfluenceView {
           ),
         ),
       ),
-    );
+    ]);
   }
 
   key(event) {

@@ -1,7 +1,7 @@
 // Graph: connections with their state and what the operation table allows in it, schema and
 // operations, quotas; items with ACLs (groups expanded to the people they admit); external groups.
 import { getJson } from "../lib/api.js";
-import { chip, detailHead, facts, fill, h, section, shortTime, table } from "../lib/dom.js";
+import { chip, detailHead, facts, fillChanged, h, section, shortTime, table } from "../lib/dom.js";
 import { update } from "../lib/router.js";
 import { VirtualList, Windowed } from "../lib/virtual.js";
 
@@ -65,8 +65,7 @@ export class GraphView {
     this.params = params;
     await this.refreshHead();
     const tab = TABS.some(([id]) => id === params.tab) ? params.tab : "overview";
-    fill(
-      this.tabs,
+    fillChanged(this.tabs, `${this.conn} ${tab}`, () =>
       TABS.map(([id, label]) =>
         h(
           "a",
@@ -80,13 +79,12 @@ export class GraphView {
       ),
     );
     if (!this.conn)
-      return fill(
-        this.body,
+      return fillChanged(this.body, "none", () =>
         h("p.dim", "No connection yet: a connector creates one with POST /v1.0/external/connections."),
       );
     if (tab === "overview") return this.renderOverview();
     if (tab === "groups") return this.renderGroups();
-    if (this.body.firstChild !== this.itemsLayout) fill(this.body, this.itemsLayout);
+    fillChanged(this.body, "items", () => this.itemsLayout);
     if (document.activeElement !== this.itemFilter) this.itemFilter.value = params.q ?? "";
     if (!this.items || before.conn !== params.conn || before.q !== params.q || before.tab !== params.tab)
       this.openItems();
@@ -108,8 +106,14 @@ export class GraphView {
       this.params.conn && this.data.connections.some((c) => c.id === this.params.conn)
         ? this.params.conn
         : this.data.connections[0]?.id;
-    fill(
-      this.head,
+    const key = JSON.stringify([
+      this.data.connections,
+      quotas,
+      this.data.schemaProvisioningMs,
+      this.conn,
+      this.params.tab,
+    ]);
+    fillChanged(this.head, key, () => [
       h(
         "div.conn-cards",
         this.data.connections.map((c) =>
@@ -132,14 +136,14 @@ export class GraphView {
         ` · ingestion: ${quotas.ingestionItemsPerSecond ? `${quotas.ingestionItemsPerSecond} items/s` : "not throttled"}`,
         ` · schema provisioning: ${this.data.schemaProvisioningMs / 1000} s`,
       ),
-    );
+    ]);
   }
 
   renderOverview() {
     const c = this.data.connections.find((x) => x.id === this.conn);
     const schema = c.schema ?? c.submittedSchema;
-    fill(
-      this.body,
+    const key = JSON.stringify(["overview", c, this.data.retryDiscipline]);
+    fillChanged(this.body, key, () =>
       h(
         "div.overview",
         section(
@@ -258,15 +262,19 @@ export class GraphView {
     const id = this.params.item;
     if (!id) {
       this.itemShown = undefined;
-      return fill(this.itemDetail, h("p.dim", "Select an item to see its ACL and properties."));
+      return fillChanged(this.itemDetail, "none", () =>
+        h("p.dim", "Select an item to see its ACL and properties."),
+      );
     }
     if (this.itemShown === id) return;
     this.itemShown = id;
     const data = await getJson("/_sim/graph/items", { connection: this.conn, q: id, find: id, limit: 50 });
     const item = data.items.find((x) => x.id === id);
-    if (!item) return fill(this.itemDetail, h("p.error", `no item ${id} in ${this.conn}`));
-    fill(
-      this.itemDetail,
+    if (!item)
+      return fillChanged(this.itemDetail, `missing ${id}`, () =>
+        h("p.error", `no item ${id} in ${this.conn}`),
+      );
+    fillChanged(this.itemDetail, JSON.stringify(item), () => [
       detailHead([`${item.id} ${item.title}`], "item"),
       facts([
         ["url", item.url ?? "–"],
@@ -296,13 +304,12 @@ export class GraphView {
         ),
       ),
       section("Properties", h("pre.body", JSON.stringify(item.properties, null, 2))),
-    );
+    ]);
   }
 
   async renderGroups() {
     const data = await getJson("/_sim/graph/groups", { connection: this.conn, limit: 5000 });
-    fill(
-      this.body,
+    fillChanged(this.body, JSON.stringify(["groups", data]), () =>
       section(
         `External groups (${data.total}${data.total > data.groups.length ? `, first ${data.groups.length}` : ""})`,
         table(
