@@ -60,7 +60,7 @@ export class RequestsView {
         "Retry-After",
         "fault / note",
         "ms",
-      ].map((t) => h("span", t)),
+      ].map((t) => h("span", { title: t }, t)),
     );
     this.scroller = h("div.scroller", { role: "grid", "aria-label": "requests", tabindex: 0 });
     this.detail = h("aside.detail", { "aria-label": "request details" });
