@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LiveClock, SimClock } from "../../src/simulators/host/clock.ts";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,5 +37,29 @@ describe("LiveClock (cgsim serve's clock)", () => {
     const frozen = new SimClock("2026-01-01T00:00:00Z");
     frozen.advance(5);
     expect(frozen.iso()).toBe("2026-01-01T00:00:00.005Z");
+  });
+});
+
+describe("SimClock.follow (a scenario's clock while an external connector runs)", () => {
+  it("follows monotonic time × rate until stopped, then stays frozen where it got to", () => {
+    let mono = 1_000;
+    const spy = vi.spyOn(performance, "now").mockImplementation(() => mono);
+    try {
+      const clock = new SimClock("2026-01-01T00:00:00Z");
+      const following = clock.follow(10);
+      mono += 250;
+      expect(clock.iso()).toBe("2026-01-01T00:00:02.500Z");
+      clock.advance(60_000); // a step (or the admin API) still moves it meanwhile
+      clock.set("2026-01-01T01:00:00Z");
+      mono += 100;
+      expect(clock.iso()).toBe("2026-01-01T01:00:01.000Z");
+      expect(() => clock.follow()).toThrow(/already following/);
+      expect(following.stop()).toBe(3_500);
+      mono += 10_000;
+      expect(clock.iso()).toBe("2026-01-01T01:00:01.000Z");
+      expect(() => clock.follow(0)).toThrow(/rate must be positive/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

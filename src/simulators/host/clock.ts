@@ -11,6 +11,8 @@ export class SimClock {
   #offset: number;
   /** `iso()` of the last time asked for: every journal entry asks, and time rarely moves. */
   #iso: { at: number; text: string } | undefined;
+  /** While `follow` runs: the monotonic reading it started at and the rate. */
+  #following: { mono: number; rate: number } | undefined;
 
   constructor(start: Date | number | string = "2026-01-01T00:00:00.000Z") {
     this.#offset = toEpochMs(start) - this.base();
@@ -23,7 +25,7 @@ export class SimClock {
 
   /** Milliseconds since the epoch, simulated. */
   now(): number {
-    return this.base() + this.#offset;
+    return this.base() + this.#offset + this.#followed();
   }
 
   date(): Date {
@@ -42,7 +44,33 @@ export class SimClock {
   }
 
   set(time: Date | number | string): void {
-    this.#offset = toEpochMs(time) - this.base();
+    this.#offset = toEpochMs(time) - this.base() - this.#followed();
+  }
+
+  /**
+   * From now until `stop()`, simulated time also follows wall time × `rate` (monotonic), for a
+   * client in another process that waits for real (an external connector in a scenario); `advance`
+   * and `set` still work meanwhile. `stop()` freezes the clock where it got to and returns how
+   * many simulated milliseconds the following added.
+   */
+  follow(rate = 1): { stop(): number } {
+    if (!Number.isFinite(rate) || rate <= 0) throw new Error(`SimClock: rate must be positive, got ${rate}`);
+    if (this.#following) throw new Error("SimClock: already following wall time");
+    this.#following = { mono: performance.now(), rate };
+    return {
+      stop: () => {
+        const added = this.#followed();
+        this.#offset += added;
+        this.#following = undefined;
+        return added;
+      },
+    };
+  }
+
+  /** Simulated milliseconds the running `follow` has added so far (0 when none runs). */
+  #followed(): number {
+    const f = this.#following;
+    return f ? Math.floor((performance.now() - f.mono) * f.rate) : 0;
   }
 
   /** A sleep for clients running inside the simulation: waiting advances simulated time. */
