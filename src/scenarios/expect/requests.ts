@@ -11,6 +11,12 @@ export const requests = defineExpectation({
       operationId: z.string().optional().describe("Only requests to this operation (e.g. getPages)"),
       status: z.number().int().optional().describe("Only requests answered with this status"),
       path: z.string().optional().describe("Only requests whose path matches this glob"),
+      host: z
+        .string()
+        .optional()
+        .describe(
+          "Only requests to this host (glob): the real host names under the proxy or msw, 127.0.0.1 over http",
+        ),
       min: z.number().int().min(0).optional().describe("At least this many matching calls"),
       max: z.number().int().min(0).optional().describe("At most this many matching calls"),
       perItem: z.number().min(0).optional().describe("At most this many calls per indexed item"),
@@ -23,14 +29,16 @@ export const requests = defineExpectation({
     const { world } = ctx;
     const since = r.since === "start" ? 0 : (ctx.crawls.at(-1)?.sinceSeq ?? 0);
     const pathRe = r.path === undefined ? undefined : globToRegExp(r.path, "/");
+    const hostRe = r.host === undefined ? undefined : globToRegExp(r.host.toLowerCase(), ".");
     const entries = world.host.journal
       .entries({ service: r.service, sinceSeq: since, operationId: r.operationId, status: r.status })
       .filter(
         (x) =>
           (r.method === undefined || x.method === r.method.toUpperCase()) &&
-          (pathRe === undefined || pathRe.test(x.path)),
+          (pathRe === undefined || pathRe.test(x.path)) &&
+          (hostRe === undefined || hostRe.test(x.host.toLowerCase())),
       );
-    const what = [r.service, r.method?.toUpperCase(), r.operationId, r.path, r.status]
+    const what = [r.service, r.method?.toUpperCase(), r.operationId, r.host, r.path, r.status]
       .filter((x) => x !== undefined)
       .join(" ");
     if (r.max !== undefined && entries.length > r.max)
