@@ -8,7 +8,7 @@ import { LoadError } from "../fixture-formats/errors.ts";
 import { scenarioFiles } from "../scenarios/discover.ts";
 import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
-import { failureText, jsonReport, junitReport } from "../scenarios/reporters.ts";
+import { externalHeadline, failureText, jsonReport, junitReport, lastLines } from "../scenarios/reporters.ts";
 import type { ScenarioResult } from "../scenarios/results.ts";
 import { runScenario } from "../scenarios/runner.ts";
 import type { TransportName } from "../simulators/world.ts";
@@ -172,7 +172,32 @@ function printLine(r: ScenarioResult): void {
   const mark = r.ok ? pc.green("✓") : pc.red("✗");
   const line = `${mark} ${r.name} ${pc.dim(`(${relative(process.cwd(), r.file)}, seed ${r.seed}, ${r.wallMs} ms)`)}\n`;
   const detail = r.ok ? "" : `${failureText(r).replace(/^/gm, "    ")}\n`;
-  process.stdout.write(line + (detail ? pc.red(detail) : ""));
+  process.stdout.write(line + externalRuns(r) + (detail ? pc.red(detail) : ""));
+}
+
+/** Lines of each stream an external connector run shows on the console (reports keep all of it). */
+const CONSOLE_TAIL = 10;
+
+/**
+ * Each external connector run of a scenario, passed or failed: a headline and the end of its
+ * output (a failed step's failure message quotes its output already).
+ */
+function externalRuns(r: ScenarioResult): string {
+  let text = "";
+  for (const step of r.steps) {
+    if (!step.external) continue;
+    text += `    ${pc.dim(externalHeadline({ ...step, external: step.external }))}\n`;
+    if (!step.ok) continue;
+    for (const name of ["stdout", "stderr"] as const) {
+      const { lines, total } = lastLines(step.external[name], CONSOLE_TAIL);
+      if (total === 0) continue;
+      text += pc.dim(
+        `      ${name}${total > lines.length ? ` (last ${lines.length} of ${total} lines)` : ""}:\n`,
+      );
+      text += lines.map((l) => pc.dim(`        ${l}\n`)).join("");
+    }
+  }
+  return text;
 }
 
 function printSummary(results: ScenarioResult[]): void {

@@ -13,8 +13,26 @@ export const connectorSchema = z
     command: many(z.string())
       .optional()
       .describe("Run this external connector for each crawl step instead of the built-in one"),
-    env: z.record(z.string(), z.string()).optional().describe("Extra environment for `command`"),
-    timeout: duration.optional().describe("Real-time limit for one external crawl (default 5m)"),
+    via: z
+      .enum(["http", "proxy"])
+      .optional()
+      .describe(
+        "How `command` reaches the twins: http (default: CGSIM_* URLs of one local origin) or proxy (the real host names through cgsim's forward proxy, HTTPS_PROXY + CA, for an unmodified connector)",
+      ),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the scenario file's syntax
+      .describe("Extra environment for `command`; ${NAME} in a value is replaced by cgsim's variable NAME"),
+    timeout: duration
+      .optional()
+      .describe("Real-time limit for one external crawl; the process is killed after it (default 5m)"),
+    clockRate: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe("Simulated seconds per real second while `command` runs (default 1)"),
     connectionId: z
       .string()
       .regex(/^[A-Za-z0-9]{3,32}$/)

@@ -1,4 +1,4 @@
-import type { ScenarioResult } from "./results.ts";
+import type { ExternalRun, ScenarioResult, StepResult } from "./results.ts";
 
 /** JUnit XML (one testsuite, one testcase per scenario) for CI test tabs. */
 export function junitReport(results: ScenarioResult[]): string {
@@ -47,6 +47,35 @@ export function failureText(r: ScenarioResult): string {
   if (r.skipped) lines.push(`${r.skipped} later step(s) not run`);
   lines.push(`replay: cgsim run ${r.file} --seed ${r.seed} --transport ${r.transport}`);
   return lines.join("\n");
+}
+
+/** One line about a step's external connector run: what ran, how it ended, how long (wall and simulated). */
+export function externalHeadline(step: StepResult & { external: ExternalRun }): string {
+  const run = step.external;
+  const end = run.timedOut
+    ? `killed after ${run.timeout} (timeout)`
+    : run.exitCode === null
+      ? `killed by ${run.signal}`
+      : `exit ${run.exitCode}`;
+  const streams = (["stdout", "stderr"] as const).map((name) => {
+    const n = lineCount(run[name]);
+    return `${name} ${n} line${n === 1 ? "" : "s"}`;
+  });
+  return `step ${step.index + 1} ${step.summary.split(" (")[0]}: \`${run.command}\` via ${run.via}, ${end} in ${seconds(run.wallMs)} s (${seconds(run.simulatedMs)} s simulated); ${streams.join(", ")}`;
+}
+
+/** A stream's last `n` lines, and how many lines it has. */
+export function lastLines(text: string, n: number): { lines: string[]; total: number } {
+  const all = text.trimEnd() === "" ? [] : text.trimEnd().split("\n");
+  return { lines: all.slice(-n), total: all.length };
+}
+
+function lineCount(text: string): number {
+  return lastLines(text, 0).total;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 function xml(text: string): string {

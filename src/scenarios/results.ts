@@ -13,13 +13,33 @@ export interface CrawlOutcome {
   startedAt: number;
   /** The built-in connector's report, partial when it failed; undefined for external connectors. */
   report?: CrawlReport;
-  /** External connector: exit code and captured output. */
-  exitCode?: number | null;
-  output?: string;
+  /** External connector: how its process ran (exit, output, times). */
+  external?: ExternalRun;
   /** Fatal error, when the crawl stopped early (the built-in connector's report says where). */
   fatal?: { code: number; message: string };
   /** Journal sequence number before the crawl's first request. */
   sinceSeq: number;
+}
+
+/** One run of an external connector's process (a crawl step with `connector.command`). */
+export interface ExternalRun {
+  command: string;
+  /** How it reached the twins: `http` (CGSIM_* URLs) or `proxy` (the real hosts through cgsim's proxy). */
+  via: "http" | "proxy";
+  exitCode: number | null;
+  /** The signal that ended it, if one did. */
+  signal: string | null;
+  /** Still running at `timeout` (real time), so it was killed. */
+  timedOut: boolean;
+  timeout: string;
+  wallMs: number;
+  /** Simulated time the crawl took: real time × clockRate, rounded up to a whole minute. */
+  simulatedMs: number;
+  /** Its output, each stream bounded (beginning and end kept). */
+  stdout: string;
+  stderr: string;
+  /** Hosts cgsim's proxy refused during the crawl (no twin answers there). */
+  refusedHosts?: string[];
 }
 
 /** A change that may alter who can view what (what incremental crawls are documented to miss). */
@@ -36,6 +56,8 @@ export interface StepResult {
   summary: string;
   ok: boolean;
   failures: string[];
+  /** A crawl step's external connector run: shown in every report, passed or failed. */
+  external?: ExternalRun;
 }
 
 export interface ScenarioResult {

@@ -93,8 +93,8 @@ export async function runScenario(
       const line = loaded.source.locate(["steps", index]).line;
       let stepResult: StepResult;
       try {
-        const { summary, failures } = await runStep(ctx, step, index);
-        stepResult = { index, kind, line, summary, ok: failures.length === 0, failures };
+        const { summary, failures, external } = await runStep(ctx, step, index);
+        stepResult = { index, kind, line, summary, ok: failures.length === 0, failures, external };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         stepResult = { index, kind, line, summary: kind, ok: false, failures: [`step threw: ${message}`] };

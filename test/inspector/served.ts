@@ -56,8 +56,8 @@ export async function crawlWithLeak({ world, endpoints }: Served): Promise<strin
     process.cwd(),
   );
   if (result.exitCode !== 0)
-    throw new Error(`external connector exited ${result.exitCode}:\n${result.output}`);
-  return result.output;
+    throw new Error(`external connector exited ${result.exitCode}:\n${result.stdout}${result.stderr}`);
+  return result.stdout + result.stderr;
 }
 
 /**

@@ -36,15 +36,15 @@ steps:
       const result = await runScenario(scenario, {
         inspect: {
           fn: (ctx) => {
-            crawled = ctx.crawls.map((c) => c.output?.split(":")[0] ?? "");
+            crawled = ctx.crawls.map((c) => c.external?.stdout.split(":")[0] ?? "");
           },
         },
       });
       if (!result.ok) throw new Error(failureText(result));
       expect(result.steps.map((s) => s.summary)).toEqual([
-        "crawl full (external, exit 0)",
+        "crawl full (external via http, exit 0)",
         "expect connection, items, search",
-        "crawl incremental (external, exit 0)",
+        "crawl incremental (external via http, exit 0)",
       ]);
       // The second process found the first one's watermark in STATE_FILE: a real incremental crawl.
       expect(crawled).toEqual(["full crawl", "incremental crawl"]);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { lineTable } from "../oracle/matrix.ts";
 import { CELL_STATES, type CellState, type MatrixSnapshot } from "../oracle/matrix-types.ts";
-import { failureText } from "../reporters.ts";
+import { externalHeadline, failureText } from "../reporters.ts";
 import type { ScenarioResult } from "../results.ts";
 
 /**
@@ -212,9 +212,27 @@ ${
       )}</code></p>`
 }
 ${r.ok || r.error ? "" : `<pre class="failure">${esc(failureHeadlines(r))}</pre>`}
+${externalSection(r)}
 <details class="steps"><summary>${r.steps.length} step${r.steps.length === 1 ? "" : "s"} run${r.skipped ? `, ${r.skipped} not run` : ""}${r.ok ? "" : " — expand for the full failure messages"}</summary><ol>${steps.join("")}</ol></details>
 ${snapshots.length ? tabs + snapshots.map((m, i) => snapshotView(m, s, i, i === snapshots.length - 1)).join("") : `<p class="dim">no permission matrix (the scenario did not run, or the report was made without matrices)</p>`}
 </section>`;
+}
+
+/** Each external connector run with its whole (bounded) stdout and stderr, passed or failed. */
+function externalSection(r: ScenarioResult): string {
+  const runs = r.steps.flatMap((step) => (step.external ? [{ ...step, external: step.external }] : []));
+  if (runs.length === 0) return "";
+  const stream = (name: string, text: string) =>
+    `<h4>${name}</h4>${text.trim() ? `<pre class="output ${name}">${esc(text)}</pre>` : `<p class="dim">(empty)</p>`}`;
+  const items = runs.map(
+    (step) =>
+      `<details class="external ${step.ok ? "ok" : "bad"}"${step.ok ? "" : " open"}><summary>${esc(externalHeadline(step))}</summary>${
+        step.external.refusedHosts?.length
+          ? `<p class="note">cgsim's proxy refused ${esc(step.external.refusedHosts.join(", "))} (no twin answers there)</p>`
+          : ""
+      }${stream("stdout", step.external.stdout)}${stream("stderr", step.external.stderr)}</details>`,
+  );
+  return `<div class="externals"><h3>External connector</h3>${items.join("")}</div>`;
 }
 
 function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): string {

@@ -5,7 +5,7 @@ import { defineStep } from "./step-module.ts";
 /** The `connector` step: an admin changes the built-in connector's settings between crawls. */
 export const connectorStep = defineStep({
   schema: connectorSchema
-    .omit({ command: true, env: true, timeout: true, connectionId: true })
+    .omit({ command: true, via: true, env: true, timeout: true, clockRate: true, connectionId: true })
     .describe(
       "Change the built-in connector's settings from now on, as an admin would in the admin center (merged into the current ones; the crawl state — watermark, deletion ledger — is kept; auth/oauthScopes re-consent)",
     ),

@@ -3,7 +3,7 @@ import { whereStopped } from "../../connector/report.ts";
 import type { RunContext } from "../context.ts";
 import type { CrawlOutcome } from "../results.ts";
 import { builtInCrawl, connectorFor } from "./built-in-connector.ts";
-import { crawlExternally } from "./external-connector.ts";
+import { crawlExternally, externalFailure } from "./external-connector.ts";
 import { defineStep } from "./step-module.ts";
 
 /**
@@ -36,10 +36,9 @@ export const crawlStep = defineStep({
     let summary: string;
     if (ctx.settings.command) {
       const run = await crawlExternally(ctx, mode);
-      outcome.exitCode = run.exitCode;
-      outcome.output = run.output;
-      if (run.exitCode !== 0) outcome.fatal = { code: 5000, message: `exit code ${run.exitCode}` };
-      summary = `crawl ${mode} (external, exit ${run.exitCode})`;
+      outcome.external = run;
+      outcome.fatal = externalFailure(run);
+      summary = `crawl ${mode} (external via ${run.via}, ${run.timedOut ? "timed out" : `exit ${run.exitCode ?? run.signal}`})`;
     } else {
       ctx.connector ??= connectorFor(ctx);
       const run = await builtInCrawl(ctx.connector, mode);
@@ -54,7 +53,7 @@ export const crawlStep = defineStep({
     const failures: string[] = [];
     if (outcome.fatal && !expectFailure) failures.push(crawlFailureText(outcome));
     if (!outcome.fatal && expectFailure) failures.push(`crawl ${mode} was expected to fail but completed`);
-    return { summary, failures };
+    return { summary, failures, external: outcome.external };
   },
 });
 
@@ -64,6 +63,9 @@ export function indexSnapshot({ world, connectionId }: RunContext): Map<string, 
   return new Map([...items].map(([id, item]) => [id, JSON.stringify(item.acl)]));
 }
 
+/** Lines of an external connector's output quoted in a failure (the reports show all of it). */
+const QUOTED_LINES = 20;
+
 /** Why a crawl that was not expected to fail fails its step: the error, where it stopped, an external connector's output. */
 function crawlFailureText(outcome: CrawlOutcome): string {
   const fatal = outcome.report?.fatal;
@@ -71,5 +73,14 @@ function crawlFailureText(outcome: CrawlOutcome): string {
   const head = fatal
     ? `crawl ${outcome.mode} stopped ${whereStopped(fatal)}: ${fatal.message}`
     : `crawl ${outcome.mode} stopped: [${outcome.fatal?.code}] ${outcome.fatal?.message}`;
-  return `${head}${outcome.output ? `\n${outcome.output.trim()}` : ""}`;
+  const run = outcome.external;
+  if (!run) return head;
+  const lines = [head];
+  if (run.refusedHosts?.length)
+    lines.push(`cgsim's proxy refused ${run.refusedHosts.join(", ")} (no twin answers there; 502)`);
+  // stderr is where connectors explain themselves; stdout when stderr is empty.
+  const quoted = (run.stderr.trim() ? run.stderr : run.stdout).trimEnd().split("\n");
+  if (quoted.length > QUOTED_LINES) lines.push(`… (last ${QUOTED_LINES} lines; the report has the rest)`);
+  if (quoted.join("").trim()) lines.push(...quoted.slice(-QUOTED_LINES));
+  return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { RunContext } from "../context.ts";
 import type { Path, ReferenceScope } from "../references.ts";
+import type { ExternalRun } from "../results.ts";
 
 /**
  * The shape of every step kind (and of every change inside a `confluence`, `directory` or `graph`
@@ -13,6 +14,8 @@ import type { Path, ReferenceScope } from "../references.ts";
 export interface StepOutcome {
   summary: string;
   failures: string[];
+  /** A crawl step's external connector run, for the reports. */
+  external?: ExternalRun;
 }
 
 export interface StepModule<S extends z.ZodType = z.ZodType> {
