@@ -5,10 +5,12 @@ import { seedIndex } from "../capture/seed-index.ts";
 import { describeEndpoints } from "../scenarios/endpoints.ts";
 import { World } from "../simulators/world.ts";
 import { parseIntOption } from "./errors.ts";
+import { listenProxyFlag, proxyOption } from "./serve.ts";
 
 interface ReplayFlags {
   port?: number;
   https?: boolean;
+  proxy?: number | boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export function registerReplay(program: Command): void {
     .argument("<capture>", "capture directory (cgsim capture)")
     .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", parseIntOption("--port"), 0)
     .option("--https", "serve https with a self-signed certificate")
+    .addOption(proxyOption())
     .action(async (dir: string, flags: ReplayFlags) => {
       const capture = loadCapture(dir);
       const m = capture.manifest;
@@ -35,13 +38,16 @@ export function registerReplay(program: Command): void {
       });
       if (capture.index) await seedIndex(world, capture.index);
       const server = await world.listen({ port: flags.port, https: flags.https });
+      // With --proxy, the customer's own connector runs on the real host names against the capture.
+      const proxy = await listenProxyFlag(world, flags.proxy);
+      const caFile = server.caFile ?? (proxy ? (await world.certificateAuthority()).file : undefined);
       const endpoints = {
-        ...describeEndpoints(world, server.url, server.caFile),
+        ...describeEndpoints(world, server.url, caFile, proxy?.url),
         connectionId: capture.index?.connection.id ?? null,
       };
       process.stdout.write(`${JSON.stringify(endpoints)}\n`);
       process.stderr.write(
-        `${pc.green("cgsim")} replaying ${dir} (${capture.index ? `${capture.index.items.length} indexed items in connection ${capture.index.connection.id}` : "no index"}) on ${server.url} — Ctrl-C to stop\n`,
+        `${pc.green("cgsim")} replaying ${dir} (${capture.index ? `${capture.index.items.length} indexed items in connection ${capture.index.connection.id}` : "no index"}) on ${server.url}${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
       );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", () => resolve());

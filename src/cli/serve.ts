@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixture-formats/load.ts";
 import type { SiteFixture } from "../fixture-formats/site-schema.ts";
@@ -8,6 +8,7 @@ import { installInspector } from "../inspector/install.ts";
 import { describeEndpoints, dotenv } from "../scenarios/endpoints.ts";
 import type { OAuthApp } from "../simulators/confluence/auth/oauth.ts";
 import { LiveClock, SimClock } from "../simulators/host/clock.ts";
+import type { RunningProxy } from "../simulators/host/proxy.ts";
 import { World } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 import { openBrowser } from "./open-browser.ts";
@@ -60,11 +61,7 @@ export function registerServe(program: Command): void {
     .option("--seed <n>", "seed for generated sites and probabilistic faults", parseIntOption("--seed"))
     .option("--no-response-cache", "run every request's route (no replay of repeated GETs)")
     .option("--express", "serve through express 5 instead of the bare node:http listener")
-    .option(
-      "--proxy [port]",
-      `also listen as an HTTP(S) forward proxy for the real hosts on 127.0.0.1 (default port ${DEFAULT_PROXY_PORT}; 0 picks a free one)`,
-      parseIntOption("--proxy"),
-    )
+    .addOption(proxyOption())
     .option(
       "--write-env <file>",
       "write the variables a client process needs (the ready line's env) as a dotenv file",
@@ -132,17 +129,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     https: options.https,
     engine: options.express ? "express" : "node",
   });
-  const proxyPort = options.proxy === true ? DEFAULT_PROXY_PORT : options.proxy;
-  const proxy =
-    proxyPort === undefined || proxyPort === false
-      ? undefined
-      : await world.listenProxy({
-          port: proxyPort,
-          onRefused: (host) =>
-            process.stderr.write(
-              `${pc.yellow("cgsim")}: proxy refused ${host} (no twin answers there; 502)\n`,
-            ),
-        });
+  const proxy = await listenProxyFlag(world, options.proxy);
   const caFile = server.caFile ?? (proxy ? (await world.certificateAuthority()).file : undefined);
   const endpoints = describeEndpoints(world, server.url, caFile, proxy?.url);
   const clock =
@@ -163,6 +150,28 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await world.close();
   process.stderr.write(`${pc.dim(`cgsim: stopped (${signal})`)}\n`);
+}
+
+/** `--proxy [port]` (serve, replay): true without a port (Dev Proxy's 8000). */
+export function proxyOption(): Option {
+  return new Option(
+    "--proxy [port]",
+    `also listen as an HTTP(S) forward proxy for the real hosts on 127.0.0.1 (default port ${DEFAULT_PROXY_PORT}; 0 picks a free one)`,
+  ).argParser(parseIntOption("--proxy"));
+}
+
+/** The world's forward proxy as `--proxy` asked for it (none without the flag); refused hosts go to stderr. */
+export async function listenProxyFlag(
+  world: World,
+  flag: number | boolean | undefined,
+): Promise<RunningProxy | undefined> {
+  const port = flag === true ? DEFAULT_PROXY_PORT : flag;
+  if (port === undefined || port === false) return undefined;
+  return world.listenProxy({
+    port,
+    onRefused: (host) =>
+      process.stderr.write(`${pc.yellow("cgsim")}: proxy refused ${host} (no twin answers there; 502)\n`),
+  });
 }
 
 function parseRate(value: string): number {

@@ -1,11 +1,15 @@
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditCapture, auditText } from "../../src/capture/audit.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 import { finished, firstLine, runCli, spawnCli } from "../cli/spawn.ts";
 import { tempCaptureDir } from "./support.ts";
+
+const exec = promisify(execFile);
 
 /**
  * The commands a customer's admin runs, end to end as processes: capture confluence and graph
@@ -81,14 +85,42 @@ describe("cgsim capture / audit / replay (CLI)", () => {
     expect(strict.report.overExposed).toBe(2);
     expect(auditText(strict)).toMatch(/Verdict: OVER-EXPOSED/);
 
-    child = spawnCli(["replay", out]);
+    child = spawnCli(["replay", out, "--proxy", "0"]);
     const done = finished(child);
     const endpoints = JSON.parse(await firstLine(child));
     const state = await (await fetch(`${endpoints.url}/_sim/state`)).json();
     expect(state.services.confluence.spaces).toBe(4);
     expect(endpoints.connectionId).toMatch(/^conn[0-9a-f]{12}$/);
+    // --proxy: the captured world on the real host names, with the env a client process needs.
+    expect(endpoints.env).toMatchObject({
+      HTTPS_PROXY: endpoints.proxy,
+      NODE_EXTRA_CA_CERTS: endpoints.caFile,
+    });
+    const discovery = await exec(
+      "curl",
+      [
+        "-s",
+        `https://login.microsoftonline.com/${endpoints.graph.tenantId}/v2.0/.well-known/openid-configuration`,
+      ],
+      { env: { PATH: process.env.PATH ?? "", ...endpoints.env } },
+    );
+    expect(JSON.parse(discovery.stdout).token_endpoint).toBe(
+      `https://login.microsoftonline.com/${endpoints.graph.tenantId}/oauth2/v2.0/token`,
+    );
     child.kill("SIGTERM");
     expect((await done).code).toBe(0);
+
+    // The customer's own connector as a process on the capture: it is told the captured connection.
+    const own = join(dirname(out), "own.yaml");
+    writeFileSync(
+      own,
+      `name: own connector on the customer's shape\nsite: ${out}\nconnector: { command: "echo $CGSIM_CONNECTION_ID $CONFLUENCE_SITE_URL", via: proxy }\nsteps:\n  - crawl: full\n`,
+    );
+    const ownRun = await runScenario(own);
+    expect(ownRun.ok).toBe(true);
+    expect(ownRun.steps[0].external?.stdout.trim()).toMatch(
+      new RegExp(`^${endpoints.connectionId} https://\\S+\\.atlassian\\.net$`),
+    );
 
     // A scenario on the capture: starts with the captured index, then crawls again.
     const file = join(dirname(out), "replay.yaml");

@@ -43,7 +43,8 @@ interface ProxyListener {
 export async function crawlExternally(ctx: RunContext, mode: "full" | "incremental"): Promise<ExternalRun> {
   const { world, settings } = ctx;
   const via = settings.via ?? "http";
-  const connectionId = settings.connectionId ?? DEFAULT_CONNECTION_ID;
+  // connector.connectionId, else a capture's connection, else the default (runner.ts).
+  const connectionId = ctx.connectionId;
   let env: Record<string, string>;
   let proxy: ProxyListener | undefined;
   if (via === "proxy") {
