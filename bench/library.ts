@@ -8,12 +8,11 @@
  *
  *   npx tsx bench/library.ts [--runs 3] [--reporter console,html] [--path scenarios/]
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { arg, writeResult } from "./support.ts";
+import { arg, timedRun, writeResult } from "./support.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(arg("runs", "3"));
@@ -33,35 +32,13 @@ interface Run {
   loadAverage: number;
 }
 
-/** User + system CPU seconds of this process's reaped children (cutime + cstime in /proc/self/stat). */
-function childrenCpuSeconds(): number | null {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
-    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
-}
-
 async function once(): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), "cgsim-bench-library-"));
-  const loadAverage = Number(loadavg()[0].toFixed(2));
-  const cpuBefore = childrenCpuSeconds();
-  const started = performance.now();
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(root, "bin", "cgsim.js"), "run", path, "--reporter", reporters, "--out", out],
-      { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
-    );
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
-  const cpuAfter = childrenCpuSeconds();
-  const cpuSeconds =
-    cpuBefore === null || cpuAfter === null ? null : Number((cpuAfter - cpuBefore).toFixed(2));
+  const { exitCode, wallSeconds, cpuSeconds, loadAverage } = await timedRun(
+    process.execPath,
+    [join(root, "bin", "cgsim.js"), "run", path, "--reporter", reporters, "--out", out],
+    root,
+  );
   try {
     // results.json (src/scenarios/reporters.ts jsonReport): { passed, failed, scenarios: [...] }
     const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as {

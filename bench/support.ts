@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,4 +23,46 @@ export function writeResult(name: string, result: Record<string, unknown>): void
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   console.log(JSON.stringify(record, null, 2));
+}
+
+/** User + system CPU seconds of this process's reaped children (cutime + cstime in /proc/self/stat). */
+export function childrenCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
+    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+export interface TimedRun {
+  exitCode: number | null;
+  wallSeconds: number;
+  /** CPU seconds of the child and its descendants (Linux /proc; null elsewhere). */
+  cpuSeconds: number | null;
+  /** 1-minute load average when the run started: the machine is shared, wall time grows with it. */
+  loadAverage: number;
+}
+
+/** Runs a command to completion (stdout discarded, stderr shown) and times it. */
+export async function timedRun(command: string, args: string[], cwd: string): Promise<TimedRun> {
+  const loadAverage = Number(loadavg()[0].toFixed(2));
+  const cpuBefore = childrenCpuSeconds();
+  const started = performance.now();
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
+  const cpuAfter = childrenCpuSeconds();
+  const cpuSeconds =
+    cpuBefore === null || cpuAfter === null ? null : Number((cpuAfter - cpuBefore).toFixed(2));
+  return { exitCode, wallSeconds, cpuSeconds, loadAverage };
+}
+
+export function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)];
 }

@@ -1,12 +1,25 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx cgsim …` works from a clone without a build step.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
+// The `cgsim` command. Runs the compiled CLI in dist/ (built by `npm install`/`npm ci` through
+// `prepare`, and by `npm pack` through `prepack`). In a checkout whose src/ changed after the last
+// build (or that was never built), it runs the TypeScript sources through tsx instead, so an edit
+// never runs stale code: `npm run build` makes start-up fast again (bin/build-state.js has the rule).
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildState } from "./build-state.js";
 
-const require = createRequire(import.meta.url);
-const tsx = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const main = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.ts");
-const result = spawnSync(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+if (buildState(root) === "fresh") {
+  await import(pathToFileURL(join(root, "dist", "cli", "main.js")).href);
+} else {
+  let register;
+  try {
+    ({ register } = await import("tsx/esm/api"));
+  } catch {
+    process.stderr.write(
+      "cgsim: dist/ is missing or out of date and tsx is not installed; run `npm run build`\n",
+    );
+    process.exit(1);
+  }
+  register();
+  await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
+}

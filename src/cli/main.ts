@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerAudit } from "./audit.ts";
 import { registerCapture } from "./capture.ts";
@@ -14,6 +15,7 @@ import { registerServe } from "./serve.ts";
 export function createProgram(): Command {
   const program = new Command("cgsim")
     .description("Confluence Cloud → Microsoft Graph connector simulator")
+    .version(packageVersion(), "-V, --version", "print the cgsim version")
     .option("--debug", "print stack traces with errors")
     .showHelpAfterError();
   registerRun(program);
@@ -26,6 +28,12 @@ export function createProgram(): Command {
   registerAudit(program);
   registerReplay(program);
   return program;
+}
+
+/** The version in package.json (two folders up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  return String(pkg.version);
 }
 
 const program = createProgram();

@@ -45,14 +45,16 @@ export function registerReplay(program: Command): void {
         ...describeEndpoints(world, server.url, caFile, proxy?.url),
         connectionId: capture.index?.connection.id ?? null,
       };
+      // Listen for signals before the first line: whoever reads it may stop the server at once.
+      const stopped = new Promise<void>((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      });
       process.stdout.write(`${JSON.stringify(endpoints)}\n`);
       process.stderr.write(
         `${pc.green("cgsim")} replaying ${dir} (${capture.index ? `${capture.index.items.length} indexed items in connection ${capture.index.connection.id}` : "no index"}) on ${server.url}${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
       );
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", () => resolve());
-        process.once("SIGTERM", () => resolve());
-      });
+      await stopped;
       await world.close();
     });
 }

@@ -137,6 +137,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   // The env file first: a client that waits for the ready line may read it at once.
   if (options.writeEnv) writeFileSync(options.writeEnv, dotenv(endpoints.env));
   const inspector = `${server.url}/_sim/ui/`;
+  // Listen for signals before the first line: whoever reads it may stop the server at once.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
   process.stdout.write(
     `${JSON.stringify({ ...endpoints, clock: { ...clock, now: world.clock.iso() }, inspector })}\n`,
   );
@@ -144,10 +149,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     `${pc.green("cgsim")} serving ${world.serviceNames.join(", ")} on ${server.url} (admin: ${server.url}/_sim/state, inspector: ${inspector})${proxy ? `, proxy ${proxy.url}` : ""} — Ctrl-C to stop\n`,
   );
   if (options.open) openBrowser(inspector);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const signal = await stopped;
   await world.close();
   process.stderr.write(`${pc.dim(`cgsim: stopped (${signal})`)}\n`);
 }

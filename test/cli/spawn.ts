@@ -1,12 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const require = createRequire(import.meta.url);
-const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const MAIN = join(ROOT, "src", "cli", "main.ts");
+/** The installed command: dist/ when built from the current sources, else the sources through tsx. */
+const BIN = join(ROOT, "bin", "cgsim.js");
 
 export interface Finished {
   code: number | null;
@@ -15,7 +13,7 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs `cgsim …` (node + tsx, as bin/cgsim.js does) and collects its output. */
+/** Runs `cgsim …` (bin/cgsim.js, as `npx cgsim` does) and collects its output. */
 export function runCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
@@ -28,7 +26,7 @@ export function spawnCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): ChildProcess {
-  return spawn(process.execPath, [TSX, MAIN, ...args], {
+  return spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,7 +4,6 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
-import { generate } from "selfsigned";
 
 /** Certificates are valid from an hour before they are made, so a client clock a little behind still accepts them. */
 const SKEW_MS = 3_600_000;
@@ -32,6 +31,7 @@ export class CertificateAuthority {
   ) {}
 
   static async create(): Promise<CertificateAuthority> {
+    const { generate } = await import("selfsigned");
     const pems = await generate([{ name: "commonName", value: "cgsim local twins" }], {
       keySize: 2048,
       algorithm: "sha256",
@@ -82,6 +82,7 @@ export class CertificateAuthority {
       publicKeyEncoding: { type: "spki", format: "pem" },
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
     });
+    const { generate } = await import("selfsigned");
     const pems = await generate([{ name: "commonName", value: hostname }], {
       algorithm: "sha256",
       notBeforeDate: new Date(Date.now() - SKEW_MS),

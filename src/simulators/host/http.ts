@@ -6,12 +6,16 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import express, { type Express } from "express";
+import type { Express } from "express";
+import { lazyModule } from "../../util/lazy-module.ts";
 import { CertificateAuthority } from "./certificates.ts";
 import { httpDate, type SimClock } from "./clock.ts";
 import { bodyBytes, deliver, type Transport } from "./deliver.ts";
 import type { SimHost } from "./host.ts";
 import type { IncomingRequest, Replay, StoredResponse } from "./types.ts";
+
+// Loaded on first use: most runs never serve through express or over https.
+const expressModule = lazyModule<typeof import("express")>("express");
 
 /**
  * The http(s) transport: every simulated host served under one origin on 127.0.0.1 (the
@@ -29,7 +33,7 @@ export function createRequestListener(host: SimHost): (req: IncomingMessage, res
 
 /** The same listener as an express 5 app (mount it in your own app, or hand it to supertest). */
 export function createExpressApp(host: SimHost): Express {
-  const app = express();
+  const app = expressModule()();
   app.disable("x-powered-by");
   app.disable("etag");
   app.use(createRequestListener(host));

@@ -1,9 +1,14 @@
-import { HttpResponse, http, type RequestHandler } from "msw";
-import { type SetupServer, setupServer } from "msw/node";
+import type { RequestHandler } from "msw";
+import type { SetupServer } from "msw/node";
+import { lazyModule } from "../../util/lazy-module.ts";
 import { deliver, type Transport } from "./deliver.ts";
 import { toFetchClient } from "./direct.ts";
 import { globToRegExp } from "./glob.ts";
 import type { SimHost } from "./host.ts";
+
+// msw costs about 0.2 s of CPU to import: loaded when a scenario first uses the msw transport.
+const msw = lazyModule<typeof import("msw")>("msw");
+const mswNode = lazyModule<typeof import("msw/node")>("msw/node");
 
 /**
  * The msw transport: one catch-all handler per real host (`*.atlassian.net`, `graph.microsoft.com`…)
@@ -15,18 +20,21 @@ export function createMswHandlers(host: SimHost): RequestHandler[] {
   return patterns.map((pattern) => {
     const hostRe = globToRegExp(pattern, ".").source.slice(1, -1);
     const urlRe = new RegExp(`^https?://${hostRe}(:\\d+)?/.*`, "i");
-    return http.all(urlRe, async ({ request }) =>
+    return msw().http.all(urlRe, async ({ request }) =>
       deliver(await host.dispatch(request), toMswClient, undefined),
     );
   });
 }
 
 /** As the direct transport, except that a dropped connection is msw's network error. */
-const toMswClient: Transport<undefined, Response> = { ...toFetchClient, drop: () => HttpResponse.error() };
+const toMswClient: Transport<undefined, Response> = {
+  ...toFetchClient,
+  drop: () => msw().HttpResponse.error(),
+};
 
 /** Starts intercepting every simulated host in this process; call `close()` when done. */
 export function interceptWithMsw(host: SimHost): SetupServer {
-  const server = setupServer(...createMswHandlers(host));
+  const server = mswNode().setupServer(...createMswHandlers(host));
   server.listen({ onUnhandledRequest: "bypass" });
   letClientsCancelBodies(server);
   return server;
