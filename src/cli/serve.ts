@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
+import { type FixtureKind, fixtureHint, locateFixture } from "../fixture-formats/bundled.ts";
 import { DEFAULT_DIRECTORY_FILE, DEFAULT_SITE_FILE, loadDirectoryFile } from "../fixture-formats/load.ts";
 import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import { resolveSiteFile } from "../fixture-formats/site-source.ts";
@@ -54,8 +55,11 @@ export function registerServe(program: Command): void {
     .description(
       "serve the twins over http(s) until interrupted; first stdout line is JSON with URLs and credentials",
     )
-    .option("--site <file>", "site file or generator spec (default: fixtures/sites/contoso.yaml)")
-    .option("--directory <file>", "directory file (default: fixtures/directories/contoso.yaml)")
+    .option(
+      "--site <file|name>",
+      "site file, generator spec or bundled name: contoso, small, medium (default: contoso)",
+    )
+    .option("--directory <file|name>", "directory file or bundled name (default: contoso)")
     .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", parseIntOption("--port"), 0)
     .option("--https", "serve https with a self-signed certificate (its CA file is in the first line)")
     .option("--seed <n>", "seed for generated sites and probabilistic faults", parseIntOption("--seed"))
@@ -87,9 +91,12 @@ export function registerServe(program: Command): void {
  * clock from the current time (or a frozen one), and a registered Confluence OAuth app.
  */
 export function serveWorld(options: ServeOptions = {}): World {
-  const { site, directory: generated } = resolveSiteFile(options.site ?? DEFAULT_SITE_FILE, options.seed);
+  const { site, directory: generated } = resolveSiteFile(
+    options.site ? fixtureArgument(options.site, "site") : DEFAULT_SITE_FILE,
+    options.seed,
+  );
   const directory = options.directory
-    ? loadDirectoryFile(options.directory)
+    ? loadDirectoryFile(fixtureArgument(options.directory, "directory"))
     : (generated ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE));
   const world = new World({
     site: withServeOAuthApp(site),
@@ -102,6 +109,13 @@ export function serveWorld(options: ServeOptions = {}): World {
   });
   installInspector(world);
   return world;
+}
+
+/** A --site or --directory value: a path from the working directory or a bundled fixture's name. */
+function fixtureArgument(ref: string, kind: FixtureKind): string {
+  const located = locateFixture(ref, kind, process.cwd());
+  if (located.path) return located.path;
+  throw new UsageError(`--${kind} ${ref}: not found (${fixtureHint(kind, located)})`);
 }
 
 function serveClock(options: ServeOptions): SimClock {

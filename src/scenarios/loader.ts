@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname } from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
 import type { LoadedCapture } from "../capture/load.ts";
+import { type FixtureKind, fixtureHint, locateFixture } from "../fixture-formats/bundled.ts";
 import type { DirectoryFile } from "../fixture-formats/directory-schema.ts";
 import { LoadError } from "../fixture-formats/errors.ts";
 import {
@@ -10,7 +10,6 @@ import {
   DEFAULT_SITE_FILE,
   directoryFrom,
   loadDirectoryFile,
-  PROJECT_ROOT,
 } from "../fixture-formats/load.ts";
 import type { SiteFixture } from "../fixture-formats/site-schema.ts";
 import { type ResolvedSite, resolveSiteFile, siteOrGeneratorFrom } from "../fixture-formats/site-source.ts";
@@ -79,28 +78,24 @@ function loadScenario(source: YamlSource, options: LoadOptions): LoadedScenario 
 function siteOf(source: YamlSource, seed: number): ResolvedSite {
   const value = source.at(["site"]);
   if (value === undefined) return resolveSiteFile(DEFAULT_SITE_FILE);
-  if (typeof value === "string") return resolveSiteFile(relativePath(source, ["site"], value), seed);
+  if (typeof value === "string") return resolveSiteFile(fixturePath(source, ["site"], value, "site"), seed);
+  const generator = source.at(["site", "generator"]);
+  if (typeof generator === "string")
+    return resolveSiteFile(fixturePath(source, ["site", "generator"], generator, "generator"), seed);
   return siteOrGeneratorFrom(source, ["site"], seed);
 }
 
 function directoryOf(source: YamlSource, site: ResolvedSite): DirectoryFile {
   const value = source.at(["directory"]);
   if (value === undefined) return site.directory ?? loadDirectoryFile(DEFAULT_DIRECTORY_FILE);
-  if (typeof value === "string") return loadDirectoryFile(relativePath(source, ["directory"], value));
+  if (typeof value === "string")
+    return loadDirectoryFile(fixturePath(source, ["directory"], value, "directory"));
   return directoryFrom(source, ["directory"]);
 }
 
-/** A path from a scenario: relative to the scenario file, else to the project root. */
-function relativePath(source: YamlSource, field: PropertyKey[], path: string): string {
-  if (isAbsolute(path)) return path;
-  const candidates = [resolve(dirname(source.file), path), join(PROJECT_ROOT, path)];
-  const found = candidates.find((c) => existsSync(c));
-  if (found) return found;
-  throw new LoadError([
-    source.issue(
-      field,
-      `file not found: ${path}`,
-      `looked in ${candidates.map((c) => dirname(c)).join(" and ")}`,
-    ),
-  ]);
+/** A fixture a scenario refers to: a path relative to the scenario file, or a bundled fixture's name. */
+function fixturePath(source: YamlSource, field: PropertyKey[], ref: string, kind: FixtureKind): string {
+  const located = locateFixture(ref, kind, dirname(source.file));
+  if (located.path) return located.path;
+  throw new LoadError([source.issue(field, `file not found: ${ref}`, fixtureHint(kind, located))]);
 }

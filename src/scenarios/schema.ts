@@ -15,14 +15,35 @@ import { stepSchema } from "./steps/registry.ts";
 
 const siteSourceSchema = z
   .union([
-    z.string().describe("Path of a site file or generator spec file, relative to the scenario"),
-    z.object({ generator: generatorSpecSchema }).strict().describe("A generator spec (seeded by `seed`)"),
+    z
+      .string()
+      .describe(
+        "A bundled site or generator by name (contoso, small, medium), or the path of a site file, generator spec file or capture directory, relative to the scenario",
+      ),
+    z
+      .object({
+        generator: z.union([
+          z
+            .string()
+            .describe("A bundled generator spec by name (small, medium), or a path relative to the scenario"),
+          generatorSpecSchema,
+        ]),
+      })
+      .strict()
+      .describe("A generator spec (seeded by `seed`)"),
     siteFileSchema.describe("An inline site"),
   ])
   .describe("The Confluence site; default: the bundled contoso fixture");
 
 const directorySourceSchema = z
-  .union([z.string().describe("Path of a directory file, relative to the scenario"), directoryFileSchema])
+  .union([
+    z
+      .string()
+      .describe(
+        "A bundled directory by name (contoso), or the path of a directory file, relative to the scenario",
+      ),
+    directoryFileSchema,
+  ])
   .describe("The Entra directory; default: the bundled contoso directory (or the generated one)");
 
 export const scenarioSchema = z
