@@ -5,6 +5,7 @@ import { registerCapture } from "./capture.ts";
 import { registerCrawl } from "./crawl.ts";
 import { printError } from "./errors.ts";
 import { registerExplain } from "./explain.ts";
+import { registerInit } from "./init.ts";
 import { registerReplay } from "./replay.ts";
 import { registerRun, stalledDetail } from "./run.ts";
 import { registerSchema } from "./schema.ts";
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerCapture(program);
   registerAudit(program);
   registerReplay(program);
+  registerInit(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The programmatic API: load and run scenarios from TypeScript, or from a test runner:
  *
- *   import { scenarioFiles, assertScenario } from "cgsim/src/scenarios/index.ts";
+ *   import { scenarioFiles, assertScenario } from "cgsim";  // (src/index.ts re-exports this module)
  *   test.each(scenarioFiles("scenarios"))("%s", (file) => assertScenario(file));
  */
 
