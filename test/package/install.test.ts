@@ -142,15 +142,18 @@ describe.each([
         const endpoints = JSON.parse(await firstLine(child)) as Endpoints;
         expect(endpoints.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
         const ca = readFileSync(endpoints.caFile ?? "", "utf8");
-        const status = await new Promise<number | undefined>((resolve, reject) =>
-          request(`${endpoints.url}/_sim/state`, { ca }, (res) => {
-            res.resume();
-            resolve(res.statusCode);
-          })
-            .on("error", reject)
-            .end(),
-        );
-        expect(status).toBe(200);
+        const get = (url: string) =>
+          new Promise<number | undefined>((resolve, reject) =>
+            request(url, { ca }, (res) => {
+              res.resume();
+              resolve(res.statusCode);
+            })
+              .on("error", reject)
+              .end(),
+          );
+        expect(await get(`${endpoints.url}/_sim/state`)).toBe(200);
+        // The inspector's page is a file copied into dist/ beside the compiled code.
+        expect(await get(`${endpoints.url}/_sim/ui/`)).toBe(200);
       } finally {
         if (child.pid) process.kill(-child.pid, "SIGTERM");
       }
