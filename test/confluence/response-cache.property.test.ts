@@ -44,6 +44,8 @@ const PATHS = [
   "/rest/api/user?accountId=" + accountIdFor("carol"),
   "/rest/api/search?cql=type%3Dpage%20and%20lastmodified%20%3E%3D%20now(%22-1h%22)",
   "/rest/api/space/PUB?expand=permissions",
+  "/rest/api/group",
+  "/rest/api/content/1004/restriction/byOperation/read",
 ];
 const CALLERS = ["alice", "bob", "carol", "dave", null, "oauth"] as const;
 
@@ -55,7 +57,7 @@ type Step =
 const MUTATIONS: ((w: World) => void)[] = [
   (w) => w.twin.store.setRestriction("1003", "read", { users: [accountIdFor("dave")], groups: [] }),
   (w) => w.twin.store.setRestriction("1002", "read", null),
-  (w) => w.twin.store.setEmailVisible(accountIdFor("carol"), true),
+  (w) => w.twin.store.updateUser(accountIdFor("carol"), { emailVisible: true }),
   (w) => w.twin.store.addGroupMember(w.twin.store.requireGroup("eng").id, accountIdFor("dave")),
   (w) => w.twin.store.setAnonymousAccess(true),
   (w) => w.twin.store.updateContent("1001", { title: "Eng Home v2" }),
@@ -69,7 +71,16 @@ const MUTATIONS: ((w: World) => void)[] = [
       token: "token-bob",
       scopes: ["read:page:confluence"],
     }),
-  (w) => w.twin.store.setApiTokens(accountIdFor("bob"), []),
+  (w) => w.twin.store.updateUser(accountIdFor("bob"), { apiTokens: [] }),
+  (w) => {
+    const leads = w.twin.store.groupByName("leads") ?? w.twin.store.requireGroup("team-leads");
+    w.twin.store.renameGroup(leads.id, leads.name === "leads" ? "team-leads" : "leads");
+  },
+  (w) =>
+    w.twin.store.updateUser(accountIdFor("carol"), {
+      email: "carol.new@acme.example.com",
+      displayName: "Carol N",
+    }),
   (w) => w.twin.reset(),
 ];
 

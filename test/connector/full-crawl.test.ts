@@ -199,7 +199,7 @@ describe("full crawl against the twins (direct transport)", () => {
 describe("deactivated accounts", () => {
   it("a deactivated Atlassian user is granted nothing, even with an active Entra account", async () => {
     const world = makeWorld(SITE, DIRECTORY);
-    world.confluence.store.setUserActive(accountIdFor("bob"), false);
+    world.confluence.store.updateUser(accountIdFor("bob"), { active: false });
     const report = await connectorFor(world, configFor(world)).fullCrawl();
     const matrix = accessMatrix(world, UPNS);
     expect(matrix["1002"]).toEqual(["alice@contoso.com"]); // bob is in eng, but cannot use Confluence

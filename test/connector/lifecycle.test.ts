@@ -48,7 +48,7 @@ describe("deletions", () => {
     const state = new MemoryStateStore();
     await connectorFor(world, configFor(world), state).fullCrawl();
     const before = indexOf(world);
-    world.confluence.store.setApiTokens(accountIdFor("svc"), []);
+    world.confluence.store.updateUser(accountIdFor("svc"), { apiTokens: [] });
     const failed = await connectorFor(world, configFor(world), state).fullCrawl();
     // The credential probe fails first: nothing is listed, written or deleted.
     expect(failed.fatal).toMatchObject({ code: 1002, phase: "setup" });

@@ -1,4 +1,5 @@
 import type { SimClock } from "../host/clock.ts";
+import { Accounts, type UserChanges } from "./accounts.ts";
 import { SiteLabels } from "./labels.ts";
 import {
   ConfluenceDomainError,
@@ -22,14 +23,15 @@ import { TitleIndex } from "./title-index.ts";
  * methods so timestamps follow the SimClock and `revision` tells caches (CQL indexes) to rebuild.
  */
 export class ConfluenceStore {
-  readonly users = new Map<string, User>();
-  readonly groups = new Map<string, Group>();
+  /** Users and groups with their email index (accounts.ts); changes bump `revision`. */
+  readonly #accounts = new Accounts(() => this.#touch());
+  readonly users = this.#accounts.users;
+  readonly groups = this.#accounts.groups;
   readonly spaces = new Map<string, Space>();
   readonly content = new Map<string, Content>();
   /** Bumped by every mutation. */
   revision = 0;
   #spacesByKey = new Map<string, Space>();
-  #usersByEmail = new Map<string, User>();
   #contentInSpace = new Map<string, Content[]>();
   #tree = new PageTree();
   #titles = new TitleIndex();
@@ -50,16 +52,15 @@ export class ConfluenceStore {
   }
 
   userByEmail(email: string): User | undefined {
-    return this.#usersByEmail.get(email.trim().toLowerCase());
+    return this.#accounts.userByEmail(email);
   }
 
   groupByName(name: string): Group | undefined {
-    for (const g of this.groups.values()) if (g.name.toLowerCase() === name.toLowerCase()) return g;
-    return undefined;
+    return this.#accounts.groupByName(name);
   }
 
   groupsOf(accountId: string): Group[] {
-    return [...this.groups.values()].filter((g) => g.members.has(accountId));
+    return this.#accounts.groupsOf(accountId);
   }
 
   /** Child pages in position order (any status; callers filter). */
@@ -93,60 +94,37 @@ export class ConfluenceStore {
   }
 
   requireUser(accountId: string): User {
-    const u = this.users.get(accountId);
-    if (!u) throw new ConfluenceDomainError("NOT_FOUND", `No user with accountId ${accountId}`);
-    return u;
+    return this.#accounts.requireUser(accountId);
   }
 
   requireGroup(idOrName: string): Group {
-    const g = this.groups.get(idOrName) ?? this.groupByName(idOrName);
-    if (!g) throw new ConfluenceDomainError("NOT_FOUND", `No group ${idOrName}`);
-    return g;
+    return this.#accounts.requireGroup(idOrName);
   }
 
-  // ---- users and groups ------------------------------------------------------------------------
+  // ---- users and groups (accounts.ts) ----------------------------------------------------------
 
   addUser(user: User): User {
-    if (this.users.has(user.accountId))
-      throw new ConfluenceDomainError("CONFLICT", `user ${user.accountId} exists`);
-    this.users.set(user.accountId, user);
-    if (user.email) this.#usersByEmail.set(user.email.toLowerCase(), user);
-    this.#touch();
-    return user;
+    return this.#accounts.addUser(user);
   }
 
-  setEmailVisible(accountId: string, visible: boolean): void {
-    this.requireUser(accountId).emailVisible = visible;
-    this.#touch();
-  }
-
-  setUserActive(accountId: string, active: boolean): void {
-    this.requireUser(accountId).active = active;
-    this.#touch();
-  }
-
-  /** The user's API tokens from now on (`[]` revokes them all; a new list rotates them). */
-  setApiTokens(accountId: string, tokens: string[]): void {
-    this.requireUser(accountId).apiTokens = [...tokens];
-    this.#touch();
+  updateUser(accountId: string, changes: UserChanges): User {
+    return this.#accounts.updateUser(accountId, changes);
   }
 
   addGroup(group: Group): Group {
-    if (this.groups.has(group.id)) throw new ConfluenceDomainError("CONFLICT", `group ${group.id} exists`);
-    this.groups.set(group.id, group);
-    this.#touch();
-    return group;
+    return this.#accounts.addGroup(group);
+  }
+
+  renameGroup(idOrName: string, name: string): Group {
+    return this.#accounts.renameGroup(idOrName, name);
   }
 
   addGroupMember(groupId: string, accountId: string): void {
-    this.requireUser(accountId);
-    this.requireGroup(groupId).members.add(accountId);
-    this.#touch();
+    this.#accounts.addGroupMember(groupId, accountId);
   }
 
   removeGroupMember(groupId: string, accountId: string): void {
-    this.requireGroup(groupId).members.delete(accountId);
-    this.#touch();
+    this.#accounts.removeGroupMember(groupId, accountId);
   }
 
   // ---- site and spaces -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ export const hideEmail = defineChange({
   },
   apply({ names }, value) {
     const h = typeof value === "string" ? { user: value, hidden: true } : value;
-    names.store.setEmailVisible(names.user(h.user), !h.hidden);
+    names.store.updateUser(names.user(h.user), { emailVisible: !h.hidden });
     return `${h.user}'s email ${h.hidden ? "hidden" : "visible"}`;
   },
 });
@@ -26,7 +26,7 @@ export const user = defineChange({
   changesPermissions: true,
   references: (u, scope, path) => scope.user([...path, "name"], u.name),
   apply({ names }, u) {
-    names.store.setUserActive(names.user(u.name), u.active);
+    names.store.updateUser(names.user(u.name), { active: u.active });
     return `${u.name} ${u.active ? "reactivated" : "deactivated"}`;
   },
 });
@@ -35,7 +35,7 @@ export const revokeApiTokens = defineChange({
   schema: z.string().describe("Revoke every API token of this user: Basic auth with them fails from now on"),
   references: (name, scope, path) => scope.user(path, name),
   apply({ names }, name) {
-    names.store.setApiTokens(names.user(name), []);
+    names.store.updateUser(names.user(name), { apiTokens: [] });
     return `${name}'s API tokens revoked`;
   },
 });
