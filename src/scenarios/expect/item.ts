@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { contentId, list, many } from "../schema-parts.ts";
+import { jsonMismatch } from "../steps/json-template.ts";
 import { checkIndexedItems, defineExpectation } from "./expectation.ts";
 
 /** `item`: what one indexed item holds (properties, content). */
@@ -8,7 +9,10 @@ export const item = defineExpectation({
     z
       .object({
         id: contentId,
-        properties: z.record(z.string(), z.unknown()).optional(),
+        properties: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe("Properties the item must have, matched like a graph request's `response`"),
         content: z.string().optional().describe("Substring the indexed content must contain"),
       })
       .strict(),
@@ -23,11 +27,8 @@ export const item = defineExpectation({
       (want, found) => {
         const failures: string[] = [];
         for (const [key, expected] of Object.entries(want.properties ?? {})) {
-          const actual = found.properties[key];
-          if (JSON.stringify(actual) !== JSON.stringify(expected))
-            failures.push(
-              `item ${want.id}: property ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
-            );
+          const mismatch = jsonMismatch(found.properties[key], expected, `property ${key}`);
+          if (mismatch) failures.push(`item ${want.id}: ${mismatch}`);
         }
         if (want.content !== undefined && !(found.content?.value ?? "").includes(want.content))
           failures.push(`item ${want.id}: content does not contain ${JSON.stringify(want.content)}`);
