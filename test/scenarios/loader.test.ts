@@ -126,7 +126,8 @@ describe("scenario loader", () => {
       ["steps[1].expect.search.as", 9, 'unknown directory user "mallory@contoso.com"'],
     ]);
     expect(all[2].hint).toBe('did you mean "ENG"?');
-    expect(all[3].hint).toBe('did you mean "bob"?');
+    expect(all[3].hint).toBe('did you mean "bob" (site user)?');
+    expect(all[5].hint).toMatch(/^did you mean "alice@contoso\.com" \(email of alice, UPN\)/);
   });
 
   it("lets later steps use what earlier steps create", () => {
@@ -134,6 +135,82 @@ describe("scenario loader", () => {
       "name: x\nsteps:\n  - confluence: { create: { space: ENG, id: 5000, title: New } }\n  - confluence: { trash: 5000 }\n",
     );
     expect(loaded.scenario.steps).toHaveLength(2);
+  });
+
+  it("resolves every person reference once: site user name, Confluence email, UPN or Entra mail", () => {
+    const loaded = loadScenarioText(
+      [
+        "name: x",
+        "steps:",
+        "  - confluence:",
+        "      - restrict: { page: 1002, read: [user:dave.smith@fabrikam.com, bob@contoso.com, group:eng] }",
+        "      - group: { name: eng, add: [dsmith@contoso.com] }",
+        "      - updateUser: { user: erin, email: erin.new@contoso.com }",
+        "      - hideEmail: erin.new@contoso.com",
+        "  - expect:",
+        "      access: { as: dsmith@contoso.com, views: [1002] }",
+        "      search: [{ as: dave, finds: [] }, { as: gina, finds: [] }, { as: gina@partner.io, finds: [] }]",
+        '      acl: { item: 1002, audience: [dave, carol], grant: ["user:dave", "xg:eng", everyone] }',
+        "      externalGroup: { id: eng, members: [dave, group:Engineering] }",
+      ].join("\n"),
+    );
+    const [change, check] = loaded.scenario.steps as [
+      { confluence: Record<string, unknown>[] },
+      { expect: Record<string, unknown> },
+    ];
+    expect(change.confluence).toEqual([
+      { restrict: { page: "1002", read: ["user:dave", "user:bob", "group:eng"] } },
+      { group: { name: "eng", add: ["dave"] } },
+      { updateUser: { user: "erin", email: "erin.new@contoso.com" } },
+      { hideEmail: "erin" },
+    ]);
+    expect(check.expect).toMatchObject({
+      access: { as: "dave" },
+      search: [
+        { as: "dsmith@contoso.com" },
+        { as: "gina_partner.io#EXT#@contoso.onmicrosoft.com" },
+        { as: "gina_partner.io#EXT#@contoso.onmicrosoft.com" },
+      ],
+      acl: {
+        audience: ["dsmith@contoso.com", "carol@contoso.com"],
+        grant: ["user:dsmith@contoso.com", "xg:eng", "everyone"],
+      },
+      externalGroup: { members: ["user:dsmith@contoso.com", "group:Engineering"] },
+    });
+  });
+
+  it("names the person a reference would need when one side is missing", () => {
+    const all = issues(
+      [
+        "name: x",
+        "directory:",
+        "  tenant: contoso.com",
+        "  users: [{ upn: zoe@contoso.com }, { upn: alice@contoso.com }]",
+        "steps:",
+        "  - expect:",
+        "      access: { as: zoe@contoso.com }",
+        "      search: { as: bob }",
+        "  - confluence: { renameGroup: { group: eng, to: engineering } }",
+        "  - confluence: { group: { name: eng, add: [alice] } }",
+      ].join("\n"),
+    );
+    expect(all.map((i) => [i.field, i.message, i.hint])).toEqual([
+      [
+        "steps[0].expect.search.as",
+        'unknown directory user "bob"',
+        "Confluence user bob (bob@contoso.com) has no directory user with that UPN or mail",
+      ],
+      [
+        "steps[0].expect.access.as",
+        'unknown Confluence user "zoe@contoso.com"',
+        "directory user zoe@contoso.com has no Confluence account with that email (zoe@contoso.com)",
+      ],
+      [
+        "steps[2].confluence.group.name",
+        'unknown Confluence group "eng"',
+        "`create: true` makes a new group",
+      ],
+    ]);
   });
 
   it("reports site and directory errors in their own files or inline blocks", () => {

@@ -310,12 +310,31 @@ describe("graph request step", () => {
     expect(text).toMatch(/"code":/);
   });
 
-  it("names an unknown placeholder", async () => {
-    const text = await fails(`steps:
+  it("names an unknown person in a placeholder at load time, and a site user name works", async () => {
+    expect(() =>
+      loadScenarioText(
+        `name: t
+steps:
   - graph:
       request: { method: GET, path: "/v1.0/external/connections/{user:nobody@contoso.com}" }
-`);
-    expect(text).toContain('no directory user "nobody@contoso.com"');
+`,
+        "t.yaml",
+      ),
+    ).toThrow(
+      /t\.yaml:4:\d+: steps\[0\]\.graph\.request\.path: unknown directory user "nobody@contoso\.com"/,
+    );
+    // dave's Confluence email is the Entra mail of dsmith@contoso.com: the placeholder is his object id.
+    const loaded = loadScenarioText(
+      `name: t
+steps:
+  - graph:
+      request: { method: GET, path: "/v1.0/users/{user:dave}", status: [200, 403, 404] }
+`,
+      "t.yaml",
+    );
+    expect(loaded.scenario.steps[0]).toEqual({
+      graph: { request: expect.objectContaining({ path: "/v1.0/users/{user:dsmith@contoso.com}" }) },
+    });
   });
 });
 

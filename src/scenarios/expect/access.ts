@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
-import { located } from "../references.ts";
+import { mapLocated } from "../references.ts";
 import { ids, list, many } from "../schema-parts.ts";
 import { defineExpectation, indent } from "./expectation.ts";
 
@@ -9,20 +9,19 @@ export const access = defineExpectation({
   schema: many(
     z
       .object({
-        as: z.string().describe("Confluence user name"),
+        as: z.string().describe("The person: site user name, email or UPN"),
         views: ids.optional(),
         cannotView: ids.optional(),
       })
       .strict(),
     "AccessExpectation",
   ).describe("Truth: what the Confluence twin lets the user view"),
-  references(value, scope, path) {
-    for (const [a, p] of located(value, path)) {
-      scope.user([...p, "as"], a.as);
+  references: (value, scope, path) =>
+    mapLocated(value, path, (a, p) => {
       for (const k of ["views", "cannotView"] as const)
         for (const [i, id] of (a[k] ?? []).entries()) scope.content([...p, k, i], id);
-    }
-  },
+      return { ...a, as: scope.confluenceUser([...p, "as"], a.as) };
+    }),
   check(ctx, value) {
     const failures: string[] = [];
     const { store } = ctx.world.confluence;

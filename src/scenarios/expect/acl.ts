@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { entryRef, normalizeRef } from "../oracle/notation.ts";
+import { mapLocated } from "../references.ts";
 import { contentId, list, many } from "../schema-parts.ts";
 import { checkIndexedItems, defineExpectation, show } from "./expectation.ts";
 
@@ -18,11 +19,22 @@ export const acl = defineExpectation({
         audience: z
           .array(z.string())
           .optional()
-          .describe("Exactly these directory users (UPNs; bare names get the tenant domain) are granted"),
+          .describe("Exactly these people are granted (UPN, Entra mail, site user name or email)"),
       })
       .strict(),
     "AclExpectation",
   ),
+  references: (value, scope, path) =>
+    mapLocated(value, path, (want, p) => {
+      const entries = (kind: "grant" | "deny") =>
+        want[kind]?.map((r, i) => scope.aclEntry([...p, kind, i], r));
+      return {
+        ...want,
+        grant: entries("grant"),
+        deny: entries("deny"),
+        audience: scope.directoryUsers([...p, "audience"], want.audience),
+      };
+    }),
   check(ctx, value) {
     const { world, connectionId } = ctx;
     return checkIndexedItems(

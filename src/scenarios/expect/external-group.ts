@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { entryRef, externalGroupId, normalizeRef } from "../oracle/notation.ts";
+import { mapLocated } from "../references.ts";
 import { list, many } from "../schema-parts.ts";
 import { connectionFor, defineExpectation, show } from "./expectation.ts";
 
@@ -15,6 +16,13 @@ export const externalGroup = defineExpectation({
       .strict(),
     "ExternalGroupExpectation",
   ),
+  references: (value, scope, path) =>
+    mapLocated(value, path, (want, p) => ({
+      ...want,
+      members: want.members?.map((m, i) =>
+        scope.aclEntry([...p, "members", i], m.includes(":") ? m : `user:${m}`),
+      ),
+    })),
   check(ctx, value) {
     const failures: string[] = [];
     const { world } = ctx;

@@ -78,8 +78,9 @@ export async function checkExpectation(ctx: RunContext, e: Expectation): Promise
 export const expectStep = defineStep({
   schema: expectationSchema,
   references(e, scope, path) {
+    const resolved: Record<string, unknown> = e;
     for (const [key, module] of modules) {
-      if (e[key] !== undefined) module.references?.(e[key], scope, [...path, key]);
+      if (e[key] !== undefined) resolved[key] = module.references?.(e[key], scope, [...path, key]) ?? e[key];
     }
   },
   async run(ctx, e) {

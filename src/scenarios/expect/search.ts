@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { explainPair } from "../oracle/explain.ts";
-import { located } from "../references.ts";
+import { mapLocated } from "../references.ts";
 import { ids, list, many } from "../schema-parts.ts";
 import { defineExpectation, indent } from "./expectation.ts";
 
@@ -9,7 +9,7 @@ export const search = defineExpectation({
   schema: many(
     z
       .object({
-        as: z.string().describe("UPN of the searching user"),
+        as: z.string().describe("The searching person: UPN, Entra mail, site user name or email"),
         query: z.string().default("*"),
         finds: ids.optional(),
         misses: ids.optional(),
@@ -17,9 +17,8 @@ export const search = defineExpectation({
       .strict(),
     "SearchExpectation",
   ),
-  references(value, scope, path) {
-    for (const [q, p] of located(value, path)) scope.upn([...p, "as"], q.as);
-  },
+  references: (value, scope, path) =>
+    mapLocated(value, path, (q, p) => ({ ...q, as: scope.directoryUser([...p, "as"], q.as) })),
   check(ctx, value) {
     const failures: string[] = [];
     for (const want of list(value)) {

@@ -26,7 +26,8 @@ export function changeStep<T extends Record<string, ChangeModule>>(options: {
     references(value, scope, path) {
       for (const [c, p] of located(value, path)) {
         const kind = kindOf(c);
-        modules[kind].references?.((c as Record<string, unknown>)[kind], scope, [...p, kind]);
+        const change = c as Record<string, unknown>;
+        change[kind] = modules[kind].references?.(change[kind], scope, [...p, kind]) ?? change[kind];
       }
     },
     async run(ctx, value, index) {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { World } from "../../simulators/world.ts";
+import type { Path } from "../references.ts";
 import { many } from "../schema-parts.ts";
-import { expandRepeats, jsonMismatch } from "./json-template.ts";
+import { expandRepeats, jsonMismatch, mapStrings } from "./json-template.ts";
 import { defineChange, type StepOutcome } from "./step-module.ts";
 
 const GRAPH = "https://graph.microsoft.com";
@@ -45,11 +46,22 @@ type GraphRequest = z.output<typeof requestSchema>;
  * A raw Microsoft Graph call made as the connector's app (client credentials), for what a crawl
  * never does on its own: items with hand-written ACLs, the cells of the operation table, schema
  * edge cases. Placeholders in the path and in body strings: `{connectionId}`, `{tenantId}`,
- * `{user:UPN}` and `{group:NAME}` (Entra object ids). Fails the step when the answer's status is
+ * `{user:PERSON}` and `{group:NAME}` (Entra object ids). Fails the step when the answer's status is
  * not the expected one, quoting Graph's error, or when the answer lacks a field of `response`.
  */
 export const request = defineChange({
   schema: requestSchema,
+  references(req, scope, path) {
+    // `{user:REF}` names a person by any reference; it is resolved to the UPN here, once.
+    const people = (at: Path) => (text: string) =>
+      text.replace(/\{user:([^}]+)\}/g, (_m, ref: string) => `{user:${scope.directoryUser(at, ref)}}`);
+    return {
+      ...req,
+      path: people([...path, "path"])(req.path),
+      body: mapStrings(req.body, people([...path, "body"])),
+      response: mapStrings(req.response, people([...path, "response"])),
+    };
+  },
   apply: (ctx, req) => sendGraphRequest(ctx.world, ctx.fetch, ctx.connectionId, req),
 });
 
@@ -61,7 +73,7 @@ async function sendGraphRequest(
 ): Promise<StepOutcome> {
   const token = await appToken(world, fetchImpl);
   const fill = (text: string) => expand(world, connectionId, text);
-  const filled = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "string" ? fill(v) : v));
+  const filled = (value: unknown) => JSON.stringify(mapStrings(value, fill));
   const path = fill(req.path);
   const body = req.body === undefined ? undefined : filled(req.body);
   const res = await fetchImpl(`${GRAPH}${path.startsWith("/") ? path : `/${path}`}`, {
@@ -80,7 +92,7 @@ async function sendGraphRequest(
   if (!allowed.includes(res.status))
     return { summary, failures: [`graph ${summary}, expected ${allowed.join(" or ")}: ${detail}`] };
   if (req.response === undefined) return { summary, failures: [] };
-  const mismatch = jsonMismatch(parseJson(text), JSON.parse(filled(req.response)));
+  const mismatch = jsonMismatch(parseJson(text), mapStrings(req.response, fill));
   return { summary, failures: mismatch ? [`graph ${summary}: ${mismatch}`] : [] };
 }
 

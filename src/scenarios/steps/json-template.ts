@@ -34,11 +34,14 @@ function repeat(spec: Record<string, unknown>): unknown[] {
   return Array.from({ length: count as number }, (_, i) => numbered(expanded, (from as number) + i));
 }
 
-function numbered(value: unknown, n: number): unknown {
-  if (typeof value === "string") return value.replaceAll("{n}", String(n));
-  if (Array.isArray(value)) return value.map((v) => numbered(v, n));
+const numbered = (value: unknown, n: number) => mapStrings(value, (s) => s.replaceAll("{n}", String(n)));
+
+/** The JSON value with every string (not keys) replaced by `fn` of it. */
+export function mapStrings(value: unknown, fn: (text: string) => string): unknown {
+  if (typeof value === "string") return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
   if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbered(v, n)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
   return value;
 }
 

@@ -49,10 +49,14 @@ export function runStep(ctx: RunContext, step: Step, index: number): StepOutcome
   return modules[kind].run(ctx, step[kind], index);
 }
 
-/** Load time: checks every step's references in order (what a step creates counts from then on). */
+/**
+ * Load time: checks every step's references in order (what a step creates counts from then on)
+ * and puts each step's resolved value in its place.
+ */
 export function checkStepReferences(steps: Step[], scope: ReferenceScope): void {
   for (const [index, step] of steps.entries()) {
     const kind = stepKind(step);
-    modules[kind].references?.(step[kind], scope, ["steps", index, kind]);
+    const tagged = step as Record<string, unknown>;
+    tagged[kind] = modules[kind].references?.(step[kind], scope, ["steps", index, kind]) ?? step[kind];
   }
 }

@@ -96,6 +96,11 @@ export function accountIdFor(name: string): string {
 }
 
 /** Builds a store from a spec. Throws an Error naming the bad reference. */
+/** A user's real email: the one in the site file, else `NAME@SITE.example.com`. */
+export function userEmail(spec: SiteSpec, user: UserSpec): string {
+  return user.email ?? `${user.name}@${spec.site?.name ?? "acme"}.example.com`;
+}
+
 export function buildSite(spec: SiteSpec, clock: SimClock): ConfluenceStore {
   const siteName = spec.site?.name ?? "acme";
   const store = new ConfluenceStore(
@@ -120,7 +125,7 @@ export function buildSite(spec: SiteSpec, clock: SimClock): ConfluenceStore {
       accountId,
       displayName,
       publicName: displayName,
-      email: u.email ?? `${u.name}@${siteName}.example.com`,
+      email: userEmail(spec, u),
       emailVisible: !u.emailHidden,
       accountType: u.accountType ?? "atlassian",
       active: u.active ?? true,

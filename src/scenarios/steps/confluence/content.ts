@@ -22,9 +22,13 @@ export const create = defineChange({
   references(c, scope, path) {
     scope.space([...path, "space"], c.space);
     scope.content([...path, "parent"], c.parent);
-    if (c.author) scope.user([...path, "author"], c.author);
-    for (const op of ["read", "update"] as const) scope.principals([...path, op], c[op]);
     scope.created(c.id);
+    return {
+      ...c,
+      author: c.author && scope.confluenceUser([...path, "author"], c.author),
+      read: scope.principals([...path, "read"], c.read),
+      update: scope.principals([...path, "update"], c.update),
+    };
   },
   apply({ names }, c) {
     const { store } = names;
@@ -54,7 +58,10 @@ export const edit = defineChange({
       author: z.string().optional(),
     })
     .strict(),
-  references: (c, scope, path) => scope.content([...path, "page"], c.page),
+  references(c, scope, path) {
+    scope.content([...path, "page"], c.page);
+    return { ...c, author: c.author && scope.confluenceUser([...path, "author"], c.author) };
+  },
   apply({ names }, { page, author, ...rest }) {
     names.store.updateContent(page, { ...rest, authorId: author ? names.user(author) : undefined });
     return `edited ${page}`;

@@ -12,7 +12,11 @@ export const restrict = defineChange({
   changesPermissions: true,
   references(c, scope, path) {
     scope.content([...path, "page"], c.page);
-    for (const op of ["read", "update"] as const) scope.principals([...path, op], c[op]);
+    return {
+      ...c,
+      read: scope.principals([...path, "read"], c.read),
+      update: scope.principals([...path, "update"], c.update),
+    };
   },
   apply({ names }, { page, read, update }) {
     if (read) names.store.setRestriction(page, "read", names.restriction(read));
@@ -46,8 +50,8 @@ export const group = defineChange({
   changesPermissions: true,
   references(g, scope, path) {
     scope.group([...path, "name"], g.name, g.create);
-    for (const op of ["add", "remove"] as const)
-      for (const [i, u] of (g[op] ?? []).entries()) scope.user([...path, op, i], u);
+    const users = (op: "add" | "remove") => g[op]?.map((u, i) => scope.confluenceUser([...path, op, i], u));
+    return { ...g, add: users("add"), remove: users("remove") };
   },
   apply({ names }, g) {
     const { store } = names;
@@ -58,6 +62,24 @@ export const group = defineChange({
     for (const u of g.add ?? []) store.addGroupMember(found.id, names.user(u));
     for (const u of g.remove ?? []) store.removeGroupMember(found.id, names.user(u));
     return `group ${g.name}: +${(g.add ?? []).length} −${(g.remove ?? []).length}`;
+  },
+});
+
+export const renameGroup = defineChange({
+  schema: z
+    .object({ group: z.string().min(1), to: z.string().min(1) })
+    .strict()
+    .describe("Rename a group: its id, members and grants stay (only the name changes)"),
+  // No one's access changes (grants refer to the group id), but a connector that keys external
+  // groups by name loses or mixes them up: recorded so the oracle expects staleness until a crawl.
+  changesPermissions: true,
+  references(r, scope, path) {
+    scope.group([...path, "group"], r.group);
+    scope.renamedGroup(r.group, r.to);
+  },
+  apply({ names }, r) {
+    const group = names.store.renameGroup(r.group, r.to);
+    return `group ${r.group} renamed to ${group.name} (id ${group.id})`;
   },
 });
 
@@ -73,7 +95,11 @@ export const spacePermission = defineChange({
   changesPermissions: true,
   references(sp, scope, path) {
     scope.space([...path, "space"], sp.space);
-    for (const op of ["grant", "revoke"] as const) scope.principals([...path, op], sp[op]);
+    return {
+      ...sp,
+      grant: scope.principals([...path, "grant"], sp.grant),
+      revoke: scope.principals([...path, "revoke"], sp.revoke),
+    };
   },
   apply({ names }, sp) {
     const space = names.store.requireSpace(sp.space);

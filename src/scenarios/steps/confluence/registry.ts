@@ -1,8 +1,8 @@
 import { changeStep } from "../change-step.ts";
 import type { ChangeModule } from "../step-module.ts";
-import { hideEmail, revokeApiTokens, revokeOAuthGrant, user } from "./accounts.ts";
+import { hideEmail, revokeApiTokens, revokeOAuthGrant, updateUser, user } from "./accounts.ts";
 import { create, edit, label, move } from "./content.ts";
-import { anonymous, group, restrict, spacePermission, unrestrict } from "./permissions.ts";
+import { anonymous, group, renameGroup, restrict, spacePermission, unrestrict } from "./permissions.ts";
 import { archive, purge, restore, trash } from "./status.ts";
 
 /** Every Confluence change a `confluence` step may make, applied to the twin as an admin would. */
@@ -18,10 +18,12 @@ type ConfluenceChangeKind =
   | "unrestrict"
   | "label"
   | "group"
+  | "renameGroup"
   | "spacePermission"
   | "anonymous"
   | "hideEmail"
   | "user"
+  | "updateUser"
   | "revokeApiTokens"
   | "revokeOAuthGrant";
 
@@ -38,10 +40,12 @@ const CONFLUENCE_CHANGES = {
   unrestrict,
   label,
   group,
+  renameGroup,
   spacePermission,
   anonymous,
   hideEmail,
   user,
+  updateUser,
   revokeApiTokens,
   revokeOAuthGrant,
 } satisfies Record<ConfluenceChangeKind, ChangeModule>;
