@@ -46,6 +46,8 @@ export interface ExternalRun {
 export interface PermissionChange {
   step: number;
   description: string;
+  /** Made while that step's crawl ran (`during:`): the crawl may or may not have seen it. */
+  duringCrawl?: boolean;
 }
 
 export interface StepResult {

@@ -53,6 +53,30 @@ steps:
     }
   });
 
+  it("runs a crawl's during: changes at the same point of an external crawl over http", async () => {
+    const scenario = loadScenarioText(
+      `name: external during
+connector:
+  command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(TSX)}, ${JSON.stringify(SCRIPT)}]
+  timeout: 60s
+graph: { schemaProvisioningMs: 0 }
+steps:
+  - crawl:
+      mode: full
+      during: { afterListing: ENG, confluence: { restrict: { page: 1002, read: [alice, svc-crawler] } } }
+  - expect:
+      acl: { item: 1002, audience: [alice, bob, svc-crawler] }   # written as listed, as the built-in connector does
+      parity: { overExposed: 0, underExposed: 0, documented: { overExposed: 1 } }
+`,
+      join(import.meta.dirname, "external-during.yaml"),
+    );
+    const result = await runScenario(scenario);
+    if (!result.ok) throw new Error(failureText(result));
+    expect(result.steps[0].summary).toMatch(
+      /^crawl full \(external, exit 0\); during \(after listing space ENG, at request #\d+\): confluence: restricted 1002$/,
+    );
+  });
+
   it("fails the crawl step with the command's output when it exits non-zero", async () => {
     const result = await runScenario(
       loadScenarioText(

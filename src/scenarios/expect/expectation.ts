@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { ExternalConnection, ExternalItem } from "../../simulators/graph/model.ts";
 import type { RunContext } from "../context.ts";
-import type { References } from "../steps/step-module.ts";
+import type { Path, ReferenceScope } from "../references.ts";
+import type { Resolved } from "../steps/step-module.ts";
 
 /**
  * The shape of every key of an `expect` step: its zod schema, its load-time reference check and
@@ -9,7 +10,7 @@ import type { References } from "../steps/step-module.ts";
  */
 export interface ExpectationModule<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
-  references?: References<z.output<S>>;
+  references?(value: z.output<S>, scope: ReferenceScope, path: Path): Resolved<z.output<S>>;
   /** One message per broken expectation; none when it holds. */
   check(ctx: RunContext, want: z.output<S>): string[] | Promise<string[]>;
 }

@@ -54,8 +54,9 @@ export function oracleInput(ctx: RunContext): OracleInput {
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
       .map((c) => c.description),
+    // A change made while the last crawl ran may or may not have been seen by it.
     permissionChangesSinceLastCrawl: ctx.permissionChanges
-      .filter((c) => c.step > lastIndex)
+      .filter((c) => c.step > lastIndex || (c.step === lastIndex && c.duringCrawl))
       .map((c) => c.description),
   };
 }

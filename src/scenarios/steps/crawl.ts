@@ -3,6 +3,7 @@ import { whereStopped } from "../../connector/report.ts";
 import type { RunContext } from "../context.ts";
 import type { CrawlOutcome } from "../results.ts";
 import { builtInCrawl, connectorFor } from "./built-in-connector.ts";
+import { armDuring, type DuringOutcome, duringReferences, duringSchema } from "./crawl-during.ts";
 import { crawlExternally, externalFailure } from "./external-connector.ts";
 import { defineStep } from "./step-module.ts";
 
@@ -17,16 +18,24 @@ export const crawlStep = defineStep({
       z
         .object({
           mode: z.enum(["full", "incremental"]),
-          /** The crawl is expected to stop with a fatal error (the step passes when it does). */
-          fails: z.boolean().optional(),
+          fails: z
+            .boolean()
+            .optional()
+            .describe("The crawl must stop with an error (the step passes when it does)"),
+          during: duringSchema.optional(),
         })
         .strict(),
     ])
     .describe("Run the connector: full | incremental"),
+  references(spec, scope, path) {
+    if (typeof spec === "object" && spec.during)
+      return { ...spec, during: duringReferences(spec.during, scope, [...path, "during"]) };
+  },
   async run(ctx, spec, index) {
     const { world } = ctx;
     const mode = typeof spec === "string" ? spec : spec.mode;
     const expectFailure = typeof spec === "object" && spec.fails === true;
+    const during = typeof spec === "object" && spec.during ? armDuring(ctx, spec.during, index) : undefined;
     const outcome: CrawlOutcome = {
       mode,
       step: index,
@@ -34,23 +43,29 @@ export const crawlStep = defineStep({
       sinceSeq: world.host.journal.entries().at(-1)?.seq ?? 0,
     };
     let summary: string;
-    if (ctx.settings.command) {
-      const run = await crawlExternally(ctx, mode);
-      outcome.external = run;
-      outcome.fatal = externalFailure(run);
-      summary = `crawl ${mode} (external via ${run.via}, ${run.timedOut ? "timed out" : `exit ${run.exitCode ?? run.signal}`})`;
-    } else {
-      ctx.connector ??= connectorFor(ctx);
-      const run = await builtInCrawl(ctx.connector, mode);
-      outcome.mode = run.report.mode;
-      outcome.report = run.report;
-      outcome.fatal = run.report.fatal;
-      summary = run.summary;
+    let hook: DuringOutcome | undefined;
+    try {
+      if (ctx.settings.command) {
+        const run = await crawlExternally(ctx, mode);
+        outcome.external = run;
+        outcome.fatal = externalFailure(run);
+        summary = `crawl ${mode} (external via ${run.via}, ${run.timedOut ? "timed out" : `exit ${run.exitCode ?? run.signal}`})`;
+      } else {
+        ctx.connector ??= connectorFor(ctx);
+        const run = await builtInCrawl(ctx.connector, mode);
+        outcome.mode = run.report.mode;
+        outcome.report = run.report;
+        outcome.fatal = run.report.fatal;
+        summary = run.summary;
+      }
+    } finally {
+      hook = during?.();
     }
+    if (hook?.applied.length) summary += `; ${hook.applied.join("; ")}`;
     ctx.crawls.push(outcome);
     if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;
     if (!outcome.fatal) ctx.indexAtLastCompletedCrawl = indexSnapshot(ctx);
-    const failures: string[] = [];
+    const failures: string[] = [...(hook?.failures ?? [])];
     if (outcome.fatal && !expectFailure) failures.push(crawlFailureText(outcome));
     if (!outcome.fatal && expectFailure) failures.push(`crawl ${mode} was expected to fail but completed`);
     return { summary, failures, external: outcome.external };

@@ -19,20 +19,16 @@ export interface StepOutcome {
 }
 
 /**
- * Load time: the names a value uses exist by then, and what it creates or renames is recorded.
- * Returns the value with its people references resolved (ReferenceScope), when it has any: that
- * value is what runs.
+ * Load time (`references`): the names a value uses exist by then, and what it creates or renames
+ * is recorded. Returns the value with its people references resolved (ReferenceScope), when it
+ * has any: that value is what runs.
  */
-export type References<T> = (
-  value: T,
-  scope: ReferenceScope,
-  path: Path,
-  // biome-ignore lint/suspicious/noConfusingVoidType: a check that resolves nothing returns nothing
-) => T | void;
+// biome-ignore lint/suspicious/noConfusingVoidType: a check that resolves nothing returns nothing
+export type Resolved<T> = T | void;
 
 export interface StepModule<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
-  references?: References<z.output<S>>;
+  references?(value: z.output<S>, scope: ReferenceScope, path: Path): Resolved<z.output<S>>;
   /** Runs the step (index: its position in the scenario, 0-based). */
   run(ctx: RunContext, value: z.output<S>, index: number): StepOutcome | Promise<StepOutcome>;
 }
@@ -45,7 +41,7 @@ export interface ChangeModule<S extends z.ZodType = z.ZodType> {
    * design, never see it).
    */
   readonly changesPermissions?: boolean;
-  references?: References<z.output<S>>;
+  references?(value: z.output<S>, scope: ReferenceScope, path: Path): Resolved<z.output<S>>;
   /** Applies the change; returns what was done (or that and failures, for checked calls). */
   apply(ctx: RunContext, value: z.output<S>): string | StepOutcome | Promise<string | StepOutcome>;
 }
