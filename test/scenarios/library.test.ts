@@ -22,6 +22,12 @@ describe("the scenario library", () => {
   });
 });
 
+describe("a scenario on a generator with pinned space keys", () => {
+  it.each([1, 7, 2024])("passes under --seed %i too", async (seed) => {
+    await assertScenario("scenarios/scale/space-opened-to-anonymous.yaml", { seed });
+  });
+});
+
 describe("a scenario written inline in TypeScript", () => {
   it("runs through the same validation and runner", async () => {
     const result = await assertScenario(
