@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LoadError } from "../../src/fixture-formats/errors.ts";
 import { assertScenario, ScenarioFailure } from "../../src/scenarios/index.ts";
 import { runCli } from "../cli/spawn.ts";
 
@@ -9,11 +10,19 @@ import { runCli } from "../cli/spawn.ts";
 const SMOKE = readdirSync("scenarios/smoke").filter((f) => f.endsWith(".yaml")).length;
 
 const DIR = "test/scenarios/failing";
+// Each example fails (at run or at load time); the CLI test counts them all.
+const FAILING = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).length;
 
 async function failure(file: string): Promise<string> {
   const error = await assertScenario(join(DIR, file)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ScenarioFailure);
   return (error as ScenarioFailure).message;
+}
+
+async function loadFailure(file: string): Promise<string> {
+  const error = await assertScenario(join(DIR, file)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(LoadError);
+  return (error as LoadError).message;
 }
 
 describe("deliberately failing examples", () => {
@@ -49,6 +58,79 @@ describe("deliberately failing examples", () => {
     expect(message).toContain("Verdict: OVER-EXPOSED (the index grants, Confluence denies)");
   });
 
+  it("a changed email: the explain chain finds the account by its new email and names the change", async () => {
+    const message = await failure("email-changed-before-full-crawl.yaml");
+    expect(message).toContain('search as dsmith@contoso.com for "design": does not find 1009');
+    expect(message).toContain("account Dave S. <dsmith@contoso.com>");
+    expect(message).toContain("Verdict: UNDER-EXPOSED (Confluence allows, the index does not)");
+    expect(message).toContain(
+      'documented limitation: incremental crawls skip permission changes (documented): dave: email "dsmith@contoso.com", displayName "Dave S."',
+    );
+  });
+
+  it("a renamed group: the explain chain grants via the new name and names the rename", async () => {
+    const message = await failure("renamed-group-before-full-crawl.yaml");
+    expect(message).toContain('search as frank@contoso.com for "roadmap": does not find 1002');
+    expect(message).toContain("✓ space: View on space ENG via group engineering");
+    expect(message).toContain("ACL written: xg:engineering{alice@contoso.com, bob@contoso.com}");
+    expect(message).toMatch(
+      /documented limitation: incremental crawls skip permission changes \(documented\): group eng renamed to engineering \(id [0-9a-f-]+\); group engineering: \+1 −0/,
+    );
+  });
+
+  it("a during point the crawl never reaches fails the crawl step and says why", async () => {
+    const message = await failure("during-point-never-reached.yaml");
+    expect(message).toContain(`${DIR}/during-point-never-reached.yaml:6: step 1 (crawl) failed:`);
+    expect(message).toContain(
+      "during[0] (before deletions): never reached — the crawl deleted no item; its changes were not applied",
+    );
+  });
+
+  it("a raw Graph answer names the first field that differs, with its path", async () => {
+    const message = await failure("graph-response-body.yaml");
+    expect(message).toContain(
+      'graph GET /v1.0/external/connections/confluencecloud1/items/1001 → 200: acl[0].type is "externalGroup", expected "everyone"',
+    );
+  });
+
+  it("errors.notReported lists what reported each unwanted code, and only those codes", async () => {
+    const message = await failure("errors-not-reported.yaml");
+    expect(message).toContain("errors: [2006] reported, expected not");
+    expect(message).toContain("no Entra user with UPN dave.smith@fabrikam.com");
+    expect(message).toMatch(/\[2006\] identity Carol \(557058:[0-9a-f-]+\): hidden-email/);
+    expect(message).toContain("no Entra user with UPN gina@partner.io");
+    expect(message).not.toContain("[1001]");
+  });
+
+  it("a list of request budgets: one message per broken budget", async () => {
+    const message = await failure("request-budgets.yaml");
+    expect(message).toContain("requests: 10 graph POST /v1.0/external/connections/*/groups calls, budget 2");
+    expect(message).toContain("requests: 0 graph DELETE calls, expected at least 1");
+    expect(message).not.toContain("perItem");
+  });
+
+  it("people that do not exist fail at load time, each with where and who was near", async () => {
+    const message = await loadFailure("unknown-person.yaml");
+    expect(message).toContain(
+      `${DIR}/unknown-person.yaml:9:45: steps[0].confluence.group.add[0]: unknown Confluence user "alise"`,
+    );
+    expect(message).toContain('hint: did you mean "alice" (site user)?');
+    expect(message).toContain(
+      `${DIR}/unknown-person.yaml:11:21: steps[1].expect.access.as: unknown Confluence user "zoe@contoso.com"`,
+    );
+    expect(message).toContain(
+      "hint: directory user zoe@contoso.com has no Confluence account with that email",
+    );
+  });
+
+  it("a generated site without pinned keys: a named space fails at load time with the drawn keys", async () => {
+    const message = await loadFailure("generator-unpinned-space.yaml");
+    expect(message).toContain(
+      `${DIR}/generator-unpinned-space.yaml:8:45: steps[0].confluence.spacePermission.space: unknown space "WIKI"`,
+    );
+    expect(message).toMatch(/hint: allowed here: [A-Z]+, [A-Z]+$/m);
+  });
+
   it("cgsim run exits 1 and writes JUnit and JSON reports", async () => {
     const out = mkdtempSync(join(tmpdir(), "cgsim-run-"));
     const result = await runCli([
@@ -63,12 +145,12 @@ describe("deliberately failing examples", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("✗ failing example — bob expects a page restricted to alice");
     expect(result.stdout).toContain("✓ shared fixture truth");
-    expect(result.stdout).toContain(`${SMOKE} passed, 2 failed`);
+    expect(result.stdout).toContain(`${SMOKE} passed, ${FAILING} failed`);
     const junit = readFileSync(join(out, "junit.xml"), "utf8");
-    expect(junit).toContain(`<testsuites name="cgsim" tests="${SMOKE + 2}" failures="2"`);
+    expect(junit).toContain(`<testsuites name="cgsim" tests="${SMOKE + FAILING}" failures="${FAILING}"`);
     expect(junit).toContain('<failure message="test/scenarios/failing/documented-policy-parity.yaml:');
     const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
-    expect(json).toMatchObject({ passed: SMOKE, failed: 2 });
+    expect(json).toMatchObject({ passed: SMOKE, failed: FAILING });
     const search = json.scenarios.find((r: { name: string }) => r.name.includes("bob expects"));
     expect(search.steps.map((s: { kind: string; ok: boolean }) => [s.kind, s.ok])).toEqual([
       ["crawl", true],
@@ -77,7 +159,16 @@ describe("deliberately failing examples", () => {
   });
 
   it("cgsim run --bail stops after the first failing scenario", async () => {
-    const result = await runCli(["run", "scenarios/smoke", DIR, "--bail", "--concurrency", "1"]);
+    // Two examples that fail while running (load errors are reported before anything runs).
+    const result = await runCli([
+      "run",
+      "scenarios/smoke",
+      `${DIR}/search-expects-restricted-page.yaml`,
+      `${DIR}/documented-policy-parity.yaml`,
+      "--bail",
+      "--concurrency",
+      "1",
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`${SMOKE} passed, 1 failed`);
   });
