@@ -111,3 +111,44 @@ describe("users", () => {
     ]);
   });
 });
+
+describe("account changes an admin makes (their own world)", () => {
+  const changed = makeWorld();
+  const engId = changed.twin.store.groupByName("eng")!.id;
+  const version = async (page: string) =>
+    (await (await changed.get(`/rest/api/content/${page}?expand=version`)).json()).version.number;
+
+  it("a renamed group keeps its id, members and restrictions; the old name is gone", async () => {
+    const before = await version("1002");
+    changed.twin.store.renameGroup(engId, "engineering");
+    expect(await (await changed.get(`/rest/api/group/by-id?id=${engId}`)).json()).toMatchObject({
+      name: "engineering",
+      id: engId,
+    });
+    const members = await (await changed.get(`/rest/api/group/${engId}/membersByGroupId`)).json();
+    expect(members.results.map((u: { displayName: string }) => u.displayName)).toEqual(["Alice", "Bob"]);
+    const read = await (await changed.get("/rest/api/content/1002/restriction/byOperation/read")).json();
+    expect(read.restrictions.group.results).toEqual([
+      expect.objectContaining({ name: "engineering", id: engId }),
+    ]);
+    expect((await changed.get("/rest/api/content/1002", "bob")).status).toBe(200);
+    expect((await changed.get("/rest/api/group/eng/member")).status).toBe(404);
+    expect(await version("1002")).toBe(before); // no content changed
+  });
+
+  it("an email change keeps the accountId: the next read shows the new email, Basic auth takes it", async () => {
+    const before = await version("1004");
+    changed.twin.store.updateUser(id("bob"), { email: "robert@acme.example.com" });
+    const bob = await (await changed.get(`/rest/api/user?accountId=${id("bob")}`)).json();
+    expect(bob).toMatchObject({ accountId: id("bob"), email: "robert@acme.example.com" });
+    const asRobert = `Basic ${Buffer.from("robert@acme.example.com:token-bob").toString("base64")}`;
+    const page = await changed.get("/rest/api/content/1004", null, { headers: { authorization: asRobert } });
+    expect(page.status).toBe(200); // bob's own restriction still names his account
+    // The old email is no account's any more: the measured v1 answer to wrong credentials.
+    expect((await changed.get("/rest/api/user/current", "bob")).status).toBe(403);
+    expect(() => changed.twin.store.updateUser(id("dave"), { email: "ROBERT@acme.example.com" })).toThrow(
+      /taken/,
+    );
+    expect(await version("1004")).toBe(before);
+  });
+});
