@@ -133,6 +133,8 @@ describe("account changes an admin makes (their own world)", () => {
     ]);
     expect((await changed.get("/rest/api/content/1002", "bob")).status).toBe(200);
     expect((await changed.get("/rest/api/group/eng/member")).status).toBe(404);
+    const leads = changed.twin.store.groupByName("leads")!.id;
+    expect(() => changed.twin.store.renameGroup(leads, "engineering")).toThrow(/already exists/);
     expect(await version("1002")).toBe(before); // no content changed
   });
 
