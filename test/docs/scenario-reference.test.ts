@@ -108,7 +108,7 @@ const blocks = [...text.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map((m) => ({
   line: text.slice(0, m.index).split("\n").length + 1,
   source: m[1],
 }));
-const stepSchema = (root.properties?.steps as Node).items as Node;
+const stepSchema = (root.properties as Record<string, Node>).steps.items as Node;
 const generatorFile = jsonSchema("generator") as Node;
 
 /** A list is a list of steps; a mapping is (part of) a scenario file, or a generator spec file. */
