@@ -87,7 +87,7 @@ export function armDuring(ctx: RunContext, during: During, index: number): () =>
   }));
   const applied: string[] = [];
   const failures: string[] = [];
-  const remove = ctx.world.host.onDispatch((request, url) => {
+  const arrived = (request: Readonly<JournalEntry>, url: URL) => {
     for (const e of entries) {
       if (e.done || !e.point.reached(request, url)) continue;
       e.done = true;
@@ -100,7 +100,8 @@ export function armDuring(ctx: RunContext, during: During, index: number): () =>
         failures.push(`during[${e.i}] (${e.point.name}): ${(error as Error).message}`);
       }
     }
-  });
+  };
+  const remove = ctx.world.host.activity.subscribe({ arrived });
   return () => {
     remove();
     for (const e of entries.filter((x) => !x.done))

@@ -41,9 +41,6 @@ export interface SimHostOptions {
   exchanges?: boolean | ExchangeLimits;
 }
 
-/** Sees a request as it arrives: its journal entry (status still 0) and its URL. */
-export type DispatchListener = (entry: Readonly<JournalEntry>, url: URL) => void;
-
 interface RouteEntry {
   service: Service;
   route: Route;
@@ -69,7 +66,6 @@ export class SimHost {
   #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
   #hostPatterns: RegExp[] = [];
   #cache: ResponseCache | undefined;
-  #listeners: DispatchListener[] = [];
   /** Whether repeated GETs may be replayed from the response cache (`SimHostOptions.responseCache`). */
   readonly responseCache: boolean;
 
@@ -106,18 +102,6 @@ export class SimHost {
     const found = this.services.find((s) => s.name === name);
     if (!found) throw new Error(`no service named ${name}`);
     return found as T;
-  }
-
-  /**
-   * Calls `listener` with each journaled request as it arrives, before the fault plan and the
-   * route see it (its `status` is still 0). A listener runs synchronously, so whatever it changes
-   * is what this request and every later one see. Returns the function that removes it.
-   */
-  onDispatch(listener: DispatchListener): () => void {
-    this.#listeners.push(listener);
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
-    };
   }
 
   /** Registers an admin endpoint under `/_sim/` (never journaled, never faulted). */
@@ -203,7 +187,7 @@ export class SimHost {
     };
     if (parent !== undefined) entry.batch = parent;
     ctx.seq = entry.seq;
-    for (const listener of this.#listeners) listener(entry, ctx.url);
+    this.activity.arrived(entry, ctx.url);
 
     const fault = this.faults.decide({
       method,
