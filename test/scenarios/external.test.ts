@@ -73,7 +73,7 @@ steps:
     const result = await runScenario(scenario);
     if (!result.ok) throw new Error(failureText(result));
     expect(result.steps[0].summary).toMatch(
-      /^crawl full \(external, exit 0\); during \(after listing space ENG, at request #\d+\): confluence: restricted 1002$/,
+      /^crawl full \(external via http, exit 0\); during \(after listing space ENG, at request #\d+\): confluence: restricted 1002$/,
     );
   });
 
