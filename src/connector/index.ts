@@ -11,6 +11,7 @@ export {
 } from "./config.ts";
 export { Connector, type ConnectorOptions } from "./connector.ts";
 export { ConnectorError, ERROR_CODES, type ErrorCode } from "./errors.ts";
+export { Ledger, type LedgerEntry } from "./ledger.ts";
 export type { CrawlReport, ProgressEvent, ProgressKind, UnmappedIdentity } from "./report.ts";
 export { resolveItemId, urlToItemResolvers } from "./resolvers.ts";
 export type { Runtime } from "./runtime.ts";

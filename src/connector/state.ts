@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { Ledger, type LedgerEntry, type LedgerJson } from "./ledger.ts";
 
 /**
  * What the connector remembers between runs: the ledger of indexed items (hashes of content and
@@ -7,29 +8,17 @@ import { dirname } from "node:path";
  * the incremental watermark, the rotated OAuth refresh token, and the checkpoint of an
  * unfinished crawl so a killed crawl resumes where it stopped.
  */
-export interface LedgerItem {
-  /** Hash of properties + content. */
-  contentHash: string;
-  /** Hash of the ACL. */
-  aclHash: string;
-  spaceId: string;
-}
-
-/** A ledger entry as version 1 of the state file wrote it. */
-interface LedgerItemV1 {
-  c: string;
-  a: string;
-  s: string;
-}
-
 export interface Checkpoint {
   mode: "full" | "incremental";
   /** Crawl start (ms): the next watermark, kept across a resume. */
   startedAt: number;
   /** Spaces whose items are all written and recorded in the ledger. */
   spacesDone: string[];
-  /** Item ids seen by the listing so far (for deletion after a complete listing). */
-  seen: string[];
+  /**
+   * The ledger generation this crawl marks the items it lists with (for deletion after a
+   * complete listing: indexed items left unmarked are gone).
+   */
+  generation: number;
   /**
    * External groups referenced by ACLs written so far, with what each stands for, so a resumed
    * crawl keeps them and re-syncs their members too.
@@ -38,10 +27,10 @@ export interface Checkpoint {
 }
 
 export interface ConnectorState {
-  /** 2 since the ledger fields have names; version 1 files are upgraded when read. */
-  version: 2;
+  /** 3 since the ledger is kept in columns; version 1 and 2 files are upgraded when read. */
+  version: 3;
   schemaHash?: string;
-  items: Record<string, LedgerItem>;
+  ledger: Ledger;
   /** External group id → sorted member ids as last written. */
   groups: Record<string, string[]>;
   /** Start time (ms) of the last complete crawl. */
@@ -56,23 +45,51 @@ export interface StateStore {
   save(state: ConnectorState): Promise<void>;
 }
 
-export const emptyState = (): ConnectorState => ({ version: 2, items: {}, groups: {} });
+export const emptyState = (): ConnectorState => ({ version: 3, ledger: new Ledger(), groups: {} });
+
+/** A ledger entry as version 1 of the state file wrote it. */
+interface LedgerItemV1 {
+  c: string;
+  a: string;
+  s: string;
+}
+
+/** What versions 1 and 2 wrote: one ledger object per item, the checkpoint's listed ids. */
+interface StateV2 extends Omit<ConnectorState, "version" | "ledger" | "checkpoint"> {
+  version: 1 | 2;
+  items?: Record<string, LedgerEntry | LedgerItemV1>;
+  checkpoint?: Omit<Checkpoint, "generation"> & { seen?: string[] };
+}
 
 /**
- * A saved state as this version uses it. Version 1 (ledger `{c, a, s}`) is upgraded, so an
- * upgrade neither re-sends every item nor loses the indexed ACL hashes incremental crawls rely
- * on; an unknown version starts empty (the next full crawl rewrites everything, idempotently).
+ * A saved state as this version uses it. Versions 1 (ledger `{c, a, s}`) and 2 (`{contentHash,
+ * aclHash, spaceId}`, the checkpoint's `seen` ids) are upgraded, so an upgrade neither re-sends
+ * every item, nor loses the indexed ACL hashes incremental crawls rely on, nor the progress of an
+ * unfinished crawl; an unknown version starts empty (the next full crawl rewrites everything,
+ * idempotently).
  */
-function upgradeState(saved: unknown): ConnectorState {
+export function upgradeState(saved: unknown): ConnectorState {
   const version =
     typeof saved === "object" && saved !== null ? (saved as { version?: unknown }).version : undefined;
-  if (version === 2) return { ...emptyState(), ...(saved as ConnectorState) };
-  if (version !== 1) return emptyState();
-  const v1 = saved as Omit<ConnectorState, "version" | "items"> & { items?: Record<string, LedgerItemV1> };
-  const items: Record<string, LedgerItem> = {};
-  for (const [id, { c, a, s }] of Object.entries(v1.items ?? {}))
-    items[id] = { contentHash: c, aclHash: a, spaceId: s };
-  return { ...emptyState(), ...v1, version: 2, items };
+  if (version === 3) {
+    const v3 = saved as Omit<ConnectorState, "ledger"> & { ledger: LedgerJson };
+    return { ...emptyState(), ...v3, ledger: Ledger.fromJSON(v3.ledger) };
+  }
+  if (version !== 1 && version !== 2) return emptyState();
+  const { items, checkpoint, ...rest } = saved as StateV2;
+  const ledger = Ledger.fromEntries(
+    Object.entries(items ?? {}).map(([id, e]): [string, LedgerEntry] =>
+      "c" in e ? [id, { contentHash: e.c, aclHash: e.a, spaceId: e.s }] : [id, e],
+    ),
+  );
+  const state: ConnectorState = { ...emptyState(), ...rest, version: 3, ledger };
+  if (checkpoint) {
+    const { seen, ...kept } = checkpoint;
+    const generation = ledger.newGeneration();
+    for (const id of seen ?? []) ledger.markListed(id, generation);
+    state.checkpoint = { ...kept, generation };
+  }
+  return state;
 }
 
 /** JSON file, replaced atomically (write + rename) so a kill never leaves half a file. */
@@ -101,7 +118,7 @@ export class MemoryStateStore implements StateStore {
   #json: string | undefined;
 
   async load(): Promise<ConnectorState> {
-    return this.#json ? (JSON.parse(this.#json) as ConnectorState) : emptyState();
+    return this.#json ? upgradeState(JSON.parse(this.#json)) : emptyState();
   }
 
   async save(state: ConnectorState): Promise<void> {
@@ -109,6 +126,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   peek(): ConnectorState | undefined {
-    return this.#json ? (JSON.parse(this.#json) as ConnectorState) : undefined;
+    return this.#json ? upgradeState(JSON.parse(this.#json)) : undefined;
   }
 }

@@ -2,13 +2,30 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileStateStore, type LedgerItem, MemoryStateStore } from "../../src/connector/state.ts";
+import type { LedgerJson } from "../../src/connector/ledger.ts";
+import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
 import type { World } from "../../src/simulators/world.ts";
 import { DIRECTORY, SITE, UPNS } from "./fixture.ts";
 import { accessMatrix, configFor, connectorFor, groupsOf, indexOf, makeWorld } from "./harness.ts";
 
 const HOUR = 3_600_000;
+
+/** A version 3 ledger as versions 1 (`{c, a, s}`) and 2 (`{contentHash, aclHash, spaceId}`) wrote it. */
+function legacyItems(ledger: LedgerJson, version: 1 | 2): Record<string, unknown> {
+  const digests = Buffer.from(ledger.content, "base64");
+  return Object.fromEntries(
+    ledger.ids.map((id, i) => {
+      const contentHash = digests.subarray(i * 16, (i + 1) * 16).toString("base64url");
+      const aclHash = ledger.acls[ledger.acl[i]];
+      const spaceId = ledger.spaces[ledger.space[i]];
+      return [
+        id,
+        version === 1 ? { c: contentHash, a: aclHash, s: spaceId } : { contentHash, aclHash, spaceId },
+      ];
+    }),
+  );
+}
 
 function itemPuts(world: World): number {
   return world.host.journal
@@ -256,46 +273,65 @@ describe("resilience", () => {
     expect(indexOf(world)).toEqual(expected.index);
     const saved = await new FileStateStore(path).load();
     expect(saved.checkpoint).toBeUndefined();
-    expect(Object.keys(saved.items).sort()).toEqual(Object.keys(expected.index).sort());
+    expect([...saved.ledger.ids()].sort()).toEqual(Object.keys(expected.index).sort());
     expect(await readdir(join(dir, "nested"))).toEqual(["state.json"]);
-    expect(await new FileStateStore(join(dir, "missing.json")).load()).toEqual({
-      version: 2,
-      items: {},
-      groups: {},
-    });
+    const missing = await new FileStateStore(join(dir, "missing.json")).load();
+    expect(missing).toMatchObject({ version: 3, groups: {} });
+    expect(missing.ledger.size).toBe(0);
   });
 
-  it("reads a version 1 state file (ledger {c, a, s}): nothing is re-sent and incremental crawls keep the indexed ACLs", async () => {
+  it.each([1, 2] as const)(
+    "reads a version %i state file: nothing is re-sent and incremental crawls keep the indexed ACLs",
+    async (version) => {
+      const world = makeWorld(SITE, DIRECTORY);
+      const path = join(await mkdtemp(join(tmpdir(), "cgsim-state-")), "state.json");
+      await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+      const current = JSON.parse(await readFile(path, "utf8"));
+      const { ledger, ...rest } = current as { ledger: LedgerJson };
+      const legacy = JSON.stringify({ ...rest, version, items: legacyItems(ledger, version) });
+      await writeFile(path, legacy);
+      const upgraded = (await new FileStateStore(path).load()).ledger.toJSON();
+      expect({ ...upgraded, listed: [], generation: 0 }).toEqual({ ...ledger, listed: [], generation: 0 });
+
+      const puts = itemPuts(world);
+      const full = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+      expect(full.counts).toMatchObject({ unchanged: 13, indexed: 0, failed: 0 });
+      await writeFile(path, legacy);
+      world.clock.advance(HOUR);
+      world.confluence.store.updateContent("1002", { body: "<p>edited after the upgrade</p>" });
+      const incremental = await connectorFor(
+        world,
+        configFor(world),
+        new FileStateStore(path),
+      ).incrementalCrawl();
+      expect(incremental).toMatchObject({
+        mode: "incremental",
+        complete: true,
+        counts: { indexed: 1, failed: 0 },
+      });
+      expect(itemPuts(world)).toBe(puts + 1);
+    },
+  );
+
+  it("resumes a version 2 checkpoint: the items it had listed are not deleted, the others are", async () => {
     const world = makeWorld(SITE, DIRECTORY);
     const path = join(await mkdtemp(join(tmpdir(), "cgsim-state-")), "state.json");
     await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
-    const current = JSON.parse(await readFile(path, "utf8"));
-    const v1Items = Object.fromEntries(
-      Object.entries(current.items as Record<string, LedgerItem>).map(([id, i]) => [
-        id,
-        { c: i.contentHash, a: i.aclHash, s: i.spaceId },
-      ]),
-    );
-    await writeFile(path, JSON.stringify({ ...current, version: 1, items: v1Items }));
-    expect((await new FileStateStore(path).load()).items).toEqual(current.items);
-
-    const puts = itemPuts(world);
-    const full = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
-    expect(full.counts).toMatchObject({ unchanged: 13, indexed: 0, failed: 0 });
-    await writeFile(path, JSON.stringify({ ...current, version: 1, items: v1Items }));
-    world.clock.advance(HOUR);
-    world.confluence.store.updateContent("1002", { body: "<p>edited after the upgrade</p>" });
-    const incremental = await connectorFor(
-      world,
-      configFor(world),
-      new FileStateStore(path),
-    ).incrementalCrawl();
-    expect(incremental).toMatchObject({
-      mode: "incremental",
-      complete: true,
-      counts: { indexed: 1, failed: 0 },
-    });
-    expect(itemPuts(world)).toBe(puts + 1);
+    const { ledger, ...rest } = JSON.parse(await readFile(path, "utf8")) as { ledger: LedgerJson };
+    const eng = world.confluence.store.spaceByKey("ENG")!.id;
+    const engItems = ledger.ids.filter((_, i) => ledger.spaces[ledger.space[i]] === eng);
+    expect(engItems.length).toBeGreaterThan(0);
+    // Killed by version 2 after ENG was listed and written; ENG's first page was trashed since.
+    const checkpoint = { mode: "full", startedAt: world.clock.now(), spacesDone: [eng], seen: engItems };
+    await writeFile(path, JSON.stringify({ ...rest, version: 2, items: legacyItems(ledger, 2), checkpoint }));
+    world.confluence.store.setStatus(engItems[0], "trashed");
+    const report = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+    expect(report).toMatchObject({ resumed: true, complete: true, counts: { deleted: 0 } });
+    expect(Object.keys(indexOf(world))).toContain(engItems[0]);
+    // The next crawl lists ENG again and proves the page gone.
+    const next = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+    expect(next.counts.deleted).toBe(1);
+    expect(Object.keys(indexOf(world))).not.toContain(engItems[0]);
   });
 
   it("with 20% injected 429/503 (Retry-After honoured in simulated time) the final index equals the fault-free one", async () => {

@@ -8,8 +8,8 @@ import type { CrawlRecorder } from "./recorder.ts";
  * nothing about what it did not reach.
  */
 export interface CompleteListing {
-  /** Every item the listing returned (across resumes of the same crawl). */
-  items: Iterable<string>;
+  /** Whether the listing returned this indexed item (across resumes of the same crawl). */
+  listed: (itemId: string) => boolean;
   /** Every external group the listing's ACLs use; omitted when it did not compute every ACL. */
   groups?: ReadonlySet<string>;
 }
@@ -29,12 +29,11 @@ export interface DeletionDeps {
  */
 export async function deleteUnlisted(listing: CompleteListing, deps: DeletionDeps): Promise<void> {
   const { graph, state, recorder } = deps;
-  const present = new Set(listing.items);
-  const goneItems = Object.keys(state.items).filter((id) => !present.has(id));
+  const goneItems = [...state.ledger.ids()].filter((id) => !listing.listed(id));
   await Promise.all(
     goneItems.map(async (id) => {
       await graph.deleteItem(id);
-      delete state.items[id];
+      state.ledger.delete(id);
       recorder.count("deleted", 1, { itemId: id });
     }),
   );

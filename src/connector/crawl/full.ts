@@ -20,7 +20,7 @@ export async function fullCrawl(session: CrawlSession): Promise<void> {
   await recorder.during("groups", () => groups.resync(earlierGroups));
   const used = new Set([...planner.groups.keys(), ...Object.keys(earlierGroups)]);
   await recorder.during("deletions", () =>
-    deleteUnlisted({ items: checkpoints.seen, groups: used }, session),
+    deleteUnlisted({ listed: (id) => checkpoints.wasListed(id), groups: used }, session),
   );
   checkpoints.finish();
 }

@@ -39,7 +39,7 @@ export async function incrementalCrawl(session: CrawlSession): Promise<void> {
   for (const [s, changedInSpace] of bySpace) {
     await recorder.inSpace(s.key, async () => {
       const space = await recorder.during("permissions", () => acls.space(s));
-      const needAcl = new Set(changedInSpace.filter((c) => updatePermissions || !state.items[c.id]));
+      const needAcl = new Set(changedInSpace.filter((c) => updatePermissions || !state.ledger.has(c.id)));
       const itemAcls = acls.everyoneMode
         ? undefined
         : await recorder.during("permissions", () => acls.acls([...needAcl], space, new Map()));
@@ -60,8 +60,8 @@ export async function incrementalCrawl(session: CrawlSession): Promise<void> {
     const all = await recorder.during("listing", () => confluence.search(base, "space", 250));
     // Items of spaces the crawl no longer sees count as gone. This listing computes no ACLs, so it
     // proves nothing about external groups: they are left to the next full crawl.
-    const present = all.content.filter((c) => spaces.has(c.spaceKey ?? "")).map((c) => c.id);
-    await recorder.during("deletions", () => deleteUnlisted({ items: present }, session));
+    const present = new Set(all.content.filter((c) => spaces.has(c.spaceKey ?? "")).map((c) => c.id));
+    await recorder.during("deletions", () => deleteUnlisted({ listed: (id) => present.has(id) }, session));
   }
   checkpoints.finish();
 }

@@ -2,9 +2,9 @@ import type { ConnectorConfig } from "../config.ts";
 import { CODE, ConnectorError, isCrawlWide } from "../errors.ts";
 import type { ExternalItem, GraphClient } from "../graph/client.ts";
 import { buildItem, hashOf } from "../items.ts";
+import type { Ledger } from "../ledger.ts";
 import type { CrawledContent, CrawledSpace } from "../model.ts";
 import type { PropertyName } from "../schema.ts";
-import type { LedgerItem } from "../state.ts";
 import type { ItemAcl } from "./acls.ts";
 import type { Checkpoints } from "./checkpoint.ts";
 import type { Identities } from "./identities.ts";
@@ -13,7 +13,7 @@ import type { CrawlRecorder } from "./recorder.ts";
 export interface ItemWriterDeps {
   graph: GraphClient;
   /** The ledger: item id → hashes as last written (updated here). */
-  ledger: Record<string, LedgerItem>;
+  ledger: Ledger;
   siteUrl: string;
   properties: readonly PropertyName[];
   format: ConnectorConfig["content"]["format"];
@@ -44,16 +44,15 @@ export class ItemWriter {
         format: this.deps.format,
       });
       const contentHash = hashOf({ properties: item.properties, content: item.content });
-      const before = ledger[c.id];
-      const aclHash = acl ? hashOf(acl.acl) : before?.aclHash;
+      const aclHash = acl ? hashOf(acl.acl) : ledger.aclHashOf(c.id);
       if (!aclHash) throw new ConnectorError(CODE.unknown, `no ACL known for new item ${c.id}`);
-      if (before && before.contentHash === contentHash && before.aclHash === aclHash) {
+      if (ledger.matches(c.id, contentHash, aclHash)) {
         recorder.count("unchanged", 1, { itemId: c.id });
         return;
       }
       const body: ExternalItem = acl ? { ...item, acl: acl.acl } : item;
       await graph.putItem(body);
-      ledger[c.id] = { contentHash, aclHash, spaceId: space.id };
+      ledger.set(c.id, { contentHash, aclHash, spaceId: space.id }, checkpoints.generation);
       recorder.count("indexed", 1, { itemId: c.id });
       await checkpoints.itemWritten();
     } catch (error) {

@@ -92,7 +92,7 @@ export async function openSession(
   });
   const items = new ItemWriter({
     graph,
-    ledger: state.items,
+    ledger: state.ledger,
     siteUrl: confluence.siteUrl,
     properties: selectedProperties(config.properties),
     format: config.content.format,
