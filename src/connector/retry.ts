@@ -123,17 +123,22 @@ export async function withRetry(
   }
 }
 
-/** At most `n` tasks at a time. */
+/** At most `n` tasks at a time, started in the order they were asked for. */
 export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
-  const queue: Array<() => void> = [];
+  // A queue read from a moving head: Array.shift copies a long queue on every call (a crawl can
+  // queue a hundred thousand deletions at once), which would make draining it quadratic.
+  let queue: Array<() => void> = [];
+  let head = 0;
   const next = () => {
-    if (active >= n) return;
-    const run = queue.shift();
-    if (run) {
-      active++;
-      run();
+    if (active >= n || head >= queue.length) return;
+    const run = queue[head++];
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
     }
+    active++;
+    run();
   };
   return <T>(task: () => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
@@ -147,4 +152,30 @@ export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise
       });
       next();
     });
+}
+
+/**
+ * Runs `task` for every item, at most `n` at a time, in order. Unlike a `Promise.all` over the
+ * items, nothing is started (no item built, no promise made) before a slot is free, so a large
+ * list does not hold every item's request at once. Rejects with the first failure, after the
+ * tasks already running have settled.
+ */
+export async function forEachLimited<T>(
+  items: Iterable<T>,
+  n: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (let step = iterator.next(); !step.done && !failure; step = iterator.next()) {
+      try {
+        await task(step.value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, n) }, worker));
+  if (failure) throw failure.error;
 }

@@ -61,7 +61,7 @@ export class World {
   #servers: Array<RunningServer | RunningProxy> = [];
   #authority: Promise<CertificateAuthority> | undefined;
 
-  constructor(readonly options: WorldOptions) {
+  constructor(options: WorldOptions) {
     this.clock = options.clock ?? new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
     this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);
     const entra = DirectoryTwin.fromSpec(

@@ -311,6 +311,34 @@ describe("external groups", () => {
   });
 });
 
+describe("stored items share what repeats", () => {
+  it("items with the same ACL and property values share one copy, and a write to one leaves the others as they were", async () => {
+    const w = await ready();
+    const alice = w.directory.user("alice@contoso.onmicrosoft.com")!;
+    const props = { "tags@odata.type": "Collection(String)", tags: ["plan", "q3"] };
+    for (const id of ["s1", "s2"])
+      expect((await w.call("PUT", `${url}/${id}`, item("Roadmap", EVERYONE, props))).status).toBe(200);
+    const items = w.twin.connection("wiki")!.items;
+    const [one, two] = [items.get("s1")!, items.get("s2")!];
+    expect(one.acl).toBe(two.acl);
+    expect(one.properties.tags).toBe(two.properties.tags);
+    expect(Object.isFrozen(one.acl)).toBe(true);
+
+    await w.call("PUT", `${url}/s1`, {
+      acl: [{ type: "user", value: alice.id, accessType: "grant" }],
+      properties: { title: "Other", "tags@odata.type": "Collection(String)", tags: ["plan"] },
+    });
+    expect((await w.call("GET", `${url}/s2`)).body).toMatchObject({
+      acl: EVERYONE,
+      properties: { title: "Roadmap", tags: ["plan", "q3"] },
+    });
+    expect((await w.call("GET", `${url}/s1`)).body).toMatchObject({
+      acl: [{ type: "user", value: alice.id, accessType: "grant" }],
+      properties: { title: "Other", tags: ["plan"] },
+    });
+  });
+});
+
 describe("ingestion throttling", () => {
   it("is off by default, and when configured answers 429 with Retry-After and records retry discipline", async () => {
     const w = await ready({ ingestionItemsPerSecond: 2 });

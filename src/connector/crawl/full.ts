@@ -1,5 +1,7 @@
 import type { V2Space } from "../confluence/wire.ts";
+import { forEachLimited } from "../retry.ts";
 import { deleteUnlisted } from "./deletions.ts";
+import { writeWindow } from "./item-writer.ts";
 import type { CrawlSession } from "./session.ts";
 import { listSpaceContent } from "./space-content.ts";
 
@@ -44,7 +46,9 @@ async function crawlSpace(session: CrawlSession, s: V2Space): Promise<number> {
     identities.ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])),
   );
   await recorder.during("items", () =>
-    Promise.all(content.map((c) => items.upsert(c, space, itemAcls?.get(c.id) ?? acls.everyone()))),
+    forEachLimited(content, writeWindow(config), (c) =>
+      items.upsert(c, space, itemAcls?.get(c.id) ?? acls.everyone()),
+    ),
   );
   return content.length;
 }

@@ -1,8 +1,10 @@
 import { CONTENT_EXPAND } from "../confluence/client.ts";
 import type { V2Space } from "../confluence/wire.ts";
 import type { CrawledContent } from "../model.ts";
+import { forEachLimited } from "../retry.ts";
 import { cqlDate } from "./cql.ts";
 import { deleteUnlisted } from "./deletions.ts";
+import { writeWindow } from "./item-writer.ts";
 import type { CrawlSession } from "./session.ts";
 
 /**
@@ -48,10 +50,8 @@ export async function incrementalCrawl(session: CrawlSession): Promise<void> {
         identities.ensureUsers(changedInSpace.flatMap((c) => [c.authorId, c.lastModifiedBy])),
       );
       await recorder.during("items", () =>
-        Promise.all(
-          changedInSpace.map((c) =>
-            items.upsert(c, space, needAcl.has(c) ? (itemAcls?.get(c.id) ?? acls.everyone()) : undefined),
-          ),
+        forEachLimited(changedInSpace, writeWindow(config), (c) =>
+          items.upsert(c, space, needAcl.has(c) ? (itemAcls?.get(c.id) ?? acls.everyone()) : undefined),
         ),
       );
     });

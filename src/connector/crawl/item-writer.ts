@@ -23,6 +23,14 @@ export interface ItemWriterDeps {
 }
 
 /**
+ * Items built and on their way at once: twice the Graph concurrency keeps every Graph slot busy
+ * while only a window of item bodies is in memory, not a whole space's.
+ */
+export function writeWindow(config: ConnectorConfig): number {
+  return 2 * config.concurrency.graph;
+}
+
+/**
  * Builds each item, compares its content and ACL hashes with the ledger and PUTs only what
  * changed. An item's own failure (a quota, a rejected payload) is recorded and the crawl goes
  * on; a crawl-wide one (errors.ts `isCrawlWide`) stops it.

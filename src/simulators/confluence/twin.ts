@@ -1,3 +1,4 @@
+import { cloneSharingStrings } from "../../util/clone.ts";
 import type { SimClock } from "../host/clock.ts";
 import type { ScopedApiToken } from "./auth/basic.ts";
 import { type OAuthOptions, OAuthRegistry } from "./auth/oauth.ts";
@@ -52,7 +53,8 @@ export class ConfluenceTwin {
 
   static fromSpec(spec: SiteSpec, clock: SimClock, options?: ConfluenceOptions): ConfluenceTwin {
     const twin = new ConfluenceTwin(buildSite(spec, clock), options);
-    twin.#initial.spec = structuredClone(spec);
+    // Kept for reset(), safe from later changes to the caller's objects; the bodies are shared.
+    twin.#initial.spec = cloneSharingStrings(spec);
     return twin;
   }
 

@@ -15,7 +15,9 @@ export class Items {
   ): { created: boolean; item: ExternalItem; warnings?: string[] } {
     const existing = conn.items.get(id);
     this.connections.assert(conn, existing ? "updateItem" : "createItem");
-    const patch = checkItemAgainstSchema(input, conn.schema!, !existing, this.connections.store.itemRules);
+    const patch = this.#shared(
+      checkItemAgainstSchema(input, conn.schema!, !existing, this.connections.store.itemRules),
+    );
     if (existing) {
       this.#apply(existing, patch);
       return { created: false, item: existing, warnings: patch.warnings };
@@ -41,9 +43,17 @@ export class Items {
     if (!existing) throw itemNotFound(id);
     this.#apply(
       existing,
-      checkItemAgainstSchema(input, conn.schema!, false, this.connections.store.itemRules),
+      this.#shared(checkItemAgainstSchema(input, conn.schema!, false, this.connections.store.itemRules)),
     );
     return existing;
+  }
+
+  /** The patch with its ACL and repeated property values shared with other items (ItemValues). */
+  #shared(patch: ItemPatch): ItemPatch {
+    const { itemValues } = this.connections.store;
+    if (patch.acl) patch.acl = itemValues.acl(patch.acl);
+    if (patch.properties) patch.properties = itemValues.properties(patch.properties);
+    return patch;
   }
 
   #apply(item: ExternalItem, patch: ItemPatch): void {

@@ -1,6 +1,7 @@
 import type { Directory } from "../directory/store.ts";
 import type { SimClock } from "../host/clock.ts";
 import { DEFAULT_ITEM_RULES, type ItemRules } from "./item-rules.ts";
+import { ItemValues } from "./item-values.ts";
 import type { ExternalConnection } from "./model.ts";
 
 /** The Graph twin's settings that scenarios may change at run time (`POST /_sim/graph/…`). */
@@ -33,6 +34,8 @@ export class GraphStore {
   maxConnections!: number;
   ingestionItemsPerSecond!: number | undefined;
   itemRules!: ItemRules;
+  /** ACLs and property values items share, stored once. */
+  readonly itemValues = new ItemValues();
 
   constructor(
     readonly directory: Directory,
@@ -45,6 +48,7 @@ export class GraphStore {
   /** No connections, settings as first given. */
   reset(): void {
     this.connections.clear();
+    this.itemValues.clear();
     this.#applySettings();
   }
 

@@ -1,4 +1,5 @@
 import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
+import { Interner } from "../../util/interner.ts";
 import { Activity } from "./activity.ts";
 import { SimClock } from "./clock.ts";
 import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
@@ -66,6 +67,8 @@ export class SimHost {
   #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
   #hostPatterns: RegExp[] = [];
   #cache: ResponseCache | undefined;
+  /** Journal entries share their host names (a handful of hosts, hundreds of thousands of entries). */
+  #hostNames = new Interner<string>();
   /** Whether repeated GETs may be replayed from the response cache (`SimHostOptions.responseCache`). */
   readonly responseCache: boolean;
 
@@ -178,8 +181,8 @@ export class SimHost {
       at: this.clock.iso(),
       method,
       url: request.url,
-      host: url.host,
-      path: url.pathname,
+      host: this.#hostNames.intern(url.host, url.host),
+      path: pathWithin(request.url, url),
       service: service?.name ?? null,
       operationId: match?.data.route.operationId ?? null,
       status: 0,
@@ -369,6 +372,18 @@ class Replayed {
     this.#response ??= replayResponse(this.replay);
     return this.#response;
   }
+}
+
+/**
+ * The path as a piece of the request's URL text (which the journal keeps anyway) rather than a
+ * copy: a long journal holds one URL per request, not a URL and its path. The parsed pathname
+ * when the URL spells it differently (percent-encoding normalised by the parser).
+ */
+function pathWithin(href: string, url: URL): string {
+  const start = href.indexOf("/", url.protocol.length + 2);
+  return start >= 0 && href.startsWith(url.pathname, start)
+    ? href.slice(start, start + url.pathname.length)
+    : url.pathname;
 }
 
 function describeFault(f: FaultDecision): string {
