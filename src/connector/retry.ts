@@ -128,12 +128,17 @@ export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise
   let active = 0;
   // A queue read from a moving head: Array.shift copies a long queue on every call (a crawl can
   // queue a hundred thousand deletions at once), which would make draining it quadratic.
-  let queue: Array<() => void> = [];
+  // Started tasks are dropped from it at once: a task's closure holds its answer until released.
+  let queue: Array<(() => void) | undefined> = [];
   let head = 0;
   const next = () => {
     if (active >= n || head >= queue.length) return;
-    const run = queue[head++];
-    if (head > 1024 && head * 2 > queue.length) {
+    const run = queue[head] as () => void;
+    queue[head++] = undefined;
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > queue.length) {
       queue = queue.slice(head);
       head = 0;
     }

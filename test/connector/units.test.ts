@@ -8,6 +8,7 @@ import { buildItem, hashOf, htmlToText } from "../../src/connector/items.ts";
 import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
 import {
   createLimiter,
+  forEachLimited,
   parseRetryAfter,
   retryDelay,
   serverDelay,
@@ -200,6 +201,52 @@ describe("retry policy", () => {
       ),
     );
     expect(peak).toBe(2);
+  });
+
+  it("limiter starts queued tasks in order, also across long queues and bursts", async () => {
+    const limit = createLimiter(3);
+    const started: number[] = [];
+    const burst = (from: number, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          limit(async () => {
+            started.push(from + i);
+            await Promise.resolve();
+            return from + i;
+          }),
+        ),
+      );
+    expect(await burst(0, 5000)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    await burst(5000, 10);
+    expect(started).toEqual(Array.from({ length: 5010 }, (_, i) => i));
+  });
+
+  it("forEachLimited runs every item at most n at a time and stops picking up work after a failure", async () => {
+    let active = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await forEachLimited(
+      Array.from({ length: 50 }, (_, i) => i),
+      4,
+      async (i) => {
+        active++;
+        peak = Math.max(peak, active);
+        seen.push(i);
+        await Promise.resolve();
+        active--;
+      },
+    );
+    expect(peak).toBe(4);
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const tried: number[] = [];
+    await expect(
+      forEachLimited([1, 2, 3, 4, 5, 6], 2, async (i) => {
+        tried.push(i);
+        await Promise.resolve();
+        if (i === 2) throw new Error("crawl-wide failure");
+      }),
+    ).rejects.toThrow("crawl-wide failure");
+    expect(tried).toEqual([1, 2, 3]);
   });
 });
 

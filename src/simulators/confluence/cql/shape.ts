@@ -146,11 +146,11 @@ function searchResultItem(
     : escaped
       ? escapeHtml(c.title)
       : c.title;
-  const bodyText = bodyTextOf(c);
+  // The plain text is cached per content version: not built for results that show no excerpt.
   const excerpt =
     mode === "none"
       ? ""
-      : highlight(bodyText, markers ? query : undefined, { escape: escaped, maxLength: EXCERPT_LENGTH });
+      : highlight(bodyTextOf(c), markers ? query : undefined, { escape: escaped, maxLength: EXCERPT_LENGTH });
   return {
     content,
     title,
