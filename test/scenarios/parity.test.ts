@@ -331,14 +331,12 @@ directory:
 describe("explain", () => {
   it("prints the chain for an over-exposed pair", async () => {
     const { ctx } = await oracle("  - crawl: full\n", ({ world, connectionId }) => {
-      world.graph
-        .connection(connectionId)!
-        .items.get("1001")!
-        .acl.push({
-          type: "user",
-          value: world.directory.user("bob@contoso.com")!.id,
-          accessType: "grant",
-        });
+      // Stored ACLs are shared between items and frozen: a broken write replaces one.
+      const item = world.graph.connection(connectionId)!.items.get("1001")!;
+      item.acl = [
+        ...item.acl,
+        { type: "user", value: world.directory.user("bob@contoso.com")!.id, accessType: "grant" },
+      ];
     });
     const text = explainPair(ctx, "bob@contoso.com", "1001").join("\n");
     expect(text).toMatch(
