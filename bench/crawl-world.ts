@@ -98,22 +98,42 @@ export function benchWorld(spec: SiteSpec): World {
 
 export const BENCH_CONNECTION = "benchconfluence";
 
+/** The crawl account and the Graph app the connector signs in with. */
+export interface BenchCredentials {
+  siteUrl: string;
+  email: string;
+  apiToken: string;
+  clientId: string;
+  secret: string;
+}
+
+const BENCH_CREDENTIALS: BenchCredentials = {
+  siteUrl: "https://bench.atlassian.net",
+  email: "svc@bench.example",
+  apiToken: "token-svc",
+  ...APP,
+};
+
 /** The connector pointed at the world, with in-memory state, simulated clock and seeded jitter. */
 export function benchConnector(
   world: World,
-  options: { batchSize?: number; rand?: () => number } & Partial<ConnectorOptions> = {},
+  options: {
+    batchSize?: number;
+    rand?: () => number;
+    credentials?: BenchCredentials;
+  } & Partial<ConnectorOptions> = {},
 ): Connector {
-  const { batchSize = 1, rand = lcg(), ...rest } = options;
+  const { batchSize = 1, rand = lcg(), credentials: c = BENCH_CREDENTIALS, ...rest } = options;
   return new Connector({
     config: parseConfig({
       confluence: {
-        siteUrl: "https://bench.atlassian.net",
-        auth: { type: "basic", email: "svc@bench.example", apiToken: "token-svc" },
+        siteUrl: c.siteUrl,
+        auth: { type: "basic", email: c.email, apiToken: c.apiToken },
       },
       graph: {
         tenantId: world.directory.tenantId,
-        clientId: APP.clientId,
-        clientSecret: APP.secret,
+        clientId: c.clientId,
+        clientSecret: c.secret,
         connection: { id: BENCH_CONNECTION, name: "Bench" },
         batchSize,
       },

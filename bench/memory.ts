@@ -7,20 +7,15 @@
  *
  *   npx tsx bench/memory.ts [--pages 100000] [--spaces 200] [--restricted 0.1]
  */
-import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { Connector } from "../src/connector/connector.ts";
 import type { World } from "../src/simulators/world.ts";
 import { BENCH_CONNECTION, benchConnector, benchSite, benchWorld, lcg, rssSampler } from "./crawl-world.ts";
-import { arg, writeResult } from "./support.ts";
+import { arg, ensureNodeFlags, writeResult } from "./support.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) {
-  // Measuring what is live needs a full collection on demand: run again with --expose-gc.
-  const args = ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)];
-  process.exit(spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1);
-}
+// Measuring what is live needs a full collection on demand.
+ensureNodeFlags(import.meta.url, ["--expose-gc"], gc !== undefined);
 
 const pages = Number(arg("pages", "100000"));
 const spaces = Number(arg("spaces", "200"));

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -65,4 +65,12 @@ export async function timedRun(command: string, args: string[], cwd: string): Pr
 export function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
   return v[Math.floor(v.length / 2)];
+/**
+ * Runs this benchmark again in a child node with `flags` (e.g. --expose-gc) unless they are in
+ * force already, and exits with the child's status; returns when they are.
+ */
+export function ensureNodeFlags(script: string, flags: string[], inForce: boolean): void {
+  if (inForce) return;
+  const args = [...flags, "--import", "tsx", fileURLToPath(script), ...process.argv.slice(2)];
+  process.exit(spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1);
 }
