@@ -83,9 +83,12 @@ const crawlFacts = (r: CrawlReport) => ({
   phasesMs: r.phasesMs,
 });
 
-const generate = await part("generate", () =>
-  generateFixtures(
-    {
+const state = new MemoryStateStore();
+
+/** Generates the site and builds the world from it; the generated files go once the world holds them. */
+async function generateAndBuild() {
+  const generate = await part("generate", () =>
+    generateFixtures({
       seed: 15,
       site: { name: "scale" },
       users: 200,
@@ -96,29 +99,28 @@ const generate = await part("generate", () =>
       // Bodies of a few hundred bytes, as in connector-crawl.ts; the large-body tail is a
       // different benchmark (graph-items.ts).
       bodies: { medianBytes: 500, largeShare: 0 },
-    },
-    undefined,
-  ),
-);
-const fixtures = generate.out;
-const state = new MemoryStateStore();
-const built = await part("build world", () => {
-  const world = new World({ site: toSiteFixture(fixtures.site), directory: fixtures.directory });
-  const app = fixtures.directory.apps![0];
-  const connector = benchConnector(world, {
-    rand: lcg(),
-    state,
-    credentials: {
-      siteUrl: world.confluence.store.site.baseUrl,
-      email: fixtures.site.users![0].email!,
-      apiToken: "crawler-token",
-      clientId: app.clientId,
-      secret: app.secret,
-    },
+    }),
+  );
+  const { site, directory } = generate.out;
+  const built = await part("build world", () => {
+    const world = new World({ site: toSiteFixture(site), directory });
+    const app = directory.apps![0];
+    const connector = benchConnector(world, {
+      rand: lcg(),
+      state,
+      credentials: {
+        siteUrl: world.confluence.store.site.baseUrl,
+        email: site.users![0].email!,
+        apiToken: "crawler-token",
+        clientId: app.clientId,
+        secret: app.secret,
+      },
+    });
+    return { world, connector };
   });
-  return { world, connector };
-});
-const { world, connector } = built.out;
+  return { ...built.out, generate: generate.result, buildWorld: built.result };
+}
+const { world, connector, ...setup } = await generateAndBuild();
 const pageCount = world.confluence.store.content.size;
 
 const full = await part("full crawl", () => connector.fullCrawl(), crawlFacts);
@@ -141,7 +143,8 @@ const edited = await part("edit 1 % of pages", () => {
 });
 const incremental = await part("incremental crawl", () => connector.incrementalCrawl(), crawlFacts);
 
-const generateAndFullWall = generate.result.wallSeconds + built.result.wallSeconds + full.result.wallSeconds;
+const generateAndFullWall =
+  setup.generate.wallSeconds + setup.buildWorld.wallSeconds + full.result.wallSeconds;
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1000);
 const secondRatio = Math.round((second.result.wallSeconds / full.result.wallSeconds) * 1000) / 1000;
 const secondCpuRatio = Math.round((second.result.cpuSeconds / full.result.cpuSeconds) * 1000) / 1000;
@@ -157,8 +160,8 @@ writeResult(`scale${size}`, {
   peakRssMB,
   peakRssBytesPerPage: Math.round((peakRssMB * 1e6) / pageCount),
   parts: {
-    generate: generate.result,
-    buildWorld: built.result,
+    generate: setup.generate,
+    buildWorld: setup.buildWorld,
     fullCrawl: full.result,
     secondFullCrawl: second.result,
     edit: { ...edited.result, edited: edited.out },
