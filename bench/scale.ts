@@ -13,8 +13,8 @@
 import { loadavg } from "node:os";
 import type { CrawlReport } from "../src/connector/report.ts";
 import { MemoryStateStore } from "../src/connector/state.ts";
-import { generateFixtures } from "../src/fixtures/generator.ts";
-import { toSiteFixture } from "../src/fixtures/site-schema.ts";
+import { generateFixtures } from "../src/fixture-formats/generator.ts";
+import { toSiteFixture } from "../src/fixture-formats/site-schema.ts";
 import { World } from "../src/simulators/world.ts";
 import { benchConnector, lcg, rssSampler } from "./crawl-world.ts";
 import { arg, ensureNodeFlags, writeResult } from "./support.ts";
