@@ -6,7 +6,7 @@ import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
 import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { fromFetchRequest } from "./fetch-incoming.ts";
 import { globToRegExp } from "./glob.ts";
-import { type JournalEntry, RequestJournal } from "./journal.ts";
+import { type JournalEntry, journalPath, RequestJournal } from "./journal.ts";
 import { ResponseCache, replayResponse } from "./response-cache.ts";
 import {
   type DispatchResult,
@@ -182,7 +182,7 @@ export class SimHost {
       method,
       url: request.url,
       host: this.#hostNames.intern(url.host, url.host),
-      path: pathWithin(request.url, url),
+      path: journalPath(request.url, url),
       service: service?.name ?? null,
       operationId: match?.data.route.operationId ?? null,
       status: 0,
@@ -372,18 +372,6 @@ class Replayed {
     this.#response ??= replayResponse(this.replay);
     return this.#response;
   }
-}
-
-/**
- * The path as a piece of the request's URL text (which the journal keeps anyway) rather than a
- * copy: a long journal holds one URL per request, not a URL and its path. The parsed pathname
- * when the URL spells it differently (percent-encoding normalised by the parser).
- */
-function pathWithin(href: string, url: URL): string {
-  const start = href.indexOf("/", url.protocol.length + 2);
-  return start >= 0 && href.startsWith(url.pathname, start)
-    ? href.slice(start, start + url.pathname.length)
-    : url.pathname;
 }
 
 function describeFault(f: FaultDecision): string {

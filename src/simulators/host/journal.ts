@@ -85,3 +85,15 @@ export class RequestJournal {
     this.#entries = [];
   }
 }
+
+/**
+ * The path as a piece of the request's URL text (which the journal keeps anyway) rather than a
+ * copy: a long journal holds one URL per request, not a URL and its path. The parsed pathname
+ * when the URL spells it differently (percent-encoding normalised by the parser).
+ */
+export function journalPath(href: string, url: URL): string {
+  const start = href.indexOf("/", url.protocol.length + 2);
+  return start >= 0 && href.startsWith(url.pathname, start)
+    ? href.slice(start, start + url.pathname.length)
+    : url.pathname;
+}
