@@ -145,7 +145,8 @@ const incremental = await part("incremental crawl", () => connector.incrementalC
 
 const generateAndFullWall =
   setup.generate.wallSeconds + setup.buildWorld.wallSeconds + full.result.wallSeconds;
-const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1000);
+// maxRSS is in KiB.
+const peakRssMB = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
 const secondRatio = Math.round((second.result.wallSeconds / full.result.wallSeconds) * 1000) / 1000;
 const secondCpuRatio = Math.round((second.result.cpuSeconds / full.result.cpuSeconds) * 1000) / 1000;
 const size = pages === 1_000_000 ? "" : `-${pages % 1000 === 0 ? `${pages / 1000}k` : pages}`;
