@@ -65,6 +65,8 @@ export async function timedRun(command: string, args: string[], cwd: string): Pr
 export function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
   return v[Math.floor(v.length / 2)];
+}
+
 /**
  * Runs this benchmark again in a child node with `flags` (e.g. --expose-gc) unless they are in
  * force already, and exits with the child's status; returns when they are.
