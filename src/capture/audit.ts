@@ -66,7 +66,7 @@ export async function auditCapture(dir: string, options: AuditOptions = {}): Pro
   return { capture: dir, report: summary, findings, scenario };
 }
 
-/** The console form: totals, every undocumented difference with its chain, documented ones by reason. */
+/** The console form: totals, every undocumented difference with its chain, documented ones by cause. */
 export function auditText(audit: AuditResult): string {
   const r = audit.report;
   const bugs = audit.findings.filter((f) => !f.documented);
@@ -81,12 +81,12 @@ export function auditText(audit: AuditResult): string {
       `  Confluence accounts matched to several Entra users: ${r.sharedAccounts.map((s) => `${s.account} (${s.users.join(", ")})`).join("; ")}`,
     );
   for (const f of bugs) lines.push("", ...f.explain);
-  const byReason = new Map<string, number>();
+  const byCause = new Map<string, number>();
   for (const f of documented) {
-    const key = `${f.kind} — ${f.reason.split(":")[0]}`;
-    byReason.set(key, (byReason.get(key) ?? 0) + 1);
+    const key = `${f.kind} — ${f.cause.code}`;
+    byCause.set(key, (byCause.get(key) ?? 0) + 1);
   }
-  if (byReason.size) lines.push("", "documented differences by reason:");
-  for (const [reason, n] of byReason) lines.push(`  ${String(n).padStart(5)} ${reason}`);
+  if (byCause.size) lines.push("", "documented differences by cause:");
+  for (const [cause, n] of byCause) lines.push(`  ${String(n).padStart(5)} ${cause}`);
   return `${lines.join("\n")}\n`;
 }

@@ -3,9 +3,9 @@ import type { RunContext } from "../../src/scenarios/context.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
 import type { ParityDifference } from "../../src/scenarios/oracle/classify.ts";
 import { explainPair } from "../../src/scenarios/oracle/explain.ts";
+import { nonAadTarget } from "../../src/scenarios/oracle/identity.ts";
 import { oracleInput } from "../../src/scenarios/oracle/input.ts";
 import { runParity } from "../../src/scenarios/oracle/parity.ts";
-import { nonAadTarget } from "../../src/scenarios/oracle/truth.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 
 /** Runs the steps, then lets `tamper` edit the live world before the oracle looks. */
@@ -31,7 +31,7 @@ describe("parity oracle on hand-made cases", () => {
     expect(find(diffs, "carol@contoso.com", "1008")).toMatchObject({
       kind: "underExposed",
       documented: true,
-      reason: "unmappable identity: identity mapping failed (hidden-email)",
+      cause: { code: "hiddenEmail" },
     });
     expect(find(diffs, "dsmith@contoso.com", "1009")?.reason).toBe(
       "unmappable identity: maps to dave.smith@fabrikam.com, not dsmith@contoso.com",
@@ -52,6 +52,11 @@ describe("parity oracle on hand-made cases", () => {
       item: "1001",
       title: "Salary bands",
       documented: false,
+      cause: {
+        code: "aclTooBroad",
+        detail:
+          'view restriction on "Salary bands" (1001) does not list user Bob or any of its groups (allows Alice, Crawler Service)',
+      },
       reason:
         'Confluence denies: view restriction on "Salary bands" (1001) does not list user Bob or any of its groups (allows Alice, Crawler Service)',
     });
@@ -166,7 +171,7 @@ connector:
     expect(find(diffs, "vic@vendor.io", "7001")).toMatchObject({
       kind: "underExposed",
       documented: true,
-      reason: "unmappable identity: identity mapping failed (no-match)",
+      cause: { code: "noIdentityMatch", gap: "nonAadNoMatch" },
     });
   });
 
@@ -179,10 +184,11 @@ connector:
     };
     const rule = (pattern: string, formula: string, property: "email" | "accountId" = "email") =>
       ({ source: "nonAad", property, pattern, formula, target: "upn" }) as const;
-    const user = account as Parameters<typeof nonAadTarget>[1];
-    expect(nonAadTarget(rule("^(\\w+)\\.(\\w+)@", "{1}.{0}@contoso.com"), user)).toBe("Lee.Ann@contoso.com");
-    expect(nonAadTarget(rule("^a\\d$", "{0}@ids", "accountId"), user)).toBe("a1@ids");
-    expect(nonAadTarget(rule("^x", "{0}"), user)).toBeUndefined();
+    expect(nonAadTarget(rule("^(\\w+)\\.(\\w+)@", "{1}.{0}@contoso.com"), account.email)).toBe(
+      "Lee.Ann@contoso.com",
+    );
+    expect(nonAadTarget(rule("^a\\d$", "{0}@ids", "accountId"), account.accountId)).toBe("a1@ids");
+    expect(nonAadTarget(rule("^x", "{0}"), account.email)).toBeUndefined();
   });
 
   it("items left out by the connector's CQL filter are documented under-exposure (S32)", async () => {
@@ -344,19 +350,21 @@ describe("explain", () => {
         [
           'explain bob@contoso.com × 1001 "Salary bands"',
           "Confluence:",
-          "  account Bob <bob@contoso.com>",
+          "  account Bob <bob@contoso.com>, matched by UPN",
           "  ✓ site: product access via group confluence-users",
           "  ✓ space: View on space ENG via group eng",
           '  ✗ restriction: view restriction on "Salary bands" \\(1001\\) does not list user Bob .*',
           "  → cannot view",
-          "Connector:",
-          "  identity: maps to bob@contoso.com",
+          "Oracle \\(a correct connector, Microsoft's documented mapping\\):",
+          "  identity: maps to bob@contoso.com \\(this user\\)",
+          "Connector \\(what it did\\):",
+          "  identity: no mapping failure reported for <bob@contoso.com>",
           "  ACL written: xg:sig[0-9a-f]+\\{alice@contoso.com, svc-crawler@contoso.com\\}, user:bob@contoso.com",
           "Graph:",
           "  ✓ granted by user:bob@contoso.com",
           "  → finds the item",
           "Verdict: OVER-EXPOSED \\(the index grants, Confluence denies\\)",
-          "  connector bug: Confluence denies: view restriction .*",
+          "  connector bug: Confluence denies: view restriction .* \\[aclTooBroad\\]",
         ].join("\n"),
       ),
     );

@@ -1,14 +1,17 @@
 import { checkCql, compile } from "../../simulators/confluence/cql/index.ts";
-import type { Content } from "../../simulators/confluence/model.ts";
+import { type Content, isRestricted } from "../../simulators/confluence/model.ts";
 import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
+import { type DifferenceCause, DOCUMENTED, describeCause } from "./causes.ts";
 import type { OracleInput } from "./input.ts";
 import { entryRef } from "./notation.ts";
-import { identityFor, type Truth, truthFor } from "./truth.ts";
+import { expectedIdentity, type Truth, truthFor } from "./truth.ts";
 
 /**
- * One user × item of the parity oracle: truth vs index, and when they differ, the reason and
- * whether a documented limitation or expected staleness explains it.
+ * One user × item of the parity oracle: truth vs index, and when they differ, the structured cause
+ * (causes.ts) — a documented limitation, expected staleness, or a connector bug. Each rule below
+ * checks the situation it names (who can view how, what the connector was configured to do, what
+ * the crawl schedule explains), never the wording of another rule.
  */
 
 export interface ParityDifference {
@@ -16,11 +19,14 @@ export interface ParityDifference {
   user: string;
   item: string;
   title: string;
-  /** Why, in one line. */
+  cause: DifferenceCause;
+  /** Why, in one line (describeCause). */
   reason: string;
-  /** True when the difference is a documented connector limitation or expected staleness. */
+  /** True when the cause is a documented connector limitation or expected staleness (DOCUMENTED). */
   documented: boolean;
 }
+
+type Cause = DifferenceCause;
 
 /** The difference for one person × content, or undefined when truth and index agree. */
 export function classifyPair(
@@ -34,60 +40,49 @@ export function classifyPair(
   const granted = indexed && world.graph.canAccess(user.id, connectionId, content.id);
   if (truth.allowed === granted) return undefined;
   const kind = granted ? "overExposed" : "underExposed";
-  const { reason, documented } =
+  const cause =
     kind === "overExposed"
-      ? classifyOver(input, truth, content)
-      : classifyUnder(input, user, truth, content, indexed);
-  return { kind, user: user.userPrincipalName, item: content.id, title: content.title, reason, documented };
+      ? overExposedCause(input, truth, content)
+      : underExposedCause(input, user, truth, content, indexed);
+  return {
+    kind,
+    user: user.userPrincipalName,
+    item: content.id,
+    title: content.title,
+    cause,
+    reason: describeCause(cause),
+    documented: DOCUMENTED[cause.code],
+  };
 }
 
-function classifyOver(
-  input: OracleInput,
-  truth: Truth,
-  content: Content,
-): { reason: string; documented: boolean } {
-  if (input.config?.permissions.mode === "everyone")
-    return { reason: "the connector is configured with permissions: everyone", documented: true };
+function overExposedCause(input: OracleInput, truth: Truth, content: Content): Cause {
+  const permissions = input.config?.permissions;
+  if (permissions?.mode === "everyone") return { code: "everyoneMode" };
   const stale = staleness(input, content);
-  if (stale) return { reason: stale, documented: true };
+  if (stale) return stale;
   const denied = truth.reasons.find((r) => !r.ok);
-  if (
-    input.config?.permissions.policy === "documented" &&
-    denied?.check === "restriction" &&
-    denied.contentId !== content.id
-  ) {
-    return {
-      reason: `parent restrictions ignored (documented policy): ${denied.detail}`,
-      documented: true,
-    };
+  if (permissions?.policy === "documented") {
+    if (denied?.check === "restriction" && denied.contentId !== content.id)
+      return { code: "parentRestrictionsIgnored", detail: denied.detail };
+    if (denied?.check === "space" && ownRestrictionAdmits(input, truth, content))
+      return { code: "restrictionsOverrideSpace", detail: denied.detail };
+    if (anonymousSpaceIgnoringSite(input, content))
+      return { code: "anonymousAccess", rule: "siteSwitchIgnored" };
   }
-  if (input.config?.permissions.policy === "documented" && denied?.check === "space") {
-    const own = content.restrictions.read;
-    if (own && (own.users.length > 0 || own.groups.length > 0) && truth.account) {
-      const evaluator = new AccessEvaluator(input.world.confluence.store, {
-        type: "user",
-        accountId: truth.account.accountId,
-      });
-      const admitted =
-        own.users.includes(truth.account.accountId) || own.groups.some((g) => evaluator.groupIds.has(g));
-      if (admitted)
-        return {
-          reason: `page restrictions take precedence over space permissions (documented policy): ${denied.detail}`,
-          documented: true,
-        };
-    }
-  }
-  if (input.config?.permissions.policy === "documented" && anonymousSpaceIgnoringSite(input, content)) {
-    return {
-      reason:
-        "anonymous space shown to everyone (documented policy: Microsoft's rule names the space's anonymous access, not the site switch, C-5)",
-      documented: true,
-    };
-  }
-  const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
-  const kept = keptAfterFailure(input, content.id, acl);
-  if (kept) return kept;
-  return { reason: `Confluence denies: ${denied?.detail ?? "no access"}`, documented: false };
+  return (
+    keptAfterFailure(input, content.id) ?? { code: "aclTooBroad", detail: denied?.detail ?? "no access" }
+  );
+}
+
+/** The content's own read restriction names the person or one of their groups. */
+function ownRestrictionAdmits(input: OracleInput, truth: Truth, content: Content): boolean {
+  const own = content.restrictions.read;
+  if (!isRestricted(own) || !truth.account) return false;
+  const evaluator = new AccessEvaluator(input.world.confluence.store, {
+    type: "user",
+    accountId: truth.account.accountId,
+  });
+  return own.users.includes(truth.account.accountId) || own.groups.some((g) => evaluator.groupIds.has(g));
 }
 
 /** The item's space grants anonymous view while the site-wide anonymous switch is off. */
@@ -103,135 +98,133 @@ function anonymousSpaceIgnoringSite(input: OracleInput, content: Content): boole
   );
 }
 
-function classifyUnder(
+function underExposedCause(
   input: OracleInput,
   user: DirectoryUser,
   truth: Truth,
   content: Content,
   indexed: boolean,
-): { reason: string; documented: boolean } {
-  if (input.lastCrawlAt === undefined) return { reason: "no crawl has run yet", documented: true };
+): Cause {
+  if (input.lastCrawlAt === undefined) return { code: "notCrawledYet" };
   const stale = staleness(input, content);
-  if (stale) return { reason: stale, documented: true };
-  if (!indexed && input.crawlAccount) {
-    const crawler = new AccessEvaluator(input.world.confluence.store, {
+  if (stale) return stale;
+  return indexed ? notGrantedCause(input, user, truth, content) : missingItemCause(input, content);
+}
+
+/** Confluence lets the person view the content and the item is not in the index. */
+function missingItemCause(input: OracleInput, content: Content): Cause {
+  const { world } = input;
+  if (input.crawlAccount) {
+    const crawler = new AccessEvaluator(world.confluence.store, {
       type: "user",
       accountId: input.crawlAccount,
     });
-    if (!crawler.canView(content))
-      return {
-        reason: "the crawl account cannot view this content, so it cannot be indexed",
-        documented: true,
-      };
+    if (!crawler.canView(content)) return { code: "crawlAccountCannotView" };
   }
-  if (!indexed && content.status === "archived")
-    return { reason: "archived content is not indexed", documented: true };
+  if (content.status === "archived") return { code: "archived" };
   const cql = input.config?.confluence?.cql;
-  if (!indexed && cql && excludedByCql(input, cql, content))
-    return { reason: `excluded by the CQL filter ${cql}`, documented: true };
-  const conn = input.world.graph.connection(input.connectionId);
-  if (!indexed && conn && input.world.graph.itemsRemaining(conn) === 0)
-    return { reason: "the item quota is reached (limitExceeded): Graph refuses new items", documented: true };
+  if (cql && excludedByCql(input, cql, content)) return { code: "cqlExcluded", cql };
+  const conn = world.graph.connection(input.connectionId);
+  if (conn && world.graph.itemsRemaining(conn) === 0) return { code: "quota" };
   // Refused at the quota during the last crawl, even if a later delete in that crawl made room.
   const refused = input.lastCrawlItemErrors?.find(
     (e) => e.itemId === content.id && (e.code === 1008 || e.code === 1009),
   );
-  if (!indexed && refused)
-    return {
-      reason: `Graph refused the item at the item quota in the last crawl (${refused.code})`,
-      documented: true,
-    };
+  if (refused) return { code: "quota", refused: refused.code };
   // An item missing after a failed crawl: documented when it was not indexed before either.
-  if (!indexed && input.lastCrawlFailure) {
-    if (input.indexAtLastCompletedCrawl?.has(content.id))
-      return {
-        reason: `deleted by the last crawl, which failed (${input.lastCrawlFailure.code}): a failed crawl must keep the index`,
-        documented: false,
-      };
-    return { reason: `the last crawl failed (${input.lastCrawlFailure.code})`, documented: true };
-  }
-  const viaAnonymous = truth.reasons.some((r) => r.check === "space" && r.anonymous);
+  const failure = input.lastCrawlFailure;
+  if (failure)
+    return input.indexAtLastCompletedCrawl?.has(content.id)
+      ? { code: "deletedByFailedCrawl", errorCode: failure.code }
+      : { code: "crawlFailed", errorCode: failure.code, missing: true };
+  return { code: "notIndexed" };
+}
+
+/**
+ * Confluence lets the person view the indexed item and Graph does not grant it. How the person
+ * gets in decides what can excuse it: through anonymous access a correct connector grants
+ * everyone (guests aside, by configuration), so no identity gap matters; otherwise the person's own
+ * identity must map (documented gaps: hidden email, email ≠ UPN, non-AAD misses).
+ */
+function notGrantedCause(input: OracleInput, user: DirectoryUser, truth: Truth, content: Content): Cause {
   const permissions = input.config?.permissions;
-  if (viaAnonymous && user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
-    return {
-      reason: "anonymous content is kept from tenant guests (anonymousAs: everyoneExceptGuests)",
-      documented: true,
-    };
-  if (
-    permissions?.policy === "documented" &&
-    permissions.documentedSpacePermissions === "ignored" &&
-    !viaAnonymous &&
-    // Parents are ignored under the documented policy: only the page's own restriction counts.
-    !content.restrictions.read
-  )
-    return {
-      reason: "space permissions are not honored (documented policy, literal reading C-1)",
-      documented: true,
-    };
-  if (!viaAnonymous) {
-    const identity = identityFor(input, user, truth.account);
-    if (!identity.ok) return { reason: `unmappable identity: ${identity.detail}`, documented: true };
+  if (truth.anonymous) {
+    if (user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests")
+      return { code: "anonymousAccess", rule: "guestsExcluded" };
+  } else {
+    if (
+      permissions?.policy === "documented" &&
+      permissions.documentedSpacePermissions === "ignored" &&
+      // Parents are ignored under the documented policy: only the page's own restriction counts.
+      !isRestricted(content.restrictions.read)
+    )
+      return { code: "spacePermissionsIgnored" };
+    const identity = expectedIdentity(input.config?.identity, user, truth.account);
+    if (!identity.ok)
+      return identity.gap === "hiddenEmail"
+        ? { code: "hiddenEmail", detail: identity.detail }
+        : { code: "noIdentityMatch", gap: identity.gap, detail: identity.detail };
   }
-  if (!indexed) return { reason: "the item is not in the index", documented: false };
   const acl = input.world.graph.connection(input.connectionId)?.items.get(content.id)?.acl ?? [];
-  const kept = keptAfterFailure(input, content.id, acl);
-  if (kept) return kept;
   // Graph does not index an external group above its member limit: the connector writes it
   // empty and reports 2008, so the group grants nobody (documented).
   const oversized = acl
     .filter((e) => e.type === "externalGroup" && e.accessType === "grant")
     .map((e) => input.lastCrawlItemErrors?.find((x) => x.code === 2008 && x.itemId === `group:${e.value}`))
     .find((x) => x !== undefined);
-  if (oversized)
-    return {
-      reason: `an external group in the ACL is over Graph's member limit and grants nobody (2008): ${oversized.message.replace(/^\[2008\] /, "")}`,
-      documented: true,
-    };
+  if (oversized) return { code: "groupOverLimit", detail: oversized.message.replace(/^\[2008\] /, "") };
+  const kept = keptAfterFailure(input, content.id);
+  if (kept) return kept;
+  const unmapped = truth.anonymous ? undefined : connectorUnmapped(input, truth);
+  if (unmapped) return unmapped;
   const decision = input.world.graph.explainAccess(user.id, input.connectionId, content.id);
-  const denies = decision.denies.map((e) => entryRef(input.world, e));
-  const written = acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(input.world, e)}`);
   return {
-    reason: denies.length
-      ? `denied by ${denies.join(", ")}`
-      : `no ACL entry grants this user (ACL: ${written.join(", ") || "empty"})`,
-    documented: false,
+    code: "aclTooNarrow",
+    denies: decision.denies.map((e) => entryRef(input.world, e)),
+    acl: acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${entryRef(input.world, e)}`),
   };
+}
+
+/** The built-in connector reported the person's account unmapped (2006) although a correct one maps it. */
+function connectorUnmapped(input: OracleInput, truth: Truth): Cause | undefined {
+  const account = truth.account;
+  const reported = account && input.lastCrawlUnmapped?.find((u) => u.accountId === account.accountId);
+  return reported && { code: "connectorUnmapped", account: `<${account.email}>`, reported: reported.reason };
 }
 
 /**
  * Expected staleness after a failed crawl: the index keeps what the last completed crawl wrote.
  * An ACL the failed crawl itself changed gets no such excuse.
  */
-function keptAfterFailure(
-  input: OracleInput,
-  itemId: string,
-  acl: unknown[],
-): { reason: string; documented: boolean } | undefined {
+function keptAfterFailure(input: OracleInput, itemId: string): Cause | undefined {
   const failure = input.lastCrawlFailure;
   if (!failure) return undefined;
+  const acl = input.world.graph.connection(input.connectionId)?.items.get(itemId)?.acl ?? [];
   const before = input.indexAtLastCompletedCrawl?.get(itemId);
   if (before !== undefined && before !== JSON.stringify(acl))
-    return {
-      reason: `the last crawl failed (${failure.code}) after rewriting this item's ACL, which differs from Confluence`,
-      documented: false,
-    };
-  return {
-    reason: `the last crawl failed (${failure.code}); the index keeps the previous state`,
-    documented: true,
-  };
+    return { code: "rewrittenByFailedCrawl", errorCode: failure.code };
+  return { code: "crawlFailed", errorCode: failure.code };
 }
 
-/** Documented staleness: incremental crawls skip permission changes and deletions. */
-function staleness(input: OracleInput, content: Content): string | undefined {
+/** Documented staleness: what the crawl schedule explains (docs/customer-bug-catalog.md §1.4). */
+function staleness(input: OracleInput, content: Content): Cause | undefined {
   if (input.lastCrawlAt !== undefined && content.version.createdAt > input.lastCrawlAt)
-    return "changed after the last crawl";
+    return { code: "stale", staleness: "changedAfterCrawl" };
   if (input.permissionChangesSinceLastCrawl.length > 0)
-    return `not crawled since: ${input.permissionChangesSinceLastCrawl.join("; ")}`;
+    return {
+      code: "stale",
+      staleness: "permissionChangeNotCrawled",
+      changes: input.permissionChangesSinceLastCrawl,
+    };
   if (input.lastCrawlMode !== "incremental") return undefined;
   if (content.status === "trashed" || content.status === "deleted")
-    return "incremental crawls do not detect deletions (documented)";
+    return { code: "stale", staleness: "incrementalSkipsDeletions" };
   if (input.permissionChangesSinceFullCrawl.length > 0)
-    return `incremental crawls skip permission changes (documented): ${input.permissionChangesSinceFullCrawl.join("; ")}`;
+    return {
+      code: "stale",
+      staleness: "incrementalSkipsPermissions",
+      changes: input.permissionChangesSinceFullCrawl,
+    };
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { RunContext } from "../context.ts";
 import { classifyPair } from "./classify.ts";
 import { type OracleInput, oracleInput } from "./input.ts";
 import { entryRef } from "./notation.ts";
-import { confluenceAccountOf, identityFor, truthFor } from "./truth.ts";
+import { confluenceAccountOf, expectedIdentity, truthFor } from "./truth.ts";
 
 /**
  * The chain of reasons for one user × item: Confluence's decision, what the connector made of the
@@ -14,7 +14,11 @@ export function explainPair(ctx: RunContext, upn: string, itemId: string): strin
   return explainChain(oracleInput(ctx), upn, itemId);
 }
 
-/** `explainPair` for any oracle input (a scenario run's, or a served world's). */
+/**
+ * `explainPair` for any oracle input (a scenario run's, or a served world's). Three views stay apart: Confluence's decision, the oracle's
+ * model of a correct connector (Microsoft's documented identity mapping), and what the connector
+ * actually did (its reported mapping failures and the ACL it wrote to Graph).
+ */
 export function explainChain(input: OracleInput, upn: string, itemId: string): string[] {
   const { world, connectionId } = input;
   const user = world.directory.user(upn);
@@ -29,7 +33,7 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
   out.push("Confluence:");
   out.push(
     truth.account
-      ? `  account ${truth.account.displayName} <${truth.account.email}>${truth.account.emailVisible ? "" : " (email hidden)"}`
+      ? `  account ${truth.account.displayName} <${truth.account.email}>${truth.account.emailVisible ? "" : " (email hidden)"}${truth.account.active ? "" : " (deactivated)"}, matched by ${MATCHED_BY[truth.matchedBy ?? "upn"]}`
       : `  no Confluence account with email ${user.userPrincipalName}${user.mail ? ` or ${user.mail}` : ""}${rule?.source === "nonAad" ? " or mapped to it by the non-AAD rule" : ""}`,
   );
   if (truth.account) {
@@ -59,8 +63,18 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
     );
     return `${ref}{${members.join(", ")}}`;
   };
-  out.push("Connector:");
-  out.push(`  identity: ${identityFor(input, user, truth.account).detail}`);
+  out.push("Oracle (a correct connector, Microsoft's documented mapping):");
+  if (truth.anonymous)
+    out.push("  identity: not needed (anonymous users can view it: a correct connector grants everyone)");
+  else out.push(`  identity: ${expectedIdentity(rule, user, truth.account).detail}`);
+
+  out.push("Connector (what it did):");
+  const reported =
+    truth.account && input.lastCrawlUnmapped?.find((u) => u.accountId === truth.account?.accountId);
+  if (reported)
+    out.push(`  identity: reported <${truth.account?.email}> unmapped (2006: ${reported.reason})`);
+  else if (truth.account && input.lastCrawlUnmapped)
+    out.push(`  identity: no mapping failure reported for <${truth.account.email}>`);
   if (input.lastCrawlFailure)
     out.push(`  last crawl failed: [${input.lastCrawlFailure.code}] ${input.lastCrawlFailure.message}`);
   const conn = world.graph.connection(connectionId);
@@ -92,7 +106,16 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
         ? "Verdict: OVER-EXPOSED (the index grants, Confluence denies)"
         : "Verdict: UNDER-EXPOSED (Confluence allows, the index does not)",
     );
-    out.push(`  ${difference.documented ? "documented limitation" : "connector bug"}: ${difference.reason}`);
+    out.push(
+      `  ${difference.documented ? "documented limitation" : "connector bug"}: ${difference.reason} [${difference.cause.code}]`,
+    );
   }
   return out;
 }
+
+const MATCHED_BY = {
+  upn: "UPN",
+  mail: "Entra mail",
+  guestUpn: "the guest UPN's home address",
+  nonAad: "the non-AAD rule",
+} as const;

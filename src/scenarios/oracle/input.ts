@@ -23,6 +23,8 @@ export interface OracleInput {
   indexAtLastCompletedCrawl?: ReadonlyMap<string, string>;
   /** Item-level errors the last crawl reported (built-in connector). */
   lastCrawlItemErrors?: { itemId: string; code: number; message: string }[];
+  /** Accounts the last crawl reported unmapped (2006, built-in connector): its actual identity mapping. */
+  lastCrawlUnmapped?: { accountId: string; reason: string }[];
   /** Permission changes made after the last full crawl (incremental crawls miss them, by design). */
   permissionChangesSinceFullCrawl: string[];
   /** accountId the connector crawls as: it can only index what this account can view. */
@@ -51,6 +53,7 @@ export function oracleInput(ctx: RunContext): OracleInput {
     lastCrawlFailure: last?.fatal,
     indexAtLastCompletedCrawl: ctx.indexAtLastCompletedCrawl,
     lastCrawlItemErrors: last?.report?.errors,
+    lastCrawlUnmapped: last?.report?.unmappedIdentities,
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
       .map((c) => c.description),

@@ -1,7 +1,7 @@
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import { classifyPair, type ParityDifference } from "./classify.ts";
 import type { OracleInput } from "./input.ts";
-import { confluenceAccountOf } from "./truth.ts";
+import { personAccount } from "./truth.ts";
 
 /**
  * The parity oracle: for every enabled directory user × every page and blog post, compare the
@@ -63,12 +63,14 @@ export function runParity(input: OracleInput): ParityReport {
 function sharedAccounts(input: OracleInput, users: DirectoryUser[]): SharedAccount[] {
   const claims = new Map<string, string[]>();
   for (const user of users) {
-    const account = confluenceAccountOf(input.world, user, input.config?.identity);
-    if (!account) continue;
-    const how = account.email.toLowerCase() === user.userPrincipalName.toLowerCase() ? "UPN" : "mail";
-    claims.set(account.email, [...(claims.get(account.email) ?? []), `${user.userPrincipalName} (${how})`]);
+    const person = personAccount(input.world, user, input.config?.identity);
+    if (!person) continue;
+    const { email } = person.account;
+    claims.set(email, [...(claims.get(email) ?? []), `${user.userPrincipalName} (${SHOWN_AS[person.by]})`]);
   }
   return [...claims]
     .filter(([, claimants]) => claimants.length > 1)
     .map(([account, claimants]) => ({ account, users: claimants }));
 }
+
+const SHOWN_AS = { upn: "UPN", mail: "mail", guestUpn: "guest UPN", nonAad: "non-AAD rule" } as const;

@@ -1,57 +1,60 @@
-import type { ConnectorConfig } from "../../connector/config.ts";
-import { mapIdentity } from "../../connector/identity.ts";
 import type { Content, User } from "../../simulators/confluence/model.ts";
 import { AccessEvaluator, type Reason } from "../../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import type { World } from "../../simulators/world.ts";
-import type { OracleInput } from "./input.ts";
+import {
+  accountOfPerson,
+  documentedMapping,
+  emailMatch,
+  type IdentityRule,
+  type MatchedBy,
+  mappingReaches,
+  nonAadTarget,
+  type UnmappedCause,
+} from "./identity.ts";
 
 /** The truth side of the oracle: who a directory user is in Confluence, and what they can view there. */
 
-type IdentityRule = ConnectorConfig["identity"];
-
 /**
- * The Confluence account of the same person: the one whose real email equals the UPN or the Entra
- * mail; failing that, with a non-AAD rule, the one the rule maps to this user (below).
+ * The Confluence account of the same person (identity.ts): the account whose real email — also
+ * when hidden from the API — is the UPN, the Entra mail or a guest UPN's home address; failing
+ * that, with a non-AAD rule, the one the rule maps to this user (the oracle's own reading of it,
+ * on the account's real property value).
  */
+export function personAccount(
+  world: World,
+  user: DirectoryUser,
+  rule?: IdentityRule,
+): { account: User; by: MatchedBy | "nonAad" } | undefined {
+  const accounts = [...world.confluence.store.users.values()];
+  const byEmail = accountOfPerson(accounts, user);
+  if (byEmail || rule?.source !== "nonAad") return byEmail;
+  const account = accounts.find((u) => {
+    const value = nonAadTarget(rule, u[rule.property]);
+    if (value === undefined) return false;
+    return rule.target === "objectId"
+      ? value.toLowerCase() === user.id.toLowerCase()
+      : emailMatch(value, user) !== undefined;
+  });
+  return account && { account, by: "nonAad" };
+}
+
+/** personAccount's account. */
 export function confluenceAccountOf(
   world: World,
   user: DirectoryUser,
   rule?: IdentityRule,
 ): User | undefined {
-  const keys = [user.userPrincipalName, user.mail ?? ""].map((k) => k.toLowerCase()).filter(Boolean);
-  const accounts = [...world.confluence.store.users.values()];
-  const byEmail = accounts.find((u) => keys.includes(u.email.toLowerCase()));
-  if (byEmail || rule?.source !== "nonAad") return byEmail;
-  return accounts.find((u) => {
-    const value = nonAadTarget(rule, u);
-    if (value === undefined) return false;
-    return rule.target === "objectId"
-      ? value.toLowerCase() === user.id.toLowerCase()
-      : keys.includes(value.toLowerCase());
-  });
-}
-
-/**
- * The oracle's own reading of Microsoft's non-AAD mapping (independent of the connector's code):
- * the regex runs on the account's real property value (a hidden email is still the person's
- * email); `{n}` is capture group n+1, or the whole match when the pattern has no groups.
- */
-export function nonAadTarget(
-  rule: Extract<IdentityRule, { source: "nonAad" }>,
-  account: User,
-): string | undefined {
-  const source = account[rule.property].trim();
-  const match = source ? new RegExp(rule.pattern).exec(source) : null;
-  if (!match) return undefined;
-  const groups = match.length > 1 ? match.slice(1) : [match[0]];
-  const value = rule.formula.replace(/\{(\d+)\}/g, (_, n: string) => groups[Number(n)] ?? "").trim();
-  return value || undefined;
+  return personAccount(world, user, rule)?.account;
 }
 
 export interface Truth {
   allowed: boolean;
   account?: User;
+  /** How the account was matched to the person. */
+  matchedBy?: MatchedBy | "nonAad";
+  /** Anonymous users can view the content: the person's identity does not matter. */
+  anonymous: boolean;
   reasons: Reason[];
 }
 
@@ -61,16 +64,27 @@ export function truthFor(world: World, user: DirectoryUser, content: Content, ru
   if (content.status !== "current" && content.status !== "archived") {
     return {
       allowed: false,
+      anonymous: false,
       reasons: [{ check: "site", ok: false, detail: `the content is ${content.status}` }],
     };
   }
-  const account = confluenceAccountOf(world, user, rule);
+  const person = personAccount(world, user, rule);
+  const account = person?.account;
+  const matchedBy = person?.by;
   const own = account
     ? new AccessEvaluator(store, { type: "user", accountId: account.accountId }).explain(content)
     : undefined;
-  if (own?.allowed) return { allowed: true, account, reasons: own.reasons };
-  const anon = new AccessEvaluator(store, { type: "anonymous" }).explain(content);
-  if (anon.allowed) return { allowed: true, account, reasons: anon.reasons };
+  const anonymousEvaluator = new AccessEvaluator(store, { type: "anonymous" });
+  if (own?.allowed)
+    return {
+      allowed: true,
+      account,
+      matchedBy,
+      anonymous: anonymousEvaluator.canView(content),
+      reasons: own.reasons,
+    };
+  const anon = anonymousEvaluator.explain(content);
+  if (anon.allowed) return { allowed: true, account, matchedBy, anonymous: true, reasons: anon.reasons };
   const reasons = own?.reasons ?? [
     {
       check: "site",
@@ -79,26 +93,38 @@ export function truthFor(world: World, user: DirectoryUser, content: Content, ru
     } as Reason,
     ...anon.reasons,
   ];
-  return { allowed: false, account, reasons };
+  return { allowed: false, account, matchedBy, anonymous: false, reasons };
 }
 
-/** What the connector's identity rule makes of the person's Confluence account. */
-export function identityFor(
-  input: OracleInput,
+/** Why a correct connector's mapping does not reach this person (docs/identity-matching.md). */
+export type IdentityGap = UnmappedCause | "noAccount" | "emailNotUpn";
+
+export type ExpectedIdentity = { ok: true; detail: string } | { ok: false; gap: IdentityGap; detail: string };
+
+/**
+ * What a correct connector makes of this person's Confluence account under the rule (Microsoft's
+ * documented mapping, identity.ts): whether it reaches this Entra user, and if not, why.
+ */
+export function expectedIdentity(
+  rule: IdentityRule | undefined,
   user: DirectoryUser,
   account: User | undefined,
-): { ok: boolean; detail: string } {
-  if (!account) return { ok: false, detail: "no Confluence account for this person" };
-  const rule = input.config?.identity ?? { source: "aad" as const };
-  const mapped = mapIdentity(rule, {
-    accountId: account.accountId,
-    email: account.emailVisible ? account.email : "",
-    displayName: account.displayName,
-    publicName: account.publicName,
-  });
-  if (!mapped.ok) return { ok: false, detail: `identity mapping failed (${mapped.reason})` };
-  const target = mapped.kind === "upn" ? user.userPrincipalName.toLowerCase() : user.id;
-  if (mapped.value.toLowerCase() !== target.toLowerCase())
-    return { ok: false, detail: `maps to ${mapped.value}, not ${user.userPrincipalName}` };
-  return { ok: true, detail: `maps to ${mapped.value}` };
+): ExpectedIdentity {
+  if (!account) return { ok: false, gap: "noAccount", detail: "no Confluence account for this person" };
+  const mapped = documentedMapping(rule, account);
+  if (!mapped.ok) return { ok: false, gap: mapped.cause, detail: UNMAPPED_TEXT[mapped.cause](rule, account) };
+  const shown = mapped.target === "upn" ? mapped.value : `object id ${mapped.value}`;
+  if (!mappingReaches(mapped, user))
+    return { ok: false, gap: "emailNotUpn", detail: `maps to ${shown}, not ${user.userPrincipalName}` };
+  return { ok: true, detail: `maps to ${shown} (this user)` };
 }
+
+const UNMAPPED_TEXT: Record<UnmappedCause, (rule: IdentityRule | undefined, account: User) => string> = {
+  hiddenEmail: (_, a) => `the email of ${a.displayName} is hidden from the API, so no connector can read it`,
+  inactiveAccount: (_, a) => `the Confluence account of ${a.displayName} is deactivated`,
+  nonAadNoMatch: (rule, a) =>
+    rule?.source === "nonAad"
+      ? `the non-AAD pattern does not match ${rule.property} "${a[rule.property]}"`
+      : "the non-AAD pattern does not match",
+  nonAadEmpty: (rule) => `the ${rule?.source === "nonAad" ? rule.property : "source property"} is empty`,
+};
