@@ -1,6 +1,6 @@
 import { checkCql, compile } from "../../simulators/confluence/cql/index.ts";
 import { type Content, isRestricted } from "../../simulators/confluence/model.ts";
-import { AccessEvaluator } from "../../simulators/confluence/permissions.ts";
+import { AccessEvaluator, type Reason } from "../../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import { type DifferenceCause, DOCUMENTED, describeCause } from "./causes.ts";
 import type { OracleInput } from "./input.ts";
@@ -42,7 +42,7 @@ export function classifyPair(
   const kind = granted ? "overExposed" : "underExposed";
   const cause =
     kind === "overExposed"
-      ? overExposedCause(input, truth, content)
+      ? overExposedCause(input, user, truth, content)
       : underExposedCause(input, user, truth, content, indexed);
   return {
     kind,
@@ -55,47 +55,76 @@ export function classifyPair(
   };
 }
 
-function overExposedCause(input: OracleInput, truth: Truth, content: Content): Cause {
+function overExposedCause(input: OracleInput, user: DirectoryUser, truth: Truth, content: Content): Cause {
   const permissions = input.config?.permissions;
   if (permissions?.mode === "everyone") return { code: "everyoneMode" };
   const stale = staleness(input, content);
   if (stale) return stale;
+  const documented =
+    permissions?.policy === "documented" ? documentedPolicyGrant(input, user, truth, content) : undefined;
+  if (documented) return documented;
   const denied = truth.reasons.find((r) => !r.ok);
-  if (permissions?.policy === "documented") {
-    if (denied?.check === "restriction" && denied.contentId !== content.id)
-      return { code: "parentRestrictionsIgnored", detail: denied.detail };
-    if (denied?.check === "space" && ownRestrictionAdmits(input, truth, content))
-      return { code: "restrictionsOverrideSpace", detail: denied.detail };
-    if (anonymousSpaceIgnoringSite(input, content))
-      return { code: "anonymousAccess", rule: "siteSwitchIgnored" };
-  }
   return (
     keptAfterFailure(input, content.id) ?? { code: "aclTooBroad", detail: denied?.detail ?? "no access" }
   );
 }
 
-/** The content's own read restriction names the person or one of their groups. */
-function ownRestrictionAdmits(input: OracleInput, truth: Truth, content: Content): boolean {
-  const own = content.restrictions.read;
-  if (!isRestricted(own) || !truth.account) return false;
-  const evaluator = new AccessEvaluator(input.world.confluence.store, {
-    type: "user",
-    accountId: truth.account.accountId,
-  });
-  return own.users.includes(truth.account.accountId) || own.groups.some((g) => evaluator.groupIds.has(g));
-}
-
-/** The item's space grants anonymous view while the site-wide anonymous switch is off. */
-function anonymousSpaceIgnoringSite(input: OracleInput, content: Content): boolean {
+/**
+ * Microsoft's documented rules grant this person what Confluence denies: the rule that does it, or
+ * undefined. Modelled on its own (not read off Confluence's reasons, which stop at the first
+ * failing check): the page's own restriction, if any, replaces the space permission; otherwise an
+ * anonymous space is shown to everyone (site switch or not); otherwise the space permission
+ * (unless ignored, C-1); parents never count.
+ */
+function documentedPolicyGrant(
+  input: OracleInput,
+  user: DirectoryUser,
+  truth: Truth,
+  content: Content,
+): Cause | undefined {
   const { store } = input.world.confluence;
-  if (store.site.anonymousAccess) return false;
+  const permissions = input.config?.permissions;
   const space = store.spaces.get(content.spaceId);
-  return (
-    space?.permissions.some(
-      (p) =>
-        p.principal.type === "anonymous" && p.operation.key === "read" && p.operation.targetType === "space",
-    ) ?? false
+  // The person as a correct connector sees them: an active account whose identity maps to this user.
+  const account =
+    truth.account?.active && expectedIdentity(input.config?.identity, user, truth.account).ok
+      ? truth.account
+      : undefined;
+  const evaluator = new AccessEvaluator(
+    store,
+    account ? { type: "user", accountId: account.accountId } : { type: "anonymous" },
   );
+  const parentDenial = () => {
+    const reasons: Reason[] = [];
+    evaluator.restrictionsAdmit(content, reasons);
+    const denial = reasons.find((r) => !r.ok && r.contentId !== content.id);
+    return denial && ({ code: "parentRestrictionsIgnored", detail: denial.detail } as const);
+  };
+  const own = content.restrictions.read;
+  if (isRestricted(own)) {
+    const admitted =
+      account && (own.users.includes(account.accountId) || own.groups.some((g) => evaluator.groupIds.has(g)));
+    if (!admitted) return undefined;
+    const denied = truth.reasons.find((r) => !r.ok);
+    return (
+      parentDenial() ?? { code: "restrictionsOverrideSpace", detail: denied?.detail ?? "no space access" }
+    );
+  }
+  const anonymousRead = space?.permissions.some(
+    (p) =>
+      p.principal.type === "anonymous" && p.operation.key === "read" && p.operation.targetType === "space",
+  );
+  if (anonymousRead) {
+    if (user.userType === "Guest" && permissions?.anonymousAs === "everyoneExceptGuests") return undefined;
+    if (!store.site.anonymousAccess) return { code: "anonymousAccess", rule: "siteSwitchIgnored" };
+    const anonymous = new AccessEvaluator(store, { type: "anonymous" });
+    const reasons: Reason[] = [];
+    anonymous.restrictionsAdmit(content, reasons);
+    const denial = reasons.find((r) => !r.ok);
+    return denial && { code: "parentRestrictionsIgnored", detail: denial.detail };
+  }
+  if (permissions?.documentedSpacePermissions === "ignored" || !account || !space) return undefined;
+  return evaluator.spaceAccess(space) ? parentDenial() : undefined;
 }
 
 function underExposedCause(

@@ -1,0 +1,37 @@
+import { checkParityProperty, type PropertyRun, type Sizes } from "../support/parity-cases.ts";
+
+/**
+ * The parity suite of `npm run fuzz`: the parity property of test/scenarios/parity-property.test.ts
+ * over many more and bigger generated sites (up to 20 users, 3 spaces of up to 25 pages, 8
+ * changes between the crawls), both permission policies.
+ */
+export const FUZZ_SIZES: Sizes = { users: 20, pages: 25, spaces: 3, changes: 8 };
+
+export async function parityFuzz(seed: number, runs: number): Promise<PropertyRun> {
+  return checkParityProperty({ numRuns: runs, seed, sizes: FUZZ_SIZES });
+}
+
+/** The suite's lines for the console. */
+export function parityReport(run: PropertyRun, seconds: number): string[] {
+  const { stats } = run;
+  const documented = Object.entries(stats.documented)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(", ");
+  const lines = [
+    `${run.failure ? "✗" : "✓"} parity   ${stats.cases} generated sites (${Object.entries(stats.byPolicy)
+      .map(([policy, n]) => `${n} ${policy}`)
+      .join(", ")}) in ${seconds.toFixed(1)} s: ${stats.pairs} user × item pairs judged, ` +
+      `${stats.undocumented} undocumented differences`,
+    `  documented differences by cause: ${documented || "none"}`,
+  ];
+  if (run.failure)
+    lines.push(
+      "",
+      run.failure.text,
+      "",
+      "the shrunk case, ready to save under scenarios/ and replay with cgsim run:",
+      run.failure.yaml,
+    );
+  return lines;
+}
