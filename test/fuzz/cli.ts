@@ -1,11 +1,12 @@
 /**
  * `npm run fuzz [-- --seed N --runs N --suite NAME]`: the long runs of the property suites that
  * `npm test` runs small. Suites: `parity` (generated sites through the built-in connector, 0
- * undocumented differences). A failure prints its seed (replay with `--seed`) and, for parity, the
- * shrunk case as a scenario file. Exit code 1 when any suite found a problem.
+ * undocumented differences) and `mutants` (the same property catches each deliberately broken
+ * permission strategy of test/mutation). A failure prints its seed (replay with `--seed`) and, for
+ * parity, the shrunk case as a scenario file. Exit code 1 when any suite found a problem.
  */
 import { parseArgs } from "node:util";
-import { parityFuzz, parityReport } from "./parity.ts";
+import { mutantsFuzz, parityFuzz, parityReport } from "./parity.ts";
 
 const { values } = parseArgs({
   options: {
@@ -15,7 +16,7 @@ const { values } = parseArgs({
   },
 });
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
-const suites = values.suite ?? ["parity"];
+const suites = values.suite ?? ["parity", "mutants"];
 let failed = false;
 
 console.log(
@@ -26,5 +27,10 @@ if (suites.includes("parity")) {
   const run = await parityFuzz(seed, Number(values.runs ?? 220));
   console.log(parityReport(run, (performance.now() - started) / 1000).join("\n"));
   failed ||= run.failure !== undefined;
+}
+if (suites.includes("mutants")) {
+  const { lines, ok } = await mutantsFuzz(seed, 200);
+  console.log(lines.join("\n"));
+  failed ||= !ok;
 }
 process.exitCode = failed ? 1 : 0;

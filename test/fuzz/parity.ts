@@ -1,3 +1,4 @@
+import { MUTANTS } from "../mutation/mutants.ts";
 import { checkParityProperty, type PropertyRun, type Sizes } from "../support/parity-cases.ts";
 
 /**
@@ -34,4 +35,34 @@ export function parityReport(run: PropertyRun, seconds: number): string[] {
       run.failure.yaml,
     );
   return lines;
+}
+
+/**
+ * The property's power: each permission mutant of the mutation suite (test/mutation/mutants.ts)
+ * must be caught within `runs` cases. Lines for the console and whether all were caught.
+ */
+export async function mutantsFuzz(seed: number, runs: number): Promise<{ lines: string[]; ok: boolean }> {
+  const lines: string[] = [];
+  let ok = true;
+  for (const mutant of [MUTANTS.a, MUTANTS.b, MUTANTS.c]) {
+    const started = performance.now();
+    const run = await checkParityProperty({
+      numRuns: runs,
+      seed,
+      sizes: FUZZ_SIZES,
+      connector: mutant.connector,
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    ok &&= run.failure !== undefined;
+    const first = run.failure?.text
+      .split("\n")
+      .find((l) => /^\s+(over|under)Exposed /.test(l))
+      ?.trim();
+    lines.push(
+      run.failure
+        ? `✓ mutant ${mutant.id}: caught (${run.stats.cases} cases with shrinking, ${seconds} s): ${first ?? run.failure.text.split("\n")[1]}`
+        : `✗ mutant ${mutant.id}: not caught in ${runs} cases (${seconds} s)`,
+    );
+  }
+  return { lines, ok };
 }

@@ -6,7 +6,7 @@ import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import type { CauseCode } from "../../src/scenarios/oracle/causes.ts";
 import { oracleInput } from "../../src/scenarios/oracle/input.ts";
 import { type ParityReport, runParity } from "../../src/scenarios/oracle/parity.ts";
-import { runScenario } from "../../src/scenarios/runner.ts";
+import { type RunOptions, runScenario } from "../../src/scenarios/runner.ts";
 import type { PageSpec } from "../../src/simulators/confluence/seed.ts";
 
 /**
@@ -25,7 +25,7 @@ export interface Sizes {
 }
 
 /** Small enough for `npm test`; the fuzz run passes bigger ones. */
-export const SMALL: Sizes = { users: 6, pages: 6, spaces: 2, changes: 3 };
+export const SMALL: Sizes = { users: 8, pages: 8, spaces: 2, changes: 3 };
 
 /** A change drawn before the site exists: indices are taken modulo what the site has. */
 type ChangeDraw =
@@ -47,11 +47,18 @@ export interface ParityCase {
     anonymousAs: "everyone" | "everyoneExceptGuests";
     documentedSpacePermissions: "honored" | "ignored";
   };
+  /** The connection's own item limit (Graph refuses new items above it: documented quota). */
+  itemLimit: number | null;
+  /** A CQL filter `space = KEY` on the n-th space (items outside it are documented as excluded). */
+  cqlSpace: number | null;
   changes: ChangeDraw[];
   second: "full" | "incremental";
 }
 
 const share = fc.constantFrom(0, 0.1, 0.3, 0.6, 1);
+// Restricted pages matter to parity only when the crawl account may read them (else they are
+// simply not indexed), so restrictions mostly name it.
+const crawlerShare = fc.constantFrom(0.5, 0.8, 1);
 
 const changeDraw: fc.Arbitrary<ChangeDraw> = fc.oneof(
   fc.record({
@@ -82,38 +89,44 @@ const changeDraw: fc.Arbitrary<ChangeDraw> = fc.oneof(
 );
 
 export function parityCase(sizes: Sizes = SMALL): fc.Arbitrary<ParityCase> {
-  return fc.record({
-    spec: fc.record({
-      users: fc.integer({ min: 1, max: sizes.users }),
-      groups: fc.integer({ min: 0, max: 3 }),
-      groupSize: fc.constant({ min: 1, max: Math.max(1, Math.ceil(sizes.users / 2)) }),
-      spaces: fc.integer({ min: 1, max: sizes.spaces }),
-      pagesPerSpace: fc.integer({ min: 1, max: sizes.pages }),
-      blogpostsPerSpace: fc.integer({ min: 0, max: 1 }),
-      treeDepth: fc.integer({ min: 1, max: 4 }),
-      nestedGroups: fc.integer({ min: 0, max: 3 }),
-      shares: fc.record({
-        restrictedPages: share,
-        crawlerInRestrictions: share,
-        anonymousSpaces: share,
-        hiddenEmails: share,
-        guests: share,
-        deactivated: share,
-        emailVariants: share,
-        emailNotUpn: share,
+  // Unbiased: fast-check's bias toward tiny values would spend a short run on one-page sites.
+  // Shrinking still reaches the smallest failing site.
+  return fc.noBias(
+    fc.record({
+      spec: fc.record({
+        users: fc.integer({ min: 1, max: sizes.users }),
+        groups: fc.integer({ min: 0, max: 3 }),
+        groupSize: fc.constant({ min: 1, max: Math.max(1, Math.ceil(sizes.users / 2)) }),
+        spaces: fc.integer({ min: 1, max: sizes.spaces }),
+        pagesPerSpace: fc.integer({ min: 1, max: sizes.pages }),
+        blogpostsPerSpace: fc.integer({ min: 0, max: 1 }),
+        treeDepth: fc.integer({ min: 2, max: 4 }),
+        nestedGroups: fc.integer({ min: 0, max: 3 }),
+        shares: fc.record({
+          restrictedPages: share,
+          crawlerInRestrictions: crawlerShare,
+          anonymousSpaces: share,
+          hiddenEmails: share,
+          guests: share,
+          deactivated: share,
+          emailVariants: share,
+          emailNotUpn: share,
+        }),
+        bodies: fc.constant({ medianBytes: 40, largeShare: 0 }),
+        labels: fc.constant({ vocabulary: 4, maxPerPage: 1 }),
       }),
-      bodies: fc.constant({ medianBytes: 40, largeShare: 0 }),
-      labels: fc.constant({ vocabulary: 4, maxPerPage: 1 }),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      permissions: fc.record({
+        policy: fc.constantFrom("confluence" as const, "documented" as const),
+        anonymousAs: fc.constantFrom("everyone" as const, "everyoneExceptGuests" as const),
+        documentedSpacePermissions: fc.constantFrom("honored" as const, "ignored" as const),
+      }),
+      itemLimit: fc.option(fc.integer({ min: 0, max: sizes.pages * sizes.spaces }), { freq: 4 }),
+      cqlSpace: fc.option(fc.nat(), { freq: 4 }),
+      changes: fc.array(changeDraw, { maxLength: sizes.changes }),
+      second: fc.constantFrom("full" as const, "incremental" as const),
     }),
-    seed: fc.integer({ min: 1, max: 1_000_000 }),
-    permissions: fc.record({
-      policy: fc.constantFrom("confluence" as const, "documented" as const),
-      anonymousAs: fc.constantFrom("everyone" as const, "everyoneExceptGuests" as const),
-      documentedSpacePermissions: fc.constantFrom("honored" as const, "ignored" as const),
-    }),
-    changes: fc.array(changeDraw, { maxLength: sizes.changes }),
-    second: fc.constantFrom("full" as const, "incremental" as const),
-  });
+  );
 }
 
 /** The case as a scenario object (what `loadScenarioObject` takes, and what the YAML file holds). */
@@ -122,6 +135,8 @@ export function caseScenario(c: ParityCase): Record<string, unknown> {
   const pages = numberContent(site);
   const parity = { overExposed: 0, underExposed: 0 };
   const changes = resolveChanges(c.changes, site, pages);
+  const keys = (site.spaces ?? []).map((s) => s.key);
+  const cql = c.cqlSpace === null || !keys.length ? {} : { cql: `space = ${keys[c.cqlSpace % keys.length]}` };
   return {
     name: `parity holds on a generated site (seed ${c.seed}, ${c.permissions.policy} policy)`,
     description: `Generated from ${JSON.stringify({ ...c.spec, seed: c.seed })}`,
@@ -129,12 +144,17 @@ export function caseScenario(c: ParityCase): Record<string, unknown> {
     seed: c.seed,
     site,
     directory,
-    connector: { permissions: c.permissions },
+    connector: { permissions: c.permissions, ...cql },
     steps: [
+      ...(c.itemLimit === null ? [] : [{ graph: { quota: { perConnection: c.itemLimit } } }]),
       { crawl: "full" },
       { expect: { parity } },
       ...(changes.length
         ? [{ confluence: changes }, { clock: { advance: "1h" } }, { crawl: c.second }, { expect: { parity } }]
+        : []),
+      // After an incremental crawl, a full one must leave nothing for staleness to excuse.
+      ...(changes.length && c.second === "incremental"
+        ? [{ clock: { advance: "1h" } }, { crawl: "full" }, { expect: { parity } }]
         : []),
     ],
   };
@@ -152,10 +172,11 @@ export interface CaseOutcome {
   report?: ParityReport;
 }
 
-/** Runs a case: parity must hold after each crawl. */
-export async function runCase(c: ParityCase): Promise<CaseOutcome> {
+/** Runs a case: parity must hold after each crawl. `connector` swaps the built-in connector (mutants). */
+export async function runCase(c: ParityCase, connector?: RunOptions["connector"]): Promise<CaseOutcome> {
   let report: ParityReport | undefined;
   const result = await runScenario(loadScenarioObject(caseScenario(c), "parity-case.yaml"), {
+    connector,
     inspect: {
       fn: (ctx) => {
         report = runParity(oracleInput(ctx));
@@ -197,12 +218,13 @@ export async function checkParityProperty(options: {
   numRuns: number;
   seed: number;
   sizes?: Sizes;
+  connector?: RunOptions["connector"];
 }): Promise<PropertyRun> {
   const stats: ParityStats = { cases: 0, byPolicy: {}, pairs: 0, documented: {}, undocumented: 0 };
   let last: { c: ParityCase; failure: string } | undefined;
   const details = await fc.check(
     fc.asyncProperty(parityCase(options.sizes), async (c) => {
-      const { failure, report } = await runCase(c);
+      const { failure, report } = await runCase(c, options.connector);
       stats.cases++;
       stats.byPolicy[c.permissions.policy] = (stats.byPolicy[c.permissions.policy] ?? 0) + 1;
       for (const d of report?.differences ?? []) {
@@ -218,7 +240,9 @@ export async function checkParityProperty(options: {
   if (!details.failed) return { stats };
   const c = details.counterexample?.[0] ?? last?.c;
   const text =
-    last && c === last.c ? last.failure : ((await runCase(c!)).failure ?? String(details.errorInstance));
+    last && c === last.c
+      ? last.failure
+      : ((await runCase(c!, options.connector)).failure ?? String(details.errorInstance));
   return {
     stats,
     failure: { text, yaml: caseYaml(c!), seed: details.seed, path: details.counterexamplePath ?? undefined },
