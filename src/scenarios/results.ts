@@ -1,4 +1,4 @@
-import type { CrawlReport } from "../connector/report.ts";
+import { type CrawlReport, whereStopped } from "../connector/report.ts";
 import type { TransportName } from "../simulators/world.ts";
 import type { MatrixSnapshot } from "./oracle/matrix-types.ts";
 
@@ -40,6 +40,19 @@ export interface ExternalRun {
   stderr: string;
   /** Hosts cgsim's proxy refused during the crawl (no twin answers there). */
   refusedHosts?: string[];
+}
+
+/**
+ * Where and why a crawl stopped, the error code once: "stopped while listing (space ENG): [1002]
+ * Cannot …". The built-in connector's messages start with their code already; an external
+ * connector's do not.
+ */
+export function crawlStopText(outcome: CrawlOutcome): string {
+  const fatal = outcome.report?.fatal ?? outcome.fatal;
+  if (!fatal) return "completed";
+  const where = outcome.report?.fatal ? ` ${whereStopped(outcome.report.fatal)}` : "";
+  const tag = `[${fatal.code}]`;
+  return `stopped${where}: ${fatal.message.startsWith(tag) ? fatal.message : `${tag} ${fatal.message}`}`;
 }
 
 /** A change that may alter who can view what (what incremental crawls are documented to miss). */

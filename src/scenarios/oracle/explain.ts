@@ -75,8 +75,7 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
     out.push(`  identity: reported <${truth.account?.email}> unmapped (2006: ${reported.reason})`);
   else if (truth.account && input.lastCrawlUnmapped)
     out.push(`  identity: no mapping failure reported for <${truth.account.email}>`);
-  if (input.lastCrawlFailure)
-    out.push(`  last crawl failed: [${input.lastCrawlFailure.code}] ${input.lastCrawlFailure.message}`);
+  if (input.lastCrawlFailure) out.push(`  last crawl ${input.lastCrawlFailure.stopped}`);
   const conn = world.graph.connection(connectionId);
   const item = conn?.items.get(itemId);
   if (!conn) out.push(`  connection ${connectionId} does not exist`);

@@ -1,6 +1,7 @@
 import type { ConnectorConfig } from "../../connector/config.ts";
 import type { World } from "../../simulators/world.ts";
 import type { RunContext } from "../context.ts";
+import { crawlStopText } from "../results.ts";
 
 /** What the oracle knows about a run besides the live world: the connector's settings and its crawls. */
 export interface OracleInput {
@@ -14,7 +15,11 @@ export interface OracleInput {
   lastCrawlAt?: number;
   lastCrawlMode?: "full" | "incremental";
   /** The last crawl stopped with this fatal error; the index keeps what earlier crawls wrote. */
-  lastCrawlFailure?: { code: number; message: string };
+  lastCrawlFailure?: {
+    code: number;
+    message: string /** crawlStopText: where, and the code once. */;
+    stopped: string;
+  };
   /**
    * Each item's ACL (JSON) when the last completed crawl ended. After a failed crawl, a difference
    * is documented only where the index still holds exactly that (kept state); an item the failed
@@ -50,7 +55,7 @@ export function oracleInput(ctx: RunContext): OracleInput {
     config: ctx.connector?.config,
     lastCrawlAt: last?.startedAt,
     lastCrawlMode: last?.mode,
-    lastCrawlFailure: last?.fatal,
+    lastCrawlFailure: last?.fatal && { ...last.fatal, stopped: crawlStopText(last) },
     indexAtLastCompletedCrawl: ctx.indexAtLastCompletedCrawl,
     lastCrawlItemErrors: last?.report?.errors,
     lastCrawlUnmapped: last?.report?.unmappedIdentities,

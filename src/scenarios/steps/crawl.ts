@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { whereStopped } from "../../connector/report.ts";
 import type { RunContext } from "../context.ts";
-import type { CrawlOutcome } from "../results.ts";
+import { type CrawlOutcome, crawlStopText } from "../results.ts";
 import { builtInCrawl, connectorFor } from "./built-in-connector.ts";
 import { armDuring, type DuringOutcome, duringReferences, duringSchema } from "./crawl-during.ts";
 import { crawlExternally, externalFailure } from "./external-connector.ts";
@@ -83,11 +82,7 @@ const QUOTED_LINES = 20;
 
 /** Why a crawl that was not expected to fail fails its step: the error, where it stopped, an external connector's output. */
 function crawlFailureText(outcome: CrawlOutcome): string {
-  const fatal = outcome.report?.fatal;
-  // The built-in connector's messages start with their code already ("[1002] Cannot authenticate…").
-  const head = fatal
-    ? `crawl ${outcome.mode} stopped ${whereStopped(fatal)}: ${fatal.message}`
-    : `crawl ${outcome.mode} stopped: [${outcome.fatal?.code}] ${outcome.fatal?.message}`;
+  const head = `crawl ${outcome.mode} ${crawlStopText(outcome)}`;
   const run = outcome.external;
   if (!run) return head;
   const lines = [head];
