@@ -131,6 +131,20 @@ const CASES: Case[] = [
       "scenarios/faults/confluence-5xx-burst.yaml",
     ],
   },
+  {
+    mutant: MUTANTS.f,
+    red: [
+      [
+        "scenarios/permissions/move-under-restricted-parent.yaml",
+        /acl 8300: grants .*unexpected \[erin@contoso\.com\][\s\S]*search as erin@contoso\.com for "severance": finds 8300 but should not/,
+      ],
+    ],
+    green: [
+      "scenarios/customer-bugs/s02-inherited-restriction.yaml", // restriction changes on unmoved pages
+      "scenarios/permissions/ancestor-intersection-confluence.yaml",
+      "scenarios/smoke/crawl-and-search.yaml",
+    ],
+  },
 ];
 
 /** Runs files up to four at a time (like `cgsim run`); every step runs so all failures show. */

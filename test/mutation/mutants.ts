@@ -117,7 +117,30 @@ function earlyRetry(builtIn: Connector): Connector {
   return rebuild(builtIn, { runtime: { ...builtIn.runtime, sleep: (ms) => sleep(Math.floor(ms / 10)) } });
 }
 
-export const MUTANTS: Record<"a" | "b" | "c" | "d" | "e", Mutant> = {
+/**
+ * (f) ACLs refreshed only when the page has a new version: an item PUT again with the same
+ * lastModifiedDateTime (no new version) keeps the ACL written with that version. A wrapped Graph
+ * client; Confluence does not version a move, so a page moved under a restricted parent keeps
+ * its old, wider ACL.
+ */
+function aclOnlyOnNewVersion(builtIn: Connector): Connector {
+  const client = builtIn.graph;
+  const put = client.putItem.bind(client);
+  const written = new Map<string, { modified: unknown; acl: unknown }>();
+  client.putItem = async (item) => {
+    const modified = item.properties.lastModifiedDateTime;
+    const before = written.get(item.id);
+    const body =
+      before && before.modified === modified && item.acl
+        ? { ...item, acl: before.acl as typeof item.acl }
+        : item;
+    written.set(item.id, { modified, acl: body.acl });
+    await put(body);
+  };
+  return builtIn;
+}
+
+export const MUTANTS: Record<"a" | "b" | "c" | "d" | "e" | "f", Mutant> = {
   a: {
     id: "union-instead-of-intersection",
     bug: "space permission OR page restriction (union) instead of AND (intersection)",
@@ -142,5 +165,10 @@ export const MUTANTS: Record<"a" | "b" | "c" | "d" | "e", Mutant> = {
     id: "retry-before-retry-after",
     bug: "retries after a tenth of the Retry-After (sleep cut short)",
     connector: earlyRetry,
+  },
+  f: {
+    id: "acl-only-on-new-version",
+    bug: "ACLs refreshed only when a page has a new version (a move is not one)",
+    connector: aclOnlyOnNewVersion,
   },
 };

@@ -250,6 +250,7 @@ export class ConfluenceStore {
     return content;
   }
 
+  /** Under another parent or in another space; not a new version (docs/fidelity/confluence.md). */
   moveContent(id: string, newParentId: string | null, newSpaceId?: string): Content {
     const content = this.requireContent(id);
     if (content.type !== "page")
@@ -264,7 +265,9 @@ export class ConfluenceStore {
     content.parentId = newParentId;
     if (newParentId) this.#attach(content, newParentId);
     else content.position = this.#tree.nextRootPosition(spaceId);
-    this.#newVersion(content);
+    // Confluence does not version a move (the v1 move operation takes no version; page history
+    // shows none): version and lastModified stay, so CQL `lastmodified` does not see it.
+    this.#touch();
     return content;
   }
 
