@@ -7,6 +7,7 @@ import pc from "picocolors";
 import { LoadError } from "../fixture-formats/errors.ts";
 import { scenarioFiles } from "../scenarios/discover.ts";
 import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
+import { freshnessSummary } from "../scenarios/oracle/freshness.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { externalHeadline, failureText, jsonReport, junitReport, lastLines } from "../scenarios/reporters.ts";
 import type { ScenarioResult } from "../scenarios/results.ts";
@@ -172,7 +173,15 @@ function printLine(r: ScenarioResult): void {
   const mark = r.ok ? pc.green("✓") : pc.red("✗");
   const line = `${mark} ${r.name} ${pc.dim(`(${relative(process.cwd(), r.file)}, seed ${r.seed}, ${r.wallMs} ms)`)}\n`;
   const detail = r.ok ? "" : `${failureText(r).replace(/^/gm, "    ")}\n`;
-  process.stdout.write(line + externalRuns(r) + (detail ? pc.red(detail) : ""));
+  const fresh = freshnessSummary(r.freshness)
+    .map((l) => `    ${l}\n`)
+    .join("");
+  process.stdout.write(
+    line +
+      externalRuns(r) +
+      (detail ? pc.red(detail) : "") +
+      (r.freshness?.stale ? pc.red(fresh) : pc.dim(fresh)),
+  );
 }
 
 /** Lines of each stream an external connector run shows on the console (reports keep all of it). */

@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import { htmlToText } from "../util/html-text.ts";
 import type { ExternalItem } from "./graph/client.ts";
 import type { CrawledContent, CrawledSpace } from "./model.ts";
 import type { PropertyName } from "./schema.ts";
@@ -52,22 +53,6 @@ export function buildItem(input: ItemInput): Omit<ExternalItem, "acl"> {
   }
   const value = input.format === "html" ? c.body : htmlToText(c.body);
   return { id: c.id, properties, content: { type: input.format, value: truncate(value) } };
-}
-
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<br\s*\/?>|<\/(p|div|li|h\d|tr)>/gi, "\n")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
-    .trim();
 }
 
 function truncate(value: string): string {

@@ -2,6 +2,7 @@ import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
 import type { World } from "../simulators/world.ts";
 import type { ConnectorSettings } from "./connector-settings.ts";
+import type { ConfluenceSnapshot } from "./oracle/freshness.ts";
 import type { CrawlOutcome, PermissionChange } from "./results.ts";
 import type { SiteNames } from "./steps/confluence/site-names.ts";
 
@@ -30,4 +31,8 @@ export interface RunContext {
   indexAtLastCompletedCrawl?: ReadonlyMap<string, string>;
   /** Step index of the last full crawl that completed. */
   lastFullCrawlStep?: number;
+  /** Confluence's pages and blog posts when the last crawl started (the freshness oracle's schedule). */
+  confluenceAtLastCrawl?: ConfluenceSnapshot;
+  /** … and when the last full crawl that completed started. */
+  confluenceAtLastFullCrawl?: ConfluenceSnapshot;
 }

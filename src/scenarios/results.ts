@@ -1,5 +1,6 @@
 import { type CrawlReport, whereStopped } from "../connector/report.ts";
 import type { TransportName } from "../simulators/world.ts";
+import type { FreshnessReport } from "./oracle/freshness.ts";
 import type { MatrixSnapshot } from "./oracle/matrix-types.ts";
 
 /** What a run leaves behind: per crawl, per step and per scenario. */
@@ -92,4 +93,9 @@ export interface ScenarioResult {
   requests: number;
   /** Permission matrix snapshots, when asked for (`RunOptions.matrix`); the last is the final state. */
   matrix?: MatrixSnapshot[];
+  /**
+   * The freshness oracle at the end of a run that crawled: stale indexed items (title, body, url,
+   * labels behind Confluence), findings capped at FRESHNESS_FINDINGS_SHOWN.
+   */
+  freshness?: FreshnessReport;
 }

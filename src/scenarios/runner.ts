@@ -6,6 +6,8 @@ import { type TransportName, World } from "../simulators/world.ts";
 import { DEFAULT_CONNECTION_ID } from "./connector-settings.ts";
 import type { RunContext } from "./context.ts";
 import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
+import { finalFreshness } from "./oracle/freshness.ts";
+import { oracleInput } from "./oracle/input.ts";
 import { recordMatrix } from "./oracle/matrix.ts";
 import type { MatrixOptions } from "./oracle/matrix-types.ts";
 import type { ScenarioResult, StepResult } from "./results.ts";
@@ -117,6 +119,7 @@ export async function runScenario(
       }
     }
     if (options.matrix) recordMatrix(ctx, result, "end", matrixOptions(options.matrix));
+    result.freshness = finalFreshness(oracleInput(ctx));
   } catch (error) {
     result.ok = false;
     result.error = error instanceof Error ? error.message : String(error);

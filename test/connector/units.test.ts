@@ -4,7 +4,7 @@ import { cqlDate } from "../../src/connector/crawl/cql.ts";
 import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
 import { graphMiddleware } from "../../src/connector/graph/middleware.ts";
 import { mapIdentity } from "../../src/connector/identity.ts";
-import { buildItem, hashOf, htmlToText } from "../../src/connector/items.ts";
+import { buildItem, hashOf } from "../../src/connector/items.ts";
 import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
 import {
   createLimiter,
@@ -16,6 +16,7 @@ import {
 } from "../../src/connector/retry.ts";
 import { bodyText, CallStats } from "../../src/connector/runtime.ts";
 import { buildSchema, LABEL_TYPES, schemaProblems } from "../../src/connector/schema.ts";
+import { htmlToText } from "../../src/util/html-text.ts";
 
 const user = (email: string, extra: Partial<{ displayName: string; accountId: string }> = {}) => ({
   accountId: extra.accountId ?? "557058:abc",

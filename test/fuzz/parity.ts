@@ -25,6 +25,7 @@ export function parityReport(run: PropertyRun, seconds: number): string[] {
       .join(", ")}) in ${seconds.toFixed(1)} s: ${stats.pairs} user × item pairs judged, ` +
       `${stats.undocumented} undocumented differences`,
     `  documented differences by cause: ${documented || "none"}`,
+    `  freshness: ${stats.freshness.items} indexed items judged at the end of the cases, ${stats.freshness.stale} stale (undocumented); every crawl step also expects 0`,
   ];
   if (run.failure)
     lines.push(

@@ -36,6 +36,7 @@ type ChangeDraw =
   | { kind: "hideEmail"; user: number; hidden: boolean }
   | { kind: "anonymous"; space: number; grant: boolean }
   | { kind: "edit"; page: number }
+  | { kind: "label"; page: number; label: number }
   | { kind: "status"; page: number; to: "trash" | "archive" | "restore" }
   | { kind: "active"; user: number; active: boolean };
 
@@ -80,6 +81,7 @@ const changeDraw: fc.Arbitrary<ChangeDraw> = fc.oneof(
   fc.record({ kind: fc.constant("hideEmail" as const), user: fc.nat(), hidden: fc.boolean() }),
   fc.record({ kind: fc.constant("anonymous" as const), space: fc.nat(), grant: fc.boolean() }),
   fc.record({ kind: fc.constant("edit" as const), page: fc.nat() }),
+  fc.record({ kind: fc.constant("label" as const), page: fc.nat(), label: fc.nat({ max: 3 }) }),
   fc.record({
     kind: fc.constant("status" as const),
     page: fc.nat(),
@@ -133,7 +135,8 @@ export function parityCase(sizes: Sizes = SMALL): fc.Arbitrary<ParityCase> {
 export function caseScenario(c: ParityCase): Record<string, unknown> {
   const { site, directory } = generateFixtures(c.spec, c.seed);
   const pages = numberContent(site);
-  const parity = { overExposed: 0, underExposed: 0 };
+  // Permissions and freshness (title, body, url, labels) alike.
+  const parity = { overExposed: 0, underExposed: 0, stale: 0 };
   const changes = resolveChanges(c.changes, site, pages);
   const keys = (site.spaces ?? []).map((s) => s.key);
   const cql = c.cqlSpace === null || !keys.length ? {} : { cql: `space = ${keys[c.cqlSpace % keys.length]}` };
@@ -201,6 +204,8 @@ export interface ParityStats {
   pairs: number;
   documented: Partial<Record<CauseCode, number>>;
   undocumented: number;
+  /** Indexed items the freshness oracle judged (final state of each case), and how many were stale. */
+  freshness: { items: number; stale: number };
 }
 
 export interface PropertyRun {
@@ -220,7 +225,14 @@ export async function checkParityProperty(options: {
   sizes?: Sizes;
   connector?: RunOptions["connector"];
 }): Promise<PropertyRun> {
-  const stats: ParityStats = { cases: 0, byPolicy: {}, pairs: 0, documented: {}, undocumented: 0 };
+  const stats: ParityStats = {
+    cases: 0,
+    byPolicy: {},
+    pairs: 0,
+    documented: {},
+    undocumented: 0,
+    freshness: { items: 0, stale: 0 },
+  };
   let last: { c: ParityCase; failure: string } | undefined;
   const details = await fc.check(
     fc.asyncProperty(parityCase(options.sizes), async (c) => {
@@ -232,6 +244,8 @@ export async function checkParityProperty(options: {
         else stats.undocumented++;
       }
       stats.pairs += (report?.users ?? 0) * (report?.items ?? 0);
+      stats.freshness.items += report?.freshness.items ?? 0;
+      stats.freshness.stale += report?.freshness.stale ?? 0;
       if (failure) last = { c, failure };
       return failure === undefined;
     }),
@@ -347,7 +361,13 @@ function resolveChanges(
       }
       case "edit": {
         const page = pick(content, d.page);
-        if (page) out.push({ edit: { page: page.id, title: `Edited ${page.id}` } });
+        if (page)
+          out.push({ edit: { page: page.id, title: `Edited ${page.id}`, body: `<p>edited ${page.id}</p>` } });
+        break;
+      }
+      case "label": {
+        const page = pick(content, d.page);
+        if (page) out.push({ label: { page: page.id, add: [`fresh-${d.label}`] } });
         break;
       }
       case "status": {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { explainPair } from "../oracle/explain.ts";
+import { freshnessLines } from "../oracle/freshness.ts";
 import { oracleInput } from "../oracle/input.ts";
 import { runParity } from "../oracle/parity.ts";
 import { defineExpectation, indent } from "./expectation.ts";
@@ -12,11 +13,16 @@ export const parity = defineExpectation({
     .object({
       overExposed: count.optional().describe("Undocumented over-exposed user × item pairs"),
       underExposed: count.optional().describe("Undocumented under-exposed pairs"),
+      stale: count
+        .optional()
+        .describe(
+          "Indexed items whose title, body, url or labels lag Confluence with nothing documented to explain it",
+        ),
       documented: z
-        .object({ overExposed: count.optional(), underExposed: count.optional() })
+        .object({ overExposed: count.optional(), underExposed: count.optional(), stale: count.optional() })
         .strict()
         .optional()
-        .describe("Pairs explained by a documented limitation or expected staleness"),
+        .describe("Pairs (and stale items) explained by a documented limitation or expected staleness"),
       sharedAccounts: count
         .optional()
         .describe(
@@ -42,6 +48,16 @@ export const parity = defineExpectation({
         failing.add(`${kind} true`);
       }
     }
+    const freshness = report.freshness;
+    const staleLines: string[] = [];
+    for (const documented of [false, true]) {
+      const expected = documented ? want.documented?.stale : want.stale;
+      const actual = documented ? freshness.documented.stale : freshness.stale;
+      if (expected === undefined || actual === expected) continue;
+      problems.push(`${actual} ${documented ? "documented " : ""}stale items (expected ${expected})`);
+      for (const f of freshness.findings.filter((x) => x.documented === documented).slice(0, 20))
+        staleLines.push(...freshnessLines(f));
+    }
     const shared = want.sharedAccounts;
     const sharedLines: string[] = [];
     if (shared !== undefined && report.sharedAccounts.length !== shared) {
@@ -54,6 +70,7 @@ export const parity = defineExpectation({
     return [
       `parity: ${problems.join(", ")} over ${report.users} users × ${report.items} items\n${indent([
         ...sharedLines,
+        ...staleLines,
         ...bugs
           .slice(0, 20)
           .map(

@@ -16,7 +16,12 @@ export type Staleness =
   /** Incremental crawls do not process permission changes. */
   | "incrementalSkipsPermissions"
   /** Incremental crawls do not detect deletions. */
-  | "incrementalSkipsDeletions";
+  | "incrementalSkipsDeletions"
+  /**
+   * A change Confluence does not version (a label, a move) after the last full crawl: an
+   * incremental crawl, which lists by `lastmodified`, cannot see it.
+   */
+  | "incrementalSkipsUnversioned";
 
 export type DifferenceCause =
   // Documented limitations and expected staleness.
@@ -42,7 +47,9 @@ export type DifferenceCause =
   | { code: "connectorUnmapped"; account: string; reported: string }
   | { code: "notIndexed" }
   | { code: "deletedByFailedCrawl"; errorCode: number }
-  | { code: "rewrittenByFailedCrawl"; errorCode: number };
+  | { code: "rewrittenByFailedCrawl"; errorCode: number }
+  /** The index holds an older title, body, url or labels although the last crawl saw the change. */
+  | { code: "staleContent"; fields: string[] };
 
 export type CauseCode = DifferenceCause["code"];
 
@@ -69,6 +76,7 @@ export const DOCUMENTED: Record<CauseCode, boolean> = {
   notIndexed: false,
   deletedByFailedCrawl: false,
   rewrittenByFailedCrawl: false,
+  staleContent: false,
 };
 
 export const CAUSE_CODES = Object.keys(DOCUMENTED) as CauseCode[];
@@ -125,6 +133,8 @@ export function describeCause(cause: DifferenceCause): string {
       return `deleted by the last crawl, which failed (${cause.errorCode}): a failed crawl must keep the index`;
     case "rewrittenByFailedCrawl":
       return `the last crawl failed (${cause.errorCode}) after rewriting this item's ACL, which differs from Confluence`;
+    case "staleContent":
+      return `the index keeps an older ${cause.fields.join(", ")} although the last crawl ran after the change`;
   }
 }
 
@@ -134,4 +144,6 @@ const STALENESS_TEXT: Record<Staleness, (changes: string[]) => string> = {
   incrementalSkipsPermissions: (changes) =>
     `incremental crawls skip permission changes (documented): ${changes.join("; ")}`,
   incrementalSkipsDeletions: () => "incremental crawls do not detect deletions (documented)",
+  incrementalSkipsUnversioned: () =>
+    "changed without a new version (labels, a move) since the last full crawl: incremental crawls list by lastmodified and cannot see it",
 };

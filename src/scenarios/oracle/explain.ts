@@ -1,6 +1,7 @@
 import type { AclEntry } from "../../simulators/graph/model.ts";
 import type { RunContext } from "../context.ts";
 import { classifyPair } from "./classify.ts";
+import { freshnessOf } from "./freshness.ts";
 import { type OracleInput, oracleInput } from "./input.ts";
 import { entryRef } from "./notation.ts";
 import { confluenceAccountOf, expectedIdentity, truthFor } from "./truth.ts";
@@ -109,7 +110,22 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
       `  ${difference.documented ? "documented limitation" : "connector bug"}: ${difference.reason} [${difference.cause.code}]`,
     );
   }
+  if (item && content.status === "current")
+    out.push(...freshnessSection(input, content.id, content.version.number));
   return out;
+}
+
+/** The item's title, body, url and labels against Confluence's current version. */
+function freshnessSection(input: OracleInput, itemId: string, version: number): string[] {
+  const finding = freshnessOf(input, itemId);
+  if (!finding) return [`Freshness: fresh (title, body, url and labels as Confluence's version ${version})`];
+  return [
+    `Freshness: STALE against Confluence's version ${version}`,
+    ...finding.fields.map(
+      (f) => `  ✗ ${f.field}: index ${JSON.stringify(f.index)}, Confluence ${JSON.stringify(f.confluence)}`,
+    ),
+    `  ${finding.documented ? "documented" : "connector bug"}: ${finding.reason} [${finding.cause.code}]`,
+  ];
 }
 
 const MATCHED_BY = {

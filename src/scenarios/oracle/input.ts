@@ -2,6 +2,7 @@ import type { ConnectorConfig } from "../../connector/config.ts";
 import type { World } from "../../simulators/world.ts";
 import type { RunContext } from "../context.ts";
 import { crawlStopText } from "../results.ts";
+import type { ConfluenceSnapshot } from "./freshness.ts";
 
 /** What the oracle knows about a run besides the live world: the connector's settings and its crawls. */
 export interface OracleInput {
@@ -36,6 +37,10 @@ export interface OracleInput {
   crawlAccount?: string;
   /** Permission changes made after the last crawl of any kind (not crawled yet). */
   permissionChangesSinceLastCrawl: string[];
+  /** Confluence's pages and blog posts when the last crawl started (the freshness oracle). */
+  confluenceAtLastCrawl?: ConfluenceSnapshot;
+  /** … and when the last full crawl that completed started. */
+  confluenceAtLastFullCrawl?: ConfluenceSnapshot;
 }
 
 /** The oracle's input for the run as it stands now. */
@@ -62,6 +67,8 @@ export function oracleInput(ctx: RunContext): OracleInput {
     permissionChangesSinceFullCrawl: ctx.permissionChanges
       .filter((c) => c.step > fullIndex)
       .map((c) => c.description),
+    confluenceAtLastCrawl: ctx.confluenceAtLastCrawl,
+    confluenceAtLastFullCrawl: ctx.confluenceAtLastFullCrawl,
     // A change made while the last crawl ran may or may not have been seen by it.
     permissionChangesSinceLastCrawl: ctx.permissionChanges
       .filter((c) => c.step > lastIndex || (c.step === lastIndex && c.duringCrawl))

@@ -41,6 +41,8 @@ export interface MatrixItem {
   space: string;
   status: string;
   indexed: boolean;
+  /** The freshness oracle's finding when the index's title, body, url or labels lag Confluence. */
+  stale?: { documented: boolean; fields: string[]; reason: string };
 }
 
 export interface MatrixSnapshot {

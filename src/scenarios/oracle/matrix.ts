@@ -5,6 +5,7 @@ import type { RunContext } from "../context.ts";
 import type { StepResult } from "../results.ts";
 import { classifyPair } from "./classify.ts";
 import { explainChain } from "./explain.ts";
+import { freshnessOf } from "./freshness.ts";
 import { type OracleInput, oracleInput } from "./input.ts";
 import {
   CELL_STATES,
@@ -104,14 +105,24 @@ export function takeMatrix(
       name: u.displayName,
       guest: u.userType === "Guest",
     })),
-    items: contents.map((c) => ({
-      id: c.id,
-      title: c.title,
-      type: c.type,
-      space: spaceKey(c.spaceId),
-      status: c.status,
-      indexed: items?.has(c.id) ?? false,
-    })),
+    items: contents.map((c) => {
+      const stale = freshnessOf(input, c.id);
+      return {
+        id: c.id,
+        title: c.title,
+        type: c.type,
+        space: spaceKey(c.spaceId),
+        status: c.status,
+        indexed: items?.has(c.id) ?? false,
+        ...(stale && {
+          stale: {
+            documented: stale.documented,
+            fields: stale.fields.map((f) => f.field),
+            reason: stale.reason,
+          },
+        }),
+      };
+    }),
     total: { users: allUsers.length, items: itemCount },
     counts,
     cells,

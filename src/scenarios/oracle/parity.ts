@@ -1,5 +1,6 @@
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import { classifyPair, type ParityDifference } from "./classify.ts";
+import { type FreshnessReport, runFreshness } from "./freshness.ts";
 import type { OracleInput } from "./input.ts";
 import { personAccount } from "./truth.ts";
 
@@ -7,7 +8,8 @@ import { personAccount } from "./truth.ts";
  * The parity oracle: for every enabled directory user × every page and blog post, compare the
  * truth (the Confluence twin's evaluator for the same person) with the index (the Graph twin's
  * access decision on the item, or its absence). Each difference is over- or under-exposure, with
- * the documented limitation that explains it when there is one.
+ * the documented limitation that explains it when there is one. Alongside, the freshness of
+ * every indexed item's title, body, url and labels.
  */
 
 export interface ParityReport {
@@ -24,6 +26,8 @@ export interface ParityReport {
    * difference, yet only one of them is that person (S17's "a same-named UPN takes the access").
    */
   sharedAccounts: SharedAccount[];
+  /** Content freshness of every indexed page and blog post (freshness.ts). */
+  freshness: FreshnessReport;
 }
 
 export interface SharedAccount {
@@ -56,6 +60,7 @@ export function runParity(input: OracleInput): ParityReport {
     documented: { overExposed: count("overExposed", true), underExposed: count("underExposed", true) },
     differences,
     sharedAccounts: sharedAccounts(input, users),
+    freshness: runFreshness(input),
   };
 }
 

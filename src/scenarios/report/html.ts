@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { lineTable } from "../oracle/matrix.ts";
-import { CELL_STATES, type CellState, type MatrixSnapshot } from "../oracle/matrix-types.ts";
+import { CELL_STATES, type CellState, type MatrixItem, type MatrixSnapshot } from "../oracle/matrix-types.ts";
 import { externalHeadline, failureText } from "../reporters.ts";
 import type { ScenarioResult } from "../results.ts";
 
@@ -240,7 +240,9 @@ function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): 
     (st) => m.counts[st] && st !== "allowed" && st !== "denied" && st !== "notIndexed",
   )
     .map((st) => ` <span class="chip ${st}">${m.counts[st]} ${esc(STATE_INFO[st].label)}</span>`)
-    .join("")} <span class="hint">hover a cell for its explain chain, click to pin it</span></p>${
+    .join(
+      "",
+    )}${staleChips(m)} <span class="hint">hover a cell for its explain chain, click to pin it</span></p>${
     m.users.length < m.total.users || m.items.length < m.total.items
       ? `<p class="note">showing ${m.users.length} of ${m.total.users} users × ${m.items.length} of ${m.total.items} items (the first users, items from every space in turn: capped to keep the report small; the parity expectation covers every pair)</p>`
       : ""
@@ -256,7 +258,7 @@ function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): 
   const itemRow = `<tr class="items"><th class="corner">user \\ item</th>${m.items
     .map(
       (it) =>
-        `<th class="col${it.indexed ? "" : " unindexed"}${it.status === "current" ? "" : ` ${esc(it.status)}`}" title="${esc(`${it.type} ${it.id} "${it.title}" in ${it.space}${it.status === "current" ? "" : ` (${it.status})`}${it.indexed ? "" : " — not indexed"}`)}"><span>${it.type === "blogpost" ? "✎ " : ""}${esc(it.id)} ${esc(short(it.title, 18))}</span></th>`,
+        `<th class="col${it.indexed ? "" : " unindexed"}${it.status === "current" ? "" : ` ${esc(it.status)}`}${it.stale ? ` ${it.stale.documented ? "stale-documented" : "stale"}` : ""}" title="${esc(`${it.type} ${it.id} "${it.title}" in ${it.space}${it.status === "current" ? "" : ` (${it.status})`}${it.indexed ? "" : " — not indexed"}${staleNote(it)}`)}"><span>${it.stale ? "⟳ " : ""}${it.type === "blogpost" ? "✎ " : ""}${esc(it.id)} ${esc(short(it.title, 18))}</span></th>`,
     )
     .join("")}</tr>`;
   const body = m.users
@@ -274,6 +276,21 @@ function snapshotView(m: MatrixSnapshot, s: number, i: number, shown: boolean): 
 <tbody>
 ${body}
 </tbody></table></div></div>`;
+}
+
+/** Chips for the snapshot's stale items (the freshness oracle), by verdict. */
+function staleChips(m: MatrixSnapshot): string {
+  const stale = m.items.filter((i) => i.stale);
+  const bugs = stale.filter((i) => !i.stale?.documented).length;
+  const documented = stale.length - bugs;
+  return `${bugs ? ` <span class="chip stale">${bugs} stale (connector bug)</span>` : ""}${
+    documented ? ` <span class="chip staleDocumented">${documented} stale (expected)</span>` : ""
+  }`;
+}
+
+function staleNote(it: MatrixItem): string {
+  if (!it.stale) return "";
+  return ` — STALE ${it.stale.fields.join(", ")} (${it.stale.documented ? "expected" : "connector bug"}): ${it.stale.reason}`;
 }
 
 function short(text: string, max: number): string {

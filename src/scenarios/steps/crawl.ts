@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RunContext } from "../context.ts";
+import { confluenceSnapshot } from "../oracle/freshness.ts";
 import { type CrawlOutcome, crawlStopText } from "../results.ts";
 import { builtInCrawl, connectorFor } from "./built-in-connector.ts";
 import { armDuring, type DuringOutcome, duringReferences, duringSchema } from "./crawl-during.ts";
@@ -41,6 +42,7 @@ export const crawlStep = defineStep({
       startedAt: world.clock.now(),
       sinceSeq: world.host.journal.entries().at(-1)?.seq ?? 0,
     };
+    const confluence = confluenceSnapshot(world);
     let summary: string;
     let hook: DuringOutcome | undefined;
     try {
@@ -62,7 +64,11 @@ export const crawlStep = defineStep({
     }
     if (hook?.applied.length) summary += `; ${hook.applied.join("; ")}`;
     ctx.crawls.push(outcome);
-    if (outcome.mode === "full" && !outcome.fatal) ctx.lastFullCrawlStep = index;
+    ctx.confluenceAtLastCrawl = confluence;
+    if (outcome.mode === "full" && !outcome.fatal) {
+      ctx.lastFullCrawlStep = index;
+      ctx.confluenceAtLastFullCrawl = confluence;
+    }
     if (!outcome.fatal) ctx.indexAtLastCompletedCrawl = indexSnapshot(ctx);
     const failures: string[] = [...(hook?.failures ?? [])];
     if (outcome.fatal && !expectFailure) failures.push(crawlFailureText(outcome));
