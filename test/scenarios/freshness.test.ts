@@ -86,6 +86,32 @@ describe("freshness oracle", () => {
     );
   });
 
+  // Found by the parity fuzz (seed 20261207), shrunk to one page: the crawl account lost sight of
+  // an edited page, so the incremental crawl can neither refresh nor remove it.
+  it("a page the crawl account can no longer view stays stale: documented", async () => {
+    const result = await runScenario(
+      loadScenarioText(
+        `name: hidden from the crawler
+steps:
+  - crawl: full
+  - confluence:
+      - edit: { page: 1002, title: Roadmap 2027 }
+      - restrict: { page: 1002, read: [user:alice] }
+  - clock: { advance: 1h }
+  - crawl: incremental
+  - expect:
+      parity: { stale: 0, documented: { stale: 1 } }
+`,
+        "crawler.yaml",
+      ),
+    );
+    expect(failureText(result)).not.toContain("stale items");
+    expect(result.freshness?.findings[0]).toMatchObject({
+      item: "1002",
+      cause: { code: "crawlAccountCannotView" },
+    });
+  });
+
   it("before the next crawl the same lag is expected: changed after the last crawl", async () => {
     const result = await runScenario(
       loadScenarioText(

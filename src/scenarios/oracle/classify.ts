@@ -140,16 +140,20 @@ function underExposedCause(
   return indexed ? notGrantedCause(input, user, truth, content) : missingItemCause(input, content);
 }
 
+/** The connector crawls as an account that cannot view this content, so it cannot index or refresh it. */
+export function crawlAccountCannotView(input: OracleInput, content: Content): boolean {
+  if (!input.crawlAccount) return false;
+  const crawler = new AccessEvaluator(input.world.confluence.store, {
+    type: "user",
+    accountId: input.crawlAccount,
+  });
+  return !crawler.canView(content);
+}
+
 /** Confluence lets the person view the content and the item is not in the index. */
 function missingItemCause(input: OracleInput, content: Content): Cause {
   const { world } = input;
-  if (input.crawlAccount) {
-    const crawler = new AccessEvaluator(world.confluence.store, {
-      type: "user",
-      accountId: input.crawlAccount,
-    });
-    if (!crawler.canView(content)) return { code: "crawlAccountCannotView" };
-  }
+  if (crawlAccountCannotView(input, content)) return { code: "crawlAccountCannotView" };
   if (content.status === "archived") return { code: "archived" };
   const cql = input.config?.confluence?.cql;
   if (cql && excludedByCql(input, cql, content)) return { code: "cqlExcluded", cql };

@@ -4,6 +4,7 @@ import type { ExternalItem } from "../../simulators/graph/model.ts";
 import type { World } from "../../simulators/world.ts";
 import { htmlToText } from "../../util/html-text.ts";
 import { type DifferenceCause, DOCUMENTED, describeCause } from "./causes.ts";
+import { crawlAccountCannotView } from "./classify.ts";
 import type { OracleInput } from "./input.ts";
 
 /**
@@ -161,6 +162,9 @@ const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : t
  */
 function causeOf(input: OracleInput, id: string, view: ContentView, fields: StaleField[]): DifferenceCause {
   if (input.lastCrawlAt === undefined) return { code: "notCrawledYet" };
+  // It cannot see the page, so it can neither refresh nor (incrementally) remove it.
+  const content = input.world.confluence.store.content.get(id);
+  if (content && crawlAccountCannotView(input, content)) return { code: "crawlAccountCannotView" };
   const atLast = input.confluenceAtLastCrawl?.get(id);
   const atFull = input.confluenceAtLastFullCrawl?.get(id);
   const value = (v: ContentView | undefined, f: FreshField) =>
