@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Connector } from "../../src/connector/connector.ts";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
-import { freshnessSummary } from "../../src/scenarios/oracle/freshness.ts";
+import { freshnessOf, freshnessSummary } from "../../src/scenarios/oracle/freshness.ts";
+import { oracleInput } from "../../src/scenarios/oracle/input.ts";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
 import { failureText, jsonReport } from "../../src/scenarios/reporters.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
@@ -136,6 +137,37 @@ steps:
         { field: "body", index: expect.any(String), confluence: "new plan" },
         { field: "url", index: expect.stringMatching(/\/wiki\/spaces\/ENG\/pages\/1002\/Roadmap$/) },
       ],
+    });
+  });
+
+  it("without the crawl schedule (a served world) only versions date a change", async () => {
+    let found: Record<string, unknown> = {};
+    await runScenario(loadScenarioText("name: served\nsteps:\n  - crawl: full\n", "served.yaml"), {
+      inspect: {
+        fn: (ctx) => {
+          const { store } = ctx.world.confluence;
+          const served = {
+            ...oracleInput(ctx),
+            confluenceAtLastCrawl: undefined,
+            confluenceAtLastFullCrawl: undefined,
+          };
+          store.addLabel("1003", "oncall");
+          const item = ctx.world.graph.connection(ctx.connectionId)!.items.get("1000")!;
+          item.properties = { ...item.properties, title: "Old home" };
+          found = {
+            label: freshnessOf(served, "1003")?.cause,
+            title: freshnessOf(served, "1000")?.cause,
+          };
+          ctx.world.clock.advance(60_000);
+          store.updateContent("1002", { body: "<p>new</p>" });
+          found.edit = freshnessOf(served, "1002")?.cause;
+        },
+      },
+    });
+    expect(found).toEqual({
+      label: { code: "stale", staleness: "unversionedUndated", changes: ["labels"] },
+      title: { code: "staleContent", fields: ["title"] },
+      edit: { code: "stale", staleness: "changedAfterCrawl", changes: ["body"] },
     });
   });
 });

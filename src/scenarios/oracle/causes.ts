@@ -21,7 +21,9 @@ export type Staleness =
    * A change Confluence does not version (a label, a move) after the last full crawl: an
    * incremental crawl, which lists by `lastmodified`, cannot see it.
    */
-  | "incrementalSkipsUnversioned";
+  | "incrementalSkipsUnversioned"
+  /** A label or move lag where the crawl schedule is unknown (a served world): it cannot be dated. */
+  | "unversionedUndated";
 
 export type DifferenceCause =
   // Documented limitations and expected staleness.
@@ -144,6 +146,8 @@ const STALENESS_TEXT: Record<Staleness, (changes: string[]) => string> = {
   incrementalSkipsPermissions: (changes) =>
     `incremental crawls skip permission changes (documented): ${changes.join("; ")}`,
   incrementalSkipsDeletions: () => "incremental crawls do not detect deletions (documented)",
+  unversionedUndated: (changes) =>
+    `${changes.join(", ")} changed without a new version; without the crawl schedule it cannot be told whether the last crawl saw it`,
   incrementalSkipsUnversioned: () =>
     "changed without a new version (labels, a move) since the last full crawl: incremental crawls list by lastmodified and cannot see it",
 };

@@ -165,7 +165,8 @@ function causeOf(input: OracleInput, id: string, view: ContentView, fields: Stal
   // It cannot see the page, so it can neither refresh nor (incrementally) remove it.
   const content = input.world.confluence.store.content.get(id);
   if (content && crawlAccountCannotView(input, content)) return { code: "crawlAccountCannotView" };
-  const atLast = input.confluenceAtLastCrawl?.get(id);
+  if (!input.confluenceAtLastCrawl) return undatedCause(input, content, fields);
+  const atLast = input.confluenceAtLastCrawl.get(id);
   const atFull = input.confluenceAtLastFullCrawl?.get(id);
   const value = (v: ContentView | undefined, f: FreshField) =>
     v ? JSON.stringify(v[f === "url" ? "webui" : f]) : undefined;
@@ -187,6 +188,24 @@ function causeOf(input: OracleInput, id: string, view: ContentView, fields: Stal
     return { code: "stale", staleness: "changedAfterCrawl", changes: names };
   if (input.lastCrawlFailure) return { code: "crawlFailed", errorCode: input.lastCrawlFailure.code };
   return { code: "stale", staleness: "incrementalSkipsUnversioned", changes: names };
+}
+
+/**
+ * Without the crawl schedule (a served world an outside connector wrote: no snapshots), only the
+ * version says when a title or body changed; labels and moves are not versioned, so their lag
+ * cannot be dated and is not blamed on the connector.
+ */
+function undatedCause(
+  input: OracleInput,
+  content: Content | undefined,
+  fields: StaleField[],
+): DifferenceCause {
+  const names = fields.map((f) => f.field);
+  if (content && input.lastCrawlAt !== undefined && content.version.createdAt > input.lastCrawlAt)
+    return { code: "stale", staleness: "changedAfterCrawl", changes: names };
+  const versioned = names.filter((f) => f === "title" || f === "body");
+  if (versioned.length) return { code: "staleContent", fields: versioned };
+  return { code: "stale", staleness: "unversionedUndated", changes: names };
 }
 
 /** A finding as report lines: the item, the verdict and reason, then each stale field. */
