@@ -2,7 +2,7 @@ import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
 import type { World } from "../simulators/world.ts";
 import type { ConnectorSettings } from "./connector-settings.ts";
-import type { ConfluenceSnapshot } from "./oracle/freshness.ts";
+import type { ConfluenceSnapshot } from "./oracle/freshness-types.ts";
 import type { CrawlOutcome, PermissionChange } from "./results.ts";
 import type { SiteNames } from "./steps/confluence/site-names.ts";
 

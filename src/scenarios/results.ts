@@ -1,6 +1,6 @@
 import { type CrawlReport, whereStopped } from "../connector/report.ts";
 import type { TransportName } from "../simulators/world.ts";
-import type { FreshnessReport } from "./oracle/freshness.ts";
+import type { FreshnessReport } from "./oracle/freshness-types.ts";
 import type { MatrixSnapshot } from "./oracle/matrix-types.ts";
 
 /** What a run leaves behind: per crawl, per step and per scenario. */

@@ -5,6 +5,14 @@ import type { World } from "../../simulators/world.ts";
 import { htmlToText } from "../../util/html-text.ts";
 import { type DifferenceCause, DOCUMENTED, describeCause } from "./causes.ts";
 import { crawlAccountCannotView } from "./classify.ts";
+import type {
+  ConfluenceSnapshot,
+  ContentView,
+  FreshField,
+  FreshnessFinding,
+  FreshnessReport,
+  StaleField,
+} from "./freshness-types.ts";
 import type { OracleInput } from "./input.ts";
 
 /**
@@ -14,46 +22,6 @@ import type { OracleInput } from "./input.ts";
  * Confluence does not version since the last full crawl when the last crawl was incremental) or a
  * connector bug (the last crawl saw the change and the index still holds the old value).
  */
-
-export type FreshField = "title" | "body" | "url" | "labels";
-
-/** What the index should hold for a content, as Confluence has it. */
-export interface ContentView {
-  version: number;
-  title: string;
-  /** The storage-format body (compared as plain text: connectors index html or text). */
-  body: string;
-  /** The canonical web UI path (`/spaces/KEY/pages/ID/Title`). */
-  webui: string;
-  labels: string[];
-}
-
-/** Content id → its view, for every current page and blog post. */
-export type ConfluenceSnapshot = ReadonlyMap<string, ContentView>;
-
-export interface StaleField {
-  field: FreshField;
-  index: string;
-  confluence: string;
-}
-
-export interface FreshnessFinding {
-  item: string;
-  title: string;
-  fields: StaleField[];
-  cause: DifferenceCause;
-  reason: string;
-  documented: boolean;
-}
-
-export interface FreshnessReport {
-  /** Indexed current pages and blog posts compared. */
-  items: number;
-  /** Undocumented stale items (connector bugs). */
-  stale: number;
-  documented: { stale: number };
-  findings: FreshnessFinding[];
-}
 
 /** Confluence's current pages and blog posts as the index should hold them. */
 export function confluenceSnapshot(world: World): ConfluenceSnapshot {

@@ -2,7 +2,7 @@ import type { ConnectorConfig } from "../../connector/config.ts";
 import type { World } from "../../simulators/world.ts";
 import type { RunContext } from "../context.ts";
 import { crawlStopText } from "../results.ts";
-import type { ConfluenceSnapshot } from "./freshness.ts";
+import type { ConfluenceSnapshot } from "./freshness-types.ts";
 
 /** What the oracle knows about a run besides the live world: the connector's settings and its crawls. */
 export interface OracleInput {

@@ -1,6 +1,7 @@
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import { classifyPair, type ParityDifference } from "./classify.ts";
-import { type FreshnessReport, runFreshness } from "./freshness.ts";
+import { runFreshness } from "./freshness.ts";
+import type { FreshnessReport } from "./freshness-types.ts";
 import type { OracleInput } from "./input.ts";
 import { personAccount } from "./truth.ts";
 
