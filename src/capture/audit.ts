@@ -81,9 +81,10 @@ export function auditText(audit: AuditResult): string {
       `  Confluence accounts matched to several Entra users: ${r.sharedAccounts.map((s) => `${s.account} (${s.users.join(", ")})`).join("; ")}`,
     );
   for (const f of bugs) lines.push("", ...f.explain);
+  // Grouped by cause code (the same on every site) and the reason without its per-item detail.
   const byCause = new Map<string, number>();
   for (const f of documented) {
-    const key = `${f.kind} — ${f.cause.code}`;
+    const key = `${f.kind} — ${f.cause.code}: ${f.reason.split(":")[0]}`;
     byCause.set(key, (byCause.get(key) ?? 0) + 1);
   }
   if (byCause.size) lines.push("", "documented differences by cause:");
