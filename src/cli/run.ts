@@ -4,14 +4,12 @@ import { join, relative } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { LoadError } from "../fixture-formats/errors.ts";
+import { runFiles } from "../scenarios/batch/pool.ts";
 import { scenarioFiles } from "../scenarios/discover.ts";
-import { type LoadedScenario, loadScenarioFile } from "../scenarios/loader.ts";
 import { freshnessSummary } from "../scenarios/oracle/freshness.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { externalHeadline, failureText, jsonReport, junitReport, lastLines } from "../scenarios/reporters.ts";
 import type { ScenarioResult } from "../scenarios/results.ts";
-import { runScenario } from "../scenarios/runner.ts";
 import type { TransportName } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 
@@ -23,6 +21,8 @@ interface RunCliOptions {
   out?: string;
   transport?: TransportName;
   bail?: boolean;
+  workers?: number;
+  /** The former name of --workers. */
   concurrency?: number;
   /** commander's `--no-response-cache` */
   responseCache?: boolean;
@@ -53,10 +53,11 @@ export function registerRun(program: Command): void {
     .option("--bail", "stop after the first failing scenario")
     .option("--no-response-cache", "run every request's route (no replay of repeated GETs)")
     .option(
-      "--concurrency <n>",
-      "scenarios run at once (msw ones always run alone)",
-      parseIntOption("--concurrency"),
+      "--workers <n>",
+      "worker threads running scenarios, one at a time each (default: the number of cores; 1: no threads)",
+      parseIntOption("--workers"),
     )
+    .option("--concurrency <n>", "same as --workers (its former name)", parseIntOption("--concurrency"))
     .action(async (paths: string[], options: RunCliOptions) => {
       const ok = await run(paths, options);
       if (!ok) process.exitCode = 1;
@@ -69,27 +70,10 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
     if (!REPORTERS.includes(r)) throw new UsageError(`unknown reporter "${r}" (${REPORTERS.join(", ")})`);
   if (options.transport && !["direct", "msw", "http"].includes(options.transport))
     throw new UsageError(`--transport must be direct, msw or http, not "${options.transport}"`);
+  const workers = options.workers ?? options.concurrency ?? availableParallelism();
+  if (workers < 1) throw new UsageError("--workers must be at least 1");
 
-  // Load everything first: a broken file is reported with its location and counts as a failure.
-  const loaded: LoadedScenario[] = [];
-  const results: ScenarioResult[] = [];
-  for (const file of scenarioFiles(...paths)) {
-    try {
-      loaded.push(loadScenarioFile(file, { seed: options.seed }));
-    } catch (error) {
-      if (!(error instanceof LoadError)) throw error;
-      results.push(loadFailure(file, error));
-    }
-  }
-  const selected = loaded.filter((l) => {
-    const s = l.scenario;
-    if (options.grep && !`${s.name} ${l.file}`.toLowerCase().includes(options.grep.toLowerCase()))
-      return false;
-    if (options.tag?.length && !(s.tags ?? []).some((t) => options.tag!.includes(t))) return false;
-    return true;
-  });
-  if (selected.length === 0 && results.length === 0) throw new UsageError("no scenario matched");
-
+  const files = scenarioFiles(...paths);
   const consoleOut = reporters.includes("console");
   const bar =
     consoleOut && process.stderr.isTTY
@@ -99,43 +83,32 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
           stream: process.stderr,
         })
       : undefined;
-  bar?.start(selected.length, 0, { name: "" });
-  const report = (r: ScenarioResult) => {
-    results.push(r);
-    bar?.increment(1, { name: r.name });
-    // With a progress bar the lines wait until it is gone, so they do not tear it.
-    if (consoleOut && !bar) printLine(r);
-  };
-  if (!bar) for (const r of results) if (consoleOut) printLine(r);
-
-  const transportOf = (l: LoadedScenario) => options.transport ?? l.scenario.transport ?? "direct";
-  const parallel = selected.filter((l) => transportOf(l) !== "msw");
-  const serial = selected.filter((l) => transportOf(l) === "msw");
-  let stop = false;
-  const runOne = async (l: LoadedScenario) => {
-    if (stop) return;
-    running.add(l.file);
-    // Permission matrices cost an explain per cell: only when the HTML report will show them.
-    const r = await runScenario(l, {
+  bar?.start(files.length, 0, { name: "" });
+  const results = await runFiles(
+    files,
+    {
+      seed: options.seed,
       transport: options.transport,
+      grep: options.grep,
+      tags: options.tag,
+      // Permission matrices cost an explain per cell: only when the HTML report will show them.
       matrix: reporters.includes("html"),
       responseCache: options.responseCache,
-    });
-    running.delete(l.file);
-    report(r);
-    if (!r.ok && options.bail) stop = true;
-  };
-  const width = options.concurrency ?? Math.max(1, Math.min(4, availableParallelism()));
-  const queue = [...parallel];
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
-    }),
+    },
+    {
+      workers,
+      bail: options.bail,
+      // With a progress bar the lines wait until it is gone, so they do not tear it.
+      onResult: (r) => {
+        if (consoleOut && !bar) printLine(r);
+      },
+      onSettled: (file, r) => bar?.increment(1, { name: r?.name ?? file }),
+      onRunning: (file, on) => (on ? running.add(file) : running.delete(file)),
+    },
   );
-  for (const l of serial) await runOne(l);
   bar?.stop();
+  if (results.length === 0) throw new UsageError("no scenario matched");
 
-  results.sort((a, b) => a.file.localeCompare(b.file));
   if (bar) for (const r of results) printLine(r);
   if (consoleOut) printSummary(results);
   if (reporters.some((r) => r === "junit" || r === "json" || r === "html")) {
@@ -150,23 +123,6 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
     process.stderr.write(pc.dim(`reports written to ${dir}/\n`));
   }
   return results.every((r) => r.ok);
-}
-
-function loadFailure(file: string, error: LoadError): ScenarioResult {
-  return {
-    name: relative(process.cwd(), file),
-    file,
-    seed: 0,
-    transport: "direct",
-    tags: [],
-    ok: false,
-    steps: [],
-    skipped: 0,
-    error: `cannot load:\n${error.message}`,
-    wallMs: 0,
-    simulatedMs: 0,
-    requests: 0,
-  };
 }
 
 function printLine(r: ScenarioResult): void {

@@ -166,7 +166,7 @@ describe("deliberately failing examples", () => {
       `${DIR}/search-expects-restricted-page.yaml`,
       `${DIR}/documented-policy-parity.yaml`,
       "--bail",
-      "--concurrency",
+      "--workers",
       "1",
     ]);
     expect(result.code).toBe(1);
