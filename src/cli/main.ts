@@ -7,6 +7,7 @@ import { printError } from "./errors.ts";
 import { registerExplain } from "./explain.ts";
 import { registerInit } from "./init.ts";
 import { registerReplay } from "./replay.ts";
+import { registerReport } from "./report.ts";
 import { registerRun, stalledDetail } from "./run.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerAudit(program);
   registerReplay(program);
   registerInit(program);
+  registerReport(program);
   return program;
 }
 
