@@ -1,0 +1,3 @@
+import { libraryFolderTests } from "./library-folder.ts";
+
+libraryFolderTests("scenarios/smoke");
