@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { failedResult } from "../../src/scenarios/batch/failed-result.ts";
 import { loadScenarioObject } from "../../src/scenarios/loader.ts";
 import { CELL_STATES } from "../../src/scenarios/oracle/matrix-types.ts";
 import { htmlReport } from "../../src/scenarios/report/html.ts";
@@ -167,22 +168,7 @@ describe("HTML report edge cases", () => {
 
   it("reports a scenario that never ran, without a matrix", () => {
     const page = parseHtml(
-      htmlReport([
-        {
-          name: "broken.yaml",
-          file: "broken.yaml",
-          seed: 0,
-          transport: "direct",
-          tags: [],
-          ok: false,
-          steps: [],
-          skipped: 0,
-          error: "cannot load:\nbroken.yaml:1:1: name: required",
-          wallMs: 0,
-          simulatedMs: 0,
-          requests: 0,
-        },
-      ]),
+      htmlReport([failedResult("broken.yaml", "cannot load:\nbroken.yaml:1:1: name: required")]),
     );
     const section = $$(page, "section", "scenario", "fail")[0];
     expect(text($$(section, "pre", "failure")[0])).toContain("broken.yaml:1:1: name: required");
