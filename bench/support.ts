@@ -21,7 +21,8 @@ export function writeResult(name: string, result: Record<string, unknown>): void
   };
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  // --as <file name>: a variant of a bench (e.g. run under nice) beside the default record.
+  writeFileSync(join(dir, `${arg("as", name)}.json`), `${JSON.stringify(record, null, 2)}\n`);
   console.log(JSON.stringify(record, null, 2));
 }
 
