@@ -41,6 +41,6 @@ describe("cgsim run --reporter html", () => {
   it("rejects unknown reporters and lists html among the known ones", async () => {
     const run = await runCli(["run", "--reporter", "pdf"]);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('unknown reporter "pdf" (console, junit, json, html)');
+    expect(run.stderr).toContain('unknown reporter "pdf" (console, junit, json, html, blob)');
   }, 60_000);
 });
