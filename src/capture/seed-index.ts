@@ -25,8 +25,7 @@ export async function seedIndex(world: World, index: IndexSnapshot): Promise<voi
       );
     return text;
   };
-  const admin = async (path: string, body: unknown) =>
-    (await world.fetch(`${origin}${path}`, { method: "POST", body: JSON.stringify(body) })).json();
+  const admin = async (path: string, body: unknown) => (await world.admin("POST", path, body)).json();
 
   const c = index.connection;
   const base = `/v1.0/external/connections/${encodeURIComponent(c.id)}`;

@@ -33,6 +33,8 @@ export interface ServeOptions {
   strictOdataTypes?: boolean;
   /** `--open`: the inspector in the desktop's browser. */
   open?: boolean;
+  /** Admin requests must send `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
 }
 
 /** Dev Proxy's default port, which Microsoft's samples' `*:proxy` npm scripts point at. */
@@ -81,6 +83,10 @@ export function registerServe(program: Command): void {
       'Graph refuses non-ASCII strings without "String" annotation (default: accepts, with a journal note)',
     )
     .option("--open", "open the live inspector (/_sim/ui/) in the desktop's browser")
+    .option(
+      "--admin-token <token>",
+      "require Authorization: Bearer <token> on the admin API (/_sim/…); the twins' routes stay open",
+    )
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -106,6 +112,7 @@ export function serveWorld(options: ServeOptions = {}): World {
     responseCache: options.responseCache,
     graph: options.strictOdataTypes ? { strictODataTypes: true } : undefined,
     exchanges: true,
+    adminToken: options.adminToken,
   });
   installInspector(world);
   return world;
@@ -150,7 +157,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     world.clock instanceof LiveClock ? { mode: "realtime", rate: world.clock.rate } : { mode: "frozen" };
   // The env file first: a client that waits for the ready line may read it at once.
   if (options.writeEnv) writeFileSync(options.writeEnv, dotenv(endpoints.env));
-  const inspector = `${server.url}/_sim/ui/`;
+  // The token rides in the fragment, which browsers never send; the page keeps it (docs/inspector.md).
+  const token = options.adminToken ? `#token=${encodeURIComponent(options.adminToken)}` : "";
+  const inspector = `${server.url}/_sim/ui/${token}`;
   // Listen for signals before the first line: whoever reads it may stop the server at once.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { connectorConfigSchema } from "../connector/config.ts";
-import { duration, many } from "./schema-parts.ts";
+import { many, realTimeLimit } from "./schema-parts.ts";
 
 /** The scenario's `connector:` block: the built-in connector's settings, or an external command. */
 
@@ -24,7 +24,7 @@ export const connectorSchema = z
       .optional()
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the scenario file's syntax
       .describe("Extra environment for `command`; ${NAME} in a value is replaced by cgsim's variable NAME"),
-    timeout: duration
+    timeout: realTimeLimit
       .optional()
       .describe("Real-time limit for one external crawl; the process is killed after it (default 5m)"),
     clockRate: z

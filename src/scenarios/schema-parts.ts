@@ -40,15 +40,23 @@ export const kindOf = <K extends string>(tagged: Partial<Record<K, unknown>>): K
 
 export const duration = z
   .union([z.string(), z.number().int().min(0)])
-  .refine((d) => {
+  .superRefine((d, ctx) => {
     try {
       parseDuration(d);
-      return true;
-    } catch {
-      return false;
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
     }
-  }, "not a duration (use e.g. 500ms, 30s, 5m, 1h30m, 2d)")
+  })
   .describe("Duration: 500ms, 30s, 5m, 1h30m, 2d, or milliseconds");
+
+/** Node's timers fire at once when asked to wait longer than 2^31 − 1 ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A real-time limit: a duration node's timers can wait for. */
+export const realTimeLimit = duration.refine(
+  (d) => parseDuration(d) <= MAX_TIMER_MS,
+  "a real-time limit can be at most 24 days (2^31 - 1 ms)",
+);
 
 /** A Confluence content id (`1001`) — digits, written as a number or a string. */
 export const contentId = z

@@ -42,6 +42,8 @@ export interface WorldOptions {
   responseCache?: boolean;
   /** Keep the newest requests' headers and bodies for `/_sim/requests/detail` (cgsim serve does). */
   exchanges?: boolean | ExchangeLimits;
+  /** Admin requests (`/_sim/…`) must send `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
 }
 
 /**
@@ -61,7 +63,11 @@ export class World {
   #servers: Array<RunningServer | RunningProxy> = [];
   #authority: Promise<CertificateAuthority> | undefined;
 
+  /** Sent with the world's own admin calls (`admin()`) when the host requires one. */
+  readonly #adminToken: string | undefined;
+
   constructor(options: WorldOptions) {
+    this.#adminToken = options.adminToken;
     this.clock = options.clock ?? new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
     this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);
     const entra = DirectoryTwin.fromSpec(
@@ -86,9 +92,25 @@ export class World {
       faults: options.faults,
       responseCache: options.responseCache,
       exchanges: options.exchanges,
+      adminToken: options.adminToken,
     });
     installAdminApi(this.host);
     this.fetch = createDirectFetch(this.host);
+  }
+
+  /**
+   * A call to the admin API (`/_sim/…`) over the direct transport: addressed to loopback (the admin
+   * API is never served on a twin's host) and with the admin token when the world has one.
+   */
+  admin(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.#adminToken) headers.authorization = `Bearer ${this.#adminToken}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return this.fetch(`http://127.0.0.1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   /** Names of the services on the host (`confluence`, `atlassian-auth`, `graph`, `login`, …). */

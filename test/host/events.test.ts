@@ -80,7 +80,7 @@ describe("the live event stream (GET /_sim/events)", () => {
 
   it("stops listening when the reader goes away", async () => {
     const before = host.activity.listeners;
-    const response = await createDirectFetch(host)("https://acme.toy.test/_sim/events");
+    const response = await createDirectFetch(host)("http://127.0.0.1/_sim/events");
     const stream = events(response.body!);
     await stream.until("hello");
     expect(host.activity.listeners).toBe(before + 1);
@@ -92,7 +92,7 @@ describe("the live event stream (GET /_sim/events)", () => {
     const before = host.activity.listeners;
     const msw = interceptWithMsw(host);
     try {
-      const response = await fetch("https://acme.toy.test/_sim/events");
+      const response = await fetch("http://127.0.0.1/_sim/events");
       const stream = events(response.body!);
       await stream.until("hello");
       await createDirectFetch(host)("https://acme.toy.test/toy/items/5");

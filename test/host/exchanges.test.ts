@@ -127,7 +127,7 @@ describe("exchanges on the other transports", () => {
     await createDirectFetch(host)("https://acme.toy.test/toy/items/1");
     expect(host.exchanges).toBeUndefined();
     const res = await createDirectFetch(host)(
-      `https://acme.toy.test/_sim/requests/detail?seq=${host.journal.lastSeq}`,
+      `http://127.0.0.1/_sim/requests/detail?seq=${host.journal.lastSeq}`,
     );
     expect(await res.json()).toMatchObject({
       exchange: null,

@@ -12,7 +12,7 @@ import { builtInConnector } from "../../src/scenarios/steps/built-in-connector.t
  */
 const world = serveWorld();
 const get = async (path: string) => {
-  const response = await world.fetch(`https://contoso.atlassian.net${path}`);
+  const response = await world.fetch(`http://127.0.0.1${path}`);
   // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies freely
   const body: any = await response.json();
   return { status: response.status, body };

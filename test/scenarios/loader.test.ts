@@ -1,22 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LoadError, type LoadIssue } from "../../src/fixture-formats/errors.ts";
 import { jsonSchemaText } from "../../src/scenarios/json-schema.ts";
 import { loadScenarioFile, loadScenarioText } from "../../src/scenarios/loader.ts";
 import { ROOT } from "../cli/spawn.ts";
+import { scenarioIssues } from "../support/load-issues.ts";
 
-function issues(text: string): LoadIssue[] {
-  try {
-    loadScenarioText(text, "s.yaml");
-  } catch (error) {
-    if (error instanceof LoadError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a LoadError");
-}
 const one = (text: string) => {
-  const all = issues(text);
+  const all = scenarioIssues(text);
   expect(all).toHaveLength(1);
   return all[0];
 };
@@ -49,7 +40,7 @@ describe("scenario loader", () => {
   });
 
   it("reports a missing name and missing steps at the top", () => {
-    const all = issues("description: nothing\n");
+    const all = scenarioIssues("description: nothing\n");
     expect(all.map((i) => i.field)).toEqual(["name", "steps"]);
     expect(all[0]).toMatchObject({ line: 1, column: 1 });
   });
@@ -104,7 +95,7 @@ describe("scenario loader", () => {
   });
 
   it("reports references to things that do not exist, located at the step", () => {
-    const all = issues(
+    const all = scenarioIssues(
       [
         "name: x",
         "steps:",
@@ -180,7 +171,7 @@ describe("scenario loader", () => {
   });
 
   it("names the person a reference would need when one side is missing", () => {
-    const all = issues(
+    const all = scenarioIssues(
       [
         "name: x",
         "directory:",
@@ -220,7 +211,7 @@ describe("scenario loader", () => {
       field: "site",
       message: "file not found: nowhere.yaml",
     });
-    expect(issues("name: x\nsite:\n  users: [{ nam: a }]\nsteps: [{ crawl: full }]\n")).toEqual([
+    expect(scenarioIssues("name: x\nsite:\n  users: [{ nam: a }]\nsteps: [{ crawl: full }]\n")).toEqual([
       expect.objectContaining({
         field: "site.users[0].name",
         line: 3,
@@ -243,7 +234,7 @@ describe("scenario loader", () => {
   });
 
   it("reports YAML syntax errors with position", () => {
-    const [issue] = issues("name: x\nsteps:\n  - crawl: full\n   - clock: {\n");
+    const [issue] = scenarioIssues("name: x\nsteps:\n  - crawl: full\n   - clock: {\n");
     expect(issue).toMatchObject({ line: 4, column: 4, hint: "check indentation and closing brackets" });
     expect(issue.message).toBe("YAML syntax: All sequence items must start at the same column");
   });

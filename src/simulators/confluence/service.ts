@@ -11,6 +11,9 @@ import type { ConfluenceTwin } from "./twin.ts";
 
 const GATEWAY = "/ex/confluence/:cloudId";
 
+/** The v2 specification's 413: "Returned if the request is too large in size (over 5 MB)" ([A-V2]). */
+export const MAX_CONFLUENCE_BODY_BYTES = 5 * 1024 * 1024;
+
 /** CHANGE-864 headers on deprecated v1 endpoints that still answer ([A-864] in docs/fidelity.md). */
 export const DEPRECATION_HEADERS = {
   deprecation: "Wed, 1 Mar 2023 00:00:00 GMT",
@@ -85,7 +88,16 @@ export function createConfluenceService(
     prefixes: ["/wiki/", "/ex/confluence/"],
     routes: routes.flatMap((r) => [mount(r, false), mount(r, true)]),
     notFound: (ctx) => withEdge(isV1(ctx.url.pathname) ? v1UnknownRoute(ctx.url.href) : v2NotFound()),
-    methodNotAllowed: (ctx) => withEdge(methodNotAllowed(ctx.request.method)),
+    methodNotAllowed: (ctx) => withEdge(methodNotAllowed(ctx.method)),
+    maxBodyBytes: MAX_CONFLUENCE_BODY_BYTES,
+    tooLarge: (ctx, limit) => {
+      const detail = `The request is larger than ${limit} bytes.`;
+      return withEdge(
+        isV1(ctx.url.pathname)
+          ? v1Error(413, detail)
+          : v2Error(413, "REQUEST_ENTITY_TOO_LARGE", "Payload Too Large", detail),
+      );
+    },
     internalError: (ctx) =>
       withEdge(
         isV1(ctx.url.pathname)

@@ -5,6 +5,9 @@ import { discoveryRoutes } from "./routes/discovery.ts";
 import { tokenRoute } from "./routes/token.ts";
 import type { DirectoryTwin } from "./twin.ts";
 
+/** Largest body the token endpoint reads (ours: token requests are small forms). */
+export const MAX_LOGIN_BODY_BYTES = 1024 * 1024;
+
 /**
  * The Microsoft identity platform (login.microsoftonline.com) as far as a connector needs it:
  * the v2.0 token endpoint (client_credentials, password/ROPC, refresh_token), OpenID configuration, JWKS and
@@ -27,6 +30,16 @@ export function createLoginService(twin: DirectoryTwin): Service {
       ),
     methodNotAllowed: (ctx) =>
       aadError(ctx, 405, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests."),
+    // Token requests are small forms; the identity platform's limit is not published (guess).
+    maxBodyBytes: MAX_LOGIN_BODY_BYTES,
+    tooLarge: (ctx, limit) =>
+      aadError(
+        ctx,
+        413,
+        "invalid_request",
+        90023,
+        `The authentication service request isn't valid: the body is larger than ${limit} bytes.`,
+      ),
     internalError: (ctx) =>
       aadError(ctx, 500, "server_error", 90033, "A transient error has occurred. Please try again."),
     faultResponse: (status, retryAfter, ctx) => {

@@ -24,6 +24,7 @@ export interface GraphTokenClaims extends JWTPayload {
   upn?: string;
   unique_name?: string;
   name?: string;
+  /** Always set on tokens the twin issues; verify() refuses a signed token without it. */
   exp: number;
   iat: number;
   nbf: number;
@@ -43,7 +44,7 @@ export type Caller =
 
 export type TokenFailure = {
   ok: false;
-  reason: "empty" | "malformed" | "signature" | "expired" | "audience" | "tenant";
+  reason: "empty" | "malformed" | "signature" | "claims" | "expired" | "audience" | "tenant" | "issuer";
   message: string;
 };
 
@@ -185,7 +186,19 @@ export class TokenIssuer {
     if (claims.tid !== this.directory.tenantId) {
       return { ok: false, reason: "tenant", message: "Access token validation failure. Invalid tenant." };
     }
+    // Entra issues v1.0 tokens from sts.windows.net and v2.0 tokens from login.microsoftonline.com.
+    if (claims.iss !== this.issuer && claims.iss !== `https://login.microsoftonline.com/${claims.tid}/v2.0`) {
+      return { ok: false, reason: "issuer", message: "IDX10205: Issuer validation failed." };
+    }
     const now = Math.floor(this.clock.now() / 1000);
+    // Entra tokens always carry exp; one without it is a client bug production refuses.
+    if (claims.exp === undefined) {
+      return {
+        ok: false,
+        reason: "expired",
+        message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.",
+      };
+    }
     if (claims.exp <= now)
       return { ok: false, reason: "expired", message: "Lifetime validation failed, the token is expired." };
     if (claims.nbf > now)
@@ -237,10 +250,34 @@ export class TokenIssuer {
     } catch {
       return { ok: false, reason: "signature", message: "Access token validation failure." };
     }
+    if (!hasClaimTypes(claims)) {
+      return { ok: false, reason: "claims", message: "Access token validation failure." };
+    }
     if (this.#verified.size > 10_000) this.#verified.clear();
     this.#verified.set(token, claims);
     return { ok: true, claims };
   }
+}
+
+/**
+ * The claims Graph reads have the types Entra gives them: a signed token with `roles: "x"` or a
+ * numeric `tid` is refused, not read (a string's `includes` would grant a role by substring).
+ */
+function hasClaimTypes(claims: GraphTokenClaims): boolean {
+  const str = (v: unknown) => typeof v === "string";
+  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const optional = (v: unknown, test: (x: unknown) => boolean) => v === undefined || test(v);
+  return (
+    str(claims.tid) &&
+    str(claims.appid) &&
+    str(claims.oid) &&
+    str(claims.iss) &&
+    (claims.idtyp === "app" || claims.idtyp === "user") &&
+    optional(claims.exp, num) &&
+    optional(claims.nbf, num) &&
+    optional(claims.scp, str) &&
+    optional(claims.roles, (r) => Array.isArray(r) && r.every(str))
+  );
 }
 
 export function isTokenFailure(v: Caller | TokenFailure): v is TokenFailure {

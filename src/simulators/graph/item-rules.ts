@@ -7,6 +7,12 @@ import { parseEnum } from "./schema-rules.ts";
  * Returns only the members present, so PUT can replace exactly the top-level members sent.
  */
 
+/**
+ * Most entries in one item's ACL. Graph documents no limit; 1,000 is ours (Microsoft's guidance
+ * is to put large audiences in external groups, [G-GROUPS]). `itemRules.maxAclEntries` changes it.
+ */
+export const MAX_ACL_ENTRIES = 1000;
+
 export const ACL_TYPES = ["user", "group", "everyone", "everyoneExceptGuests", "externalGroup"] as const;
 export const ACCESS_TYPES = ["grant", "deny"] as const;
 export const ACTIVITY_TYPES = ["viewed", "modified", "created", "commented"] as const;
@@ -29,6 +35,8 @@ const SCALAR_ANNOTATION: Partial<Record<PropertyType, string[]>> = {
 export interface ItemRules {
   /** Item id pattern; the docs say "alphanumeric", the twin default also allows `-_.~=`. */
   itemIdPattern: RegExp;
+  /** Most ACL entries an item may carry (not documented; the twin's default is a guess). */
+  maxAclEntries: number;
   /** Require `@odata.type` on collection properties (the docs say "should"). */
   strictAnnotations: boolean;
   /**
@@ -41,6 +49,7 @@ export interface ItemRules {
 
 export const DEFAULT_ITEM_RULES: ItemRules = {
   itemIdPattern: /^[A-Za-z0-9_.~=-]{1,128}$/,
+  maxAclEntries: MAX_ACL_ENTRIES,
   strictAnnotations: true,
   strictODataTypes: false,
 };
@@ -164,17 +173,48 @@ export function validateProperties(
   return out;
 }
 
-export function validateAcl(raw: unknown): AclEntry[] {
+/** What an ACL is checked against: the tenant (`everyone` names it) and the API version. */
+export interface AclContext {
+  tenantId: string;
+  /** `identitySource` is a beta member; on v1.0 it does not exist. */
+  version: "v1.0" | "beta";
+  maxEntries: number;
+}
+
+const ACL_TYPE_NAME = "microsoft.graph.externalConnectors.acl";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EXTERNAL_GROUP_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * An item's ACL ([G-ITEMS] acl resource): `type` and `accessType` from their enums; `value` the
+ * Entra object id for user and group, the tenant id for everyone and everyoneExceptGuests (or the
+ * literal `everyone` Microsoft's samples send), an external group id for externalGroup; beta's
+ * `identitySource` from its enum; at most `maxEntries` entries.
+ */
+export function validateAcl(raw: unknown, context: AclContext): AclEntry[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     throw invalidRequest("AclRequired", "The acl must contain at least one entry.");
   }
+  if (raw.length > context.maxEntries) {
+    throw invalidRequest(
+      "TooManyAclEntries",
+      `The acl has ${raw.length} entries; an item may carry at most ${context.maxEntries}. Put large audiences in external groups.`,
+    );
+  }
+  const allowed = new Set([
+    "type",
+    "value",
+    "accessType",
+    ...(context.version === "beta" ? ["identitySource"] : []),
+  ]);
   return raw.map((e, i) => {
-    if (typeof e !== "object" || e === null)
+    if (typeof e !== "object" || e === null || Array.isArray(e))
       throw badRequest(`acl[${i}] must be an object.`, {
         code: "InvalidAcl",
         message: `acl[${i}] must be an object.`,
       });
     const r = e as Record<string, unknown>;
+    rejectUnknownMembers(r, allowed, ACL_TYPE_NAME);
     const type = parseEnum(r.type, ACL_TYPES, "microsoft.graph.externalConnectors.aclType");
     const accessType = parseEnum(r.accessType, ACCESS_TYPES, "microsoft.graph.externalConnectors.accessType");
     if (typeof r.value !== "string" || r.value.length === 0) {
@@ -183,10 +223,43 @@ export function validateAcl(raw: unknown): AclEntry[] {
         `acl[${i}].value must be a non-empty string (object id, tenant id or external group id).`,
       );
     }
+    const source = r.identitySource === undefined ? undefined : identitySource(r.identitySource);
+    // beta's older shape: `type: group` + `identitySource: external` names an external group.
+    checkAclValue(i, source === "external" ? "externalGroup" : type, r.value, context.tenantId);
     const entry: AclEntry = { type, value: r.value, accessType };
-    if (typeof r.identitySource === "string") entry.identitySource = r.identitySource;
+    if (source !== undefined) entry.identitySource = source;
     return entry;
   });
+}
+
+function checkAclValue(i: number, type: AclEntry["type"], value: string, tenantId: string): void {
+  const refuse = (expected: string) =>
+    invalidRequest("InvalidAclValue", `acl[${i}].value '${value}' is not ${expected} (type ${type}).`);
+  if ((type === "user" || type === "group") && !GUID.test(value)) {
+    throw refuse(
+      "a Microsoft Entra object id: user and group entries name the object by id, not by UPN or name",
+    );
+  }
+  if (
+    (type === "everyone" || type === "everyoneExceptGuests") &&
+    value.toLowerCase() !== tenantId.toLowerCase() &&
+    value.toLowerCase() !== "everyone"
+  ) {
+    throw refuse(`this tenant's id (${tenantId})`);
+  }
+  if (type === "externalGroup" && !EXTERNAL_GROUP_ID.test(value)) {
+    throw refuse("an external group id (1–128 characters from the URL-safe Base64 set)");
+  }
+}
+
+/** beta's identitySourceType; the early docs' "Azure Active Directory" spelling matches too. */
+function identitySource(raw: unknown): string {
+  const normal = typeof raw === "string" ? raw.replace(/\s+/g, "") : raw;
+  return parseEnum(
+    normal,
+    ["azureActiveDirectory", "external"] as const,
+    "microsoft.graph.externalConnectors.identitySourceType",
+  );
 }
 
 export function validateContent(raw: unknown): ExternalItemContent {

@@ -1,7 +1,9 @@
+import { safeDecode } from "../host/paths.ts";
 import type { RouteContext, Service, TwinPlugin } from "../host/types.ts";
 import { installGraphAdmin } from "./admin.ts";
 import { graphErrorResponse } from "./errors.ts";
 import { batchRoutes } from "./routes/batch.ts";
+import { graphTooLarge, MAX_GRAPH_BODY_BYTES } from "./routes/common.ts";
 import { connectionRoutes } from "./routes/connections.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { externalGroupRoutes } from "./routes/groups.ts";
@@ -18,7 +20,7 @@ function segmentNotFound(ctx: RouteContext): Response {
     ctx,
     400,
     "BadRequest",
-    `Resource not found for the segment '${decodeURIComponent(last)}'.`,
+    `Resource not found for the segment '${safeDecode(last)}'.`,
   );
 }
 
@@ -41,6 +43,8 @@ export function createGraphService(twin: GraphTwin): Service {
     prefixes: ["/v1.0/", "/beta/"],
     routes: [...routes, ...batchRoutes(routes, segmentNotFound)],
     notFound: segmentNotFound,
+    maxBodyBytes: MAX_GRAPH_BODY_BYTES,
+    tooLarge: graphTooLarge,
     methodNotAllowed: (ctx) =>
       graphErrorResponse(
         ctx,

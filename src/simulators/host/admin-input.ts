@@ -1,9 +1,13 @@
 import { json, type RouteContext } from "./types.ts";
 
-/** An admin request's JSON body, or undefined when it is missing or malformed (the caller answers 400). */
+/**
+ * An admin request's JSON body, or undefined when it is missing or malformed (the caller answers
+ * 400). Read through ctx.text(), so a body over the admin limit throws instead: the host's 413.
+ */
 export async function readAdminJson(ctx: RouteContext): Promise<unknown> {
+  const text = await ctx.text();
   try {
-    return await ctx.request.json();
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

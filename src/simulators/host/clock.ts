@@ -6,6 +6,15 @@
  * (schema provisioning, rate-limit refills) is computed from the clock when read, never scheduled,
  * so it behaves the same under the frozen and the live clock.
  */
+/**
+ * The latest instant the clock can show: the end of year 9999. Every twin renders times as ISO
+ * 8601 with a four-digit year, and past ±8.64e15 ms a Date is invalid and `toISOString` throws, so
+ * a clock moved beyond this would wedge every route; it refuses instead.
+ */
+export const MAX_SIM_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The earliest instant the clock can show: the Unix epoch (JWT times are seconds since it). */
+export const MIN_SIM_TIME = 0;
+
 export class SimClock {
   /** Simulated time is `base() + offset`: a frozen clock's base is 0, a live clock's is wall time. */
   #offset: number;
@@ -15,7 +24,9 @@ export class SimClock {
   #following: { mono: number; rate: number } | undefined;
 
   constructor(start: Date | number | string = "2026-01-01T00:00:00.000Z") {
-    this.#offset = toEpochMs(start) - this.base();
+    const ms = toEpochMs(start);
+    assertShowable(ms, `start at ${String(start)}`);
+    this.#offset = ms - this.base();
   }
 
   /** What the clock adds its offset to; only the live clock's base moves by itself. */
@@ -23,9 +34,12 @@ export class SimClock {
     return 0;
   }
 
-  /** Milliseconds since the epoch, simulated. */
+  /**
+   * Milliseconds since the epoch, simulated. A clock that runs by itself (live, or following wall
+   * time) stops at the last showable instant rather than run past it.
+   */
   now(): number {
-    return this.base() + this.#offset + this.#followed();
+    return Math.min(this.base() + this.#offset + this.#followed(), MAX_SIM_TIME);
   }
 
   date(): Date {
@@ -40,11 +54,14 @@ export class SimClock {
 
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`SimClock: cannot advance by ${ms} ms`);
+    assertShowable(this.now() + ms, `advance by ${ms} ms`);
     this.#offset += ms;
   }
 
   set(time: Date | number | string): void {
-    this.#offset = toEpochMs(time) - this.base() - this.#followed();
+    const next = toEpochMs(time);
+    assertShowable(next, `be set to ${String(time)}`);
+    this.#offset = next - this.base() - this.#followed();
   }
 
   /**
@@ -59,7 +76,8 @@ export class SimClock {
     this.#following = { mono: performance.now(), rate };
     return {
       stop: () => {
-        const added = this.#followed();
+        // Frozen where it got to, which is never past the last showable instant (see `now`).
+        const added = Math.max(0, Math.min(this.#followed(), MAX_SIM_TIME - this.base() - this.#offset));
         this.#offset += added;
         this.#following = undefined;
         return added;
@@ -126,6 +144,14 @@ function toEpochMs(time: Date | number | string): number {
   return ms;
 }
 
+function assertShowable(ms: number, what: string): void {
+  if (ms < MIN_SIM_TIME || ms > MAX_SIM_TIME) {
+    throw new Error(
+      `SimClock: cannot ${what}: simulated time runs from ${new Date(MIN_SIM_TIME).toISOString()} to ${new Date(MAX_SIM_TIME).toISOString()}`,
+    );
+  }
+}
+
 const units: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -137,9 +163,9 @@ const units: Record<string, number> = {
 
 /** Parses "90s", "5m", "1h30m", "2d" or a number of milliseconds. */
 export function parseDuration(text: string | number): number {
-  if (typeof text === "number") return text;
+  if (typeof text === "number") return withinClockRange(text, String(text));
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  if (/^\d+$/.test(trimmed)) return withinClockRange(Number(trimmed), text);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
   let total = 0;
   let matched = 0;
@@ -148,7 +174,17 @@ export function parseDuration(text: string | number): number {
     matched = re.lastIndex;
   }
   if (matched === 0 || matched !== trimmed.length) {
-    throw new Error(`invalid duration "${text}" (use e.g. 500ms, 30s, 5m, 1h30m, 2d)`);
+    throw new Error(`"${text}" is not a duration (use e.g. 500ms, 30s, 5m, 1h30m, 2d)`);
   }
-  return total;
+  return withinClockRange(total, text);
+}
+
+/** A duration longer than the clock's whole range can only be a mistake (and would wedge it). */
+function withinClockRange(ms: number, text: string): number {
+  if (ms > MAX_SIM_TIME - MIN_SIM_TIME) {
+    throw new Error(
+      `duration "${text}" is longer than the simulated clock's whole range (years 1970 to 9999)`,
+    );
+  }
+  return ms;
 }

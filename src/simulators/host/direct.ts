@@ -1,3 +1,4 @@
+import { BodyTooLargeError } from "../../util/stream-text.ts";
 import { deliver, type Transport } from "./deliver.ts";
 import type { SimHost } from "./host.ts";
 import type { IncomingRequest } from "./types.ts";
@@ -31,6 +32,7 @@ function lazyRequest(input: RequestInfo | URL, init: RequestInit | undefined): I
   const body = init?.body;
   if (body !== undefined && body !== null && typeof body !== "string") return undefined;
   const url = typeof input === "string" ? new URL(input).href : input.href;
+  assertSendable(init?.method ?? "GET", body, init?.headers);
   let headers: Map<string, string> | undefined;
   let request: Request | undefined;
   return {
@@ -40,17 +42,57 @@ function lazyRequest(input: RequestInfo | URL, init: RequestInit | undefined): I
       headers ??= headerMap(init?.headers);
       return headers.get(name.toLowerCase()) ?? null;
     },
-    text: () => Promise.resolve(body ?? ""),
+    text: (maxBytes = Number.POSITIVE_INFINITY) =>
+      byteLength(body ?? "", maxBytes) > maxBytes
+        ? Promise.reject(new BodyTooLargeError(maxBytes))
+        : Promise.resolve(body ?? ""),
     bodyText: () => body ?? "",
     headerList() {
       headers ??= headerMap(init?.headers);
       return [...headers];
     },
-    toRequest() {
+    toRequest(maxBytes = Number.POSITIVE_INFINITY) {
+      if (byteLength(body ?? "", maxBytes) > maxBytes) throw new BodyTooLargeError(maxBytes);
       request ??= new Request(url, init);
       return request;
     },
   };
+}
+
+/** UTF-8 size of a string body, counted only when it could pass `limit` (at most 3 bytes a code unit). */
+function byteLength(text: string, limit: number): number {
+  return text.length * 3 > limit ? Buffer.byteLength(text) : text.length;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value fetch sends: bytes (no code point over 0xFF), no NUL, CR or LF. */
+const BYTE_STRING = /^[^\0\r\n\u0100-\uffff]*$/;
+
+const FORBIDDEN_METHODS = /^(connect|trace|track)$/i;
+
+/**
+ * Refuses with fetch's own TypeErrors what fetch refuses to send: a method that is not a token or
+ * is forbidden (TRACE, CONNECT, TRACK), a body on GET/HEAD, a header name that is not a token, a
+ * value with CR/LF/NUL or characters beyond 0xFF. The lazy path builds no Request, and such a
+ * request would otherwise only fail inside a route that builds one.
+ */
+function assertSendable(
+  method: string,
+  body: string | null | undefined,
+  init: HeadersInit | undefined,
+): void {
+  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  if (FORBIDDEN_METHODS.test(method)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  if (body !== undefined && body !== null && /^(get|head)$/i.test(method)) {
+    throw new TypeError("Request with GET/HEAD method cannot have body.");
+  }
+  if (!init || init instanceof Headers) return;
+  for (const [name, value] of Array.isArray(init) ? init : Object.entries(init)) {
+    if (!TOKEN.test(name)) throw new TypeError(`Headers.append: "${name}" is an invalid header name.`);
+    if (!BYTE_STRING.test(String(value))) {
+      throw new TypeError(`Headers.append: "${String(value)}" is an invalid header value.`);
+    }
+  }
 }
 
 /** `HeadersInit` by lower-case name, repeated names joined with ", " (as Headers.get does). */

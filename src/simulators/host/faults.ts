@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { globToRegExp } from "./glob.ts";
 import { createRandom } from "./random.ts";
+import { json } from "./types.ts";
+
+/** The statuses a fault rule may inject: throttling and the transient server errors clients retry. */
+export const FAULT_STATUSES = [429, 500, 502, 503, 504] as const;
 
 /**
  * A fault rule: which requests it matches and what it does to them. Applied by the host before
@@ -16,9 +20,7 @@ export const faultRuleSchema = z
     /** Path glob: `/wiki/api/v2/pages/*`, `/v1.0/external/**`. */
     path: z.string().optional(),
     /** Answer with this status instead of running the route. */
-    status: z
-      .union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])
-      .optional(),
+    status: z.literal(FAULT_STATUSES).optional(),
     /** Retry-After seconds for 429/503; omit to send none (a 429 always sends X-RateLimit-* headers). */
     retryAfter: z.number().int().min(0).optional(),
     /** Added real latency in milliseconds (the route still runs unless another effect is set). */
@@ -148,4 +150,22 @@ function matches(rule: CompiledRule, t: FaultTarget): boolean {
     return false;
   if (rule.path && !rule.path.test(t.path)) return false;
   return true;
+}
+
+/** The journal's note for a fault decision. */
+export function describeFault(f: FaultDecision): string {
+  const parts = [`rule ${f.rule}`];
+  if (f.status) parts.push(`status ${f.status}`);
+  if (f.retryAfter !== undefined) parts.push(`retryAfter ${f.retryAfter}s`);
+  if (f.latencyMs) parts.push(`latency ${f.latencyMs}ms`);
+  if (f.drop) parts.push("drop");
+  if (f.truncate) parts.push("truncate");
+  return parts.join(", ");
+}
+
+/** An injected fault's answer for a service without its own `faultResponse`. */
+export function defaultFaultResponse(status: number, retryAfter: number | undefined): Response {
+  const headers: Record<string, string> = {};
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  return json({ error: { status, message: "Injected fault" } }, status, headers);
 }

@@ -1,19 +1,24 @@
 import { addRoute, createRouter, findRoute, type RouterContext } from "rou3";
 import { Interner } from "../../util/interner.ts";
+import { BodyTooLargeError } from "../../util/stream-text.ts";
 import { Activity } from "./activity.ts";
+import { adminAccess } from "./admin-guard.ts";
+import { DEFAULT_MAX_BODY_BYTES, runAdmin, tooLarge } from "./body-limit.ts";
 import { SimClock } from "./clock.ts";
+import { HostContext, Replayed } from "./context.ts";
 import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
-import { type FaultDecision, FaultPlan, type FaultPlanSpec } from "./faults.ts";
+import { defaultFaultResponse, describeFault, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { fromFetchRequest } from "./fetch-incoming.ts";
 import { globToRegExp } from "./glob.ts";
 import { type JournalEntry, journalPath, RequestJournal } from "./journal.ts";
-import { ResponseCache, replayResponse } from "./response-cache.ts";
+import { hasDotSegment, safeDecode } from "./paths.ts";
+import { ResponseCache } from "./response-cache.ts";
 import {
   type DispatchResult,
+  type Handler,
   type HttpMethod,
   type IncomingRequest,
   json,
-  type Replay,
   type Route,
   type RouteContext,
   type Service,
@@ -40,6 +45,8 @@ export interface SimHostOptions {
    * within the given limits (true: the defaults). Off by default: it costs a little per request.
    */
   exchanges?: boolean | ExchangeLimits;
+  /** Admin requests must send `Authorization: Bearer <adminToken>` (`cgsim serve --admin-token`). */
+  adminToken?: string;
 }
 
 interface RouteEntry {
@@ -48,6 +55,12 @@ interface RouteEntry {
 }
 
 const ANY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/**
+ * Methods that may reach a route. Anything else (TRACE, CONNECT, a made-up token) is answered with
+ * the owning service's 405 before any route runs: fetch cannot even build a Request for TRACE or
+ * CONNECT, so no handler may see one.
+ */
+const ROUTABLE_METHODS = new Set([...ANY_METHODS, "HEAD", "OPTIONS"]);
 
 /**
  * The host: one radix router over every service's route table, with the request journal, the
@@ -64,15 +77,18 @@ export class SimHost {
   readonly services: Service[] = [];
   readonly twins: TwinPlugin[] = [];
   #router: RouterContext<RouteEntry> = createRouter<RouteEntry>();
-  #adminHandlers = new Map<string, (ctx: RouteContext) => Response | Promise<Response>>();
+  #adminHandlers = new Map<string, Handler>();
   #hostPatterns: RegExp[] = [];
+  #servicesByHost = new Map<Service, RegExp[]>();
   #cache: ResponseCache | undefined;
   /** Journal entries share their host names (a handful of hosts, hundreds of thousands of entries). */
   #hostNames = new Interner<string>();
   /** Whether repeated GETs may be replayed from the response cache (`SimHostOptions.responseCache`). */
   readonly responseCache: boolean;
+  readonly #adminToken: string | undefined;
 
   constructor(options: SimHostOptions) {
+    this.#adminToken = options.adminToken;
     this.clock = options.clock ?? new SimClock();
     this.responseCache = options.responseCache !== false;
     this.#cache = this.responseCache ? new ResponseCache() : undefined;
@@ -98,7 +114,9 @@ export class SimHost {
     for (const route of service.routes) {
       addRoute(this.#router, route.method === "*" ? "" : route.method, route.path, { service, route });
     }
-    this.#hostPatterns.push(...service.hosts.map((h) => globToRegExp(h, ".")));
+    const hostPatterns = service.hosts.map((h) => globToRegExp(h, "."));
+    this.#hostPatterns.push(...hostPatterns);
+    this.#servicesByHost.set(service, hostPatterns);
   }
 
   service<T extends Service = Service>(name: string): T {
@@ -162,20 +180,39 @@ export class SimHost {
     const started = performance.now();
     const request =
       incoming instanceof Request ? fromFetchRequest(incoming, this.exchanges !== undefined) : incoming;
-    const url = new URL(request.url);
+    const url = parseUrl(request.url);
+    // A target no URL parser accepts (a Host header with a space): what node answers to a bad request.
+    if (!url) return { kind: "response", response: new Response(null, { status: 400 }) };
     const ctx = new HostContext(this, request, url);
     const notes = ctx.notes;
+    const method = request.method.toUpperCase();
+    // Dot segments were normalised away by the URL parser: the path the client named is not this one.
+    const dotted = request.rawTarget !== undefined && hasDotSegment(request.rawTarget);
 
-    const admin = this.#adminHandlers.get(`${request.method} ${url.pathname}`);
+    // Requests a twin makes on a caller's behalf (`$batch`) never reach the admin API.
+    const admin =
+      dotted || parent !== undefined ? undefined : this.#adminHandlers.get(`${method} ${url.pathname}`);
     if (admin) {
-      const response = await admin(ctx);
-      if (request.method.toUpperCase() !== "GET") this.activity.changed();
-      return { kind: "response", response };
+      const access = adminAccess(request, url, {
+        token: this.#adminToken,
+        isTwinHost: (name) => this.isSimulatedHost(name),
+      });
+      if (access instanceof Response) return { kind: "response", response: access };
+      if (access === undefined) {
+        const response = await runAdmin(admin, ctx);
+        if (method !== "GET") this.activity.changed();
+        return { kind: "response", response };
+      }
     }
 
-    const method = request.method.toUpperCase();
-    const match = findRoute(this.#router, method, url.pathname);
-    const service = match?.data.service ?? this.#serviceForPath(url.pathname);
+    const match =
+      ROUTABLE_METHODS.has(method) && !dotted ? findRoute(this.#router, method, url.pathname) : undefined;
+    const service =
+      match?.data.service ??
+      this.#serviceForUnmatched(
+        dotted ? request.rawTarget!.replaceAll("\\", "/") : url.pathname,
+        url.hostname,
+      );
     const entry: JournalEntry = {
       seq: this.journal.nextSeq(),
       at: this.clock.iso(),
@@ -191,6 +228,20 @@ export class SimHost {
     if (parent !== undefined) entry.batch = parent;
     ctx.seq = entry.seq;
     this.activity.arrived(entry, ctx.url);
+
+    const limit = service?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    ctx.maxBodyBytes = limit;
+    // A declared size over the limit is refused before anything is read (or any fault applies).
+    if (Number(request.header("content-length") ?? 0) > limit && service) {
+      notes.push(`refused: content-length ${request.header("content-length")} is over ${limit} bytes`);
+      const response = tooLarge(service, ctx, limit);
+      return this.#record(entry, notes, started, { kind: "response", response }, request);
+    }
+    if (dotted) {
+      notes.push(`refused: the request target ${request.rawTarget} has a dot segment or a backslash`);
+      const response = service ? service.notFound(ctx) : hostNotFound(url);
+      return this.#record(entry, notes, started, { kind: "response", response }, request);
+    }
 
     const fault = this.faults.decide({
       method,
@@ -221,6 +272,17 @@ export class SimHost {
       }
     }
 
+    return this.#record(entry, notes, started, result, request);
+  }
+
+  /** Completes the request's journal entry from its result and records it. */
+  async #record(
+    entry: JournalEntry,
+    notes: string[],
+    started: number,
+    result: DispatchResult,
+    request: IncomingRequest,
+  ): Promise<DispatchResult> {
     if (result.kind === "response") {
       entry.status = result.replay ? result.replay.stored.status : result.response.status;
       const retryAfter = result.replay
@@ -268,25 +330,33 @@ export class SimHost {
     params: Record<string, string> | undefined,
     service: Service | undefined,
   ): Promise<Response> {
-    if (!entry) {
-      if (!service)
-        return json({ error: "no simulated service serves this path", path: ctx.url.pathname }, 404);
-      if (service.methodNotAllowed && this.#pathExistsForOtherMethod(ctx.url.pathname, ctx.request.method)) {
-        return service.methodNotAllowed(ctx);
-      }
-      return service.notFound(ctx);
-    }
-    if (params) {
-      for (const [k, v] of Object.entries(params)) ctx.params[k] = safeDecode(v);
+    if (!entry && !service) {
+      return hostNotFound(ctx.url);
     }
     try {
+      if (!entry) return this.#unmatched(ctx, service!);
+      if (params) {
+        for (const [k, v] of Object.entries(params)) ctx.params[k] = safeDecode(v);
+      }
       return await entry.route.handler(ctx);
     } catch (error) {
-      ctx.note(
-        `handler ${entry.route.operationId} threw: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return entry.service.internalError(ctx, error);
+      const what = entry ? `handler ${entry.route.operationId}` : `${service!.name}'s 404/405`;
+      ctx.note(`${what} stopped: ${error instanceof Error ? error.message : String(error)}`);
+      const owner = entry?.service ?? service!;
+      if (error instanceof BodyTooLargeError) return tooLarge(owner, ctx, error.limit);
+      return owner.internalError(ctx, error);
     }
+  }
+
+  /** The owning service's 405 (a known path, or a method no route may see) or 404. */
+  #unmatched(ctx: RouteContext, service: Service): Response {
+    if (
+      service.methodNotAllowed &&
+      (!ROUTABLE_METHODS.has(ctx.method) || this.#pathExistsForOtherMethod(ctx.url.pathname, ctx.method))
+    ) {
+      return service.methodNotAllowed(ctx);
+    }
+    return service.notFound(ctx);
   }
 
   #pathExistsForOtherMethod(path: string, method: string): boolean {
@@ -295,7 +365,12 @@ export class SimHost {
     );
   }
 
-  #serviceForPath(path: string): Service | undefined {
+  /**
+   * Who renders the 404/405 of an unmatched request: the service owning the longest matching path
+   * prefix, else the first service answering on the request's host (a real host's unknown path is
+   * still that service's 404; only the shared http origin has paths nobody owns).
+   */
+  #serviceForUnmatched(path: string, hostname: string): Service | undefined {
     let best: Service | undefined;
     let bestLength = -1;
     for (const s of this.services) {
@@ -306,94 +381,19 @@ export class SimHost {
         }
       }
     }
-    return best;
+    return best ?? this.services.find((s) => this.#servicesByHost.get(s)?.some((re) => re.test(hostname)));
   }
 }
 
-/**
- * What a route sees of one request: getters build the Fetch Request and the query only when read,
- * and the methods live on the prototype (per-request closures cost ~3 µs a request on the http
- * cache path). No private fields: services extend a context with `Object.create(ctx)`, and the
- * getters and methods must work with such an object as `this`.
- */
-class HostContext implements RouteContext {
-  readonly params: Record<string, string> = {};
-  readonly notes: string[] = [];
-  /** Journal seq of this request, the parent of any `$batch` sub-request it dispatches. */
-  seq = 0;
-
-  constructor(
-    readonly host: SimHost,
-    readonly incoming: IncomingRequest,
-    readonly url: URL,
-  ) {}
-
-  get request(): Request {
-    return this.incoming.toRequest();
-  }
-
-  get method(): string {
-    return this.incoming.method.toUpperCase();
-  }
-
-  get query(): URLSearchParams {
-    return this.url.searchParams;
-  }
-
-  get clock(): SimClock {
-    return this.host.clock;
-  }
-
-  header(name: string): string | null {
-    return this.incoming.header(name);
-  }
-
-  text(): Promise<string> {
-    return this.incoming.text();
-  }
-
-  note(text: string): void {
-    this.notes.push(text);
-  }
-
-  dispatch(request: Request): Promise<DispatchResult> {
-    return this.host.dispatch(request, this.seq);
-  }
+/** The host's own 404, for a path on the shared http origin that no service owns. */
+function hostNotFound(url: URL): Response {
+  return json({ error: "no simulated service serves this path", path: url.pathname }, 404);
 }
 
-/** A dispatch result for a cache hit; the Fetch Response is built only if a transport asks. */
-class Replayed {
-  readonly kind = "response";
-  #response: Response | undefined;
-
-  constructor(readonly replay: Replay) {}
-
-  get response(): Response {
-    this.#response ??= replayResponse(this.replay);
-    return this.#response;
-  }
-}
-
-function describeFault(f: FaultDecision): string {
-  const parts = [`rule ${f.rule}`];
-  if (f.status) parts.push(`status ${f.status}`);
-  if (f.retryAfter !== undefined) parts.push(`retryAfter ${f.retryAfter}s`);
-  if (f.latencyMs) parts.push(`latency ${f.latencyMs}ms`);
-  if (f.drop) parts.push("drop");
-  if (f.truncate) parts.push("truncate");
-  return parts.join(", ");
-}
-
-function defaultFaultResponse(status: number, retryAfter: number | undefined): Response {
-  const headers: Record<string, string> = {};
-  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
-  return json({ error: { status, message: "Injected fault" } }, status, headers);
-}
-
-function safeDecode(value: string): string {
+function parseUrl(href: string): URL | undefined {
   try {
-    return decodeURIComponent(value);
+    return new URL(href);
   } catch {
-    return value;
+    return undefined;
   }
 }

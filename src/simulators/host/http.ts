@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { lazyModule } from "../../util/lazy-module.ts";
+import { BodyTooLargeError } from "../../util/stream-text.ts";
 import { CertificateAuthority } from "./certificates.ts";
 import { httpDate, type SimClock } from "./clock.ts";
 import { bodyBytes, deliver, type Transport } from "./deliver.ts";
@@ -47,9 +48,16 @@ async function serve(
   res: ServerResponse,
 ): Promise<void> {
   try {
-    const method = req.method ?? "GET";
-    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-    const sending = deliver(await host.dispatch(new NodeIncoming(req, body)), transport, res);
+    const incoming = new NodeIncoming(req);
+    const result = await host.dispatch(incoming);
+    // A refused body was not read to its end (or at all): the connection cannot carry another request.
+    if (
+      incoming.bodyRefused ||
+      (result.kind === "response" && !result.replay && result.response.status === 413)
+    ) {
+      closeAfterAnswer(req, res);
+    }
+    const sending = deliver(result, transport, res);
     if (sending) await sending; // a cached answer is written synchronously
   } catch {
     if (!res.headersSent) {
@@ -156,16 +164,21 @@ function wireHeaders(
 
 const utf8 = new TextDecoder();
 
-/** The host's view of a node request; the Fetch Request is built only if a route reads it. */
+/**
+ * The host's view of a node request; the Fetch Request is built only if a route reads it, and the
+ * body is read from the socket only when a route asks for it, up to the service's limit.
+ */
 class NodeIncoming implements IncomingRequest {
   readonly method: string;
   readonly url: string;
+  readonly rawTarget: string;
+  readonly listener: { port: number };
+  /** The body passed its limit: the rest was never read, so the connection cannot be reused. */
+  bodyRefused = false;
+  #body: Promise<Buffer> | undefined;
   #request: Request | undefined;
 
-  constructor(
-    readonly req: IncomingMessage,
-    readonly body: Uint8Array<ArrayBuffer> | undefined,
-  ) {
+  constructor(readonly req: IncomingMessage) {
     const target = req.url ?? "/";
     const proto = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
     // A proxy request names its whole URL (absolute-form, RFC 9112 §3.2.2); others name a path.
@@ -173,6 +186,9 @@ class NodeIncoming implements IncomingRequest {
       ? target
       : `${proto}://${req.headers.host ?? "127.0.0.1"}${target}`;
     this.method = req.method ?? "GET";
+    // The path as sent (dot segments and all): an absolute-form target's, without scheme and host.
+    this.rawTarget = target.replace(/^https?:\/\/[^/?#]*/i, "") || "/";
+    this.listener = { port: req.socket.localPort ?? 0 };
   }
 
   header(name: string): string | null {
@@ -180,12 +196,17 @@ class NodeIncoming implements IncomingRequest {
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
   }
 
-  text(): Promise<string> {
-    return Promise.resolve(this.bodyText());
+  async text(maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+    return utf8.decode(await this.#read(maxBytes));
   }
 
-  bodyText(): string {
-    return this.body ? utf8.decode(this.body) : "";
+  /**
+   * For the exchange record, once the route is done: the body it read, else the body read now (up
+   * to DRAIN_AFTER_REFUSAL bytes); rejects when the body was refused or is larger.
+   */
+  bodyText(): Promise<string> | string {
+    if (!this.#body && (this.method === "GET" || this.method === "HEAD")) return "";
+    return this.text(DRAIN_AFTER_REFUSAL);
   }
 
   headerList(): [string, string][] {
@@ -195,22 +216,95 @@ class NodeIncoming implements IncomingRequest {
     return out;
   }
 
-  toRequest(): Request {
+  toRequest(maxBytes = Number.POSITIVE_INFINITY): Request {
     if (this.#request) return this.#request;
     const headers = new Headers();
     for (const [key, value] of Object.entries(this.req.headers)) {
       if (value === undefined) continue;
       for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
     }
-    this.#request = new Request(this.url, { method: this.method, headers, body: this.body });
+    const bodyless = this.method === "GET" || this.method === "HEAD";
+    const read = () => this.#read(maxBytes);
+    const body = bodyless
+      ? undefined
+      : new ReadableStream<Uint8Array>({
+          async start(controller) {
+            try {
+              controller.enqueue(await read());
+              controller.close();
+            } catch (error) {
+              controller.error(error);
+            }
+          },
+        });
+    this.#request = new Request(this.url, {
+      method: this.method,
+      headers,
+      body,
+      duplex: "half",
+    } as RequestInit);
     return this.#request;
+  }
+
+  #read(maxBytes: number): Promise<Buffer> {
+    this.#body ??= readBody(this.req, maxBytes).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) this.bodyRefused = true;
+      throw error;
+    });
+    return this.#body;
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * The request body, read off the socket until it ends or passes `maxBytes`: then reading stops
+ * (the socket is paused, nothing more is buffered) and it rejects with BodyTooLargeError.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", reject);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        stop();
+        req.pause();
+        reject(new BodyTooLargeError(maxBytes));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", reject);
+  });
+}
+
+/** Bytes of a refused body read (and dropped) after the answer, so clients get to read it. */
+const DRAIN_AFTER_REFUSAL = 1 << 20;
+
+/**
+ * After a 413 the rest of the body is still on its way: answer with `connection: close`, then
+ * read and drop at most DRAIN_AFTER_REFUSAL more bytes while the client reads the answer, and close
+ * the socket (memory stays flat whatever the client still sends).
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader("connection", "close");
+  res.once("finish", () => {
+    let drained = 0;
+    req.on("data", (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > DRAIN_AFTER_REFUSAL) req.socket.destroy();
+    });
+    req.once("end", () => req.socket.end());
+    req.resume();
+  });
 }
 
 export interface HttpServerOptions {

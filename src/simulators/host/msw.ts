@@ -17,13 +17,17 @@ const mswNode = lazyModule<typeof import("msw/node")>("msw/node");
  */
 export function createMswHandlers(host: SimHost): RequestHandler[] {
   const patterns = [...new Set(host.services.flatMap((s) => s.hosts))];
-  return patterns.map((pattern) => {
+  const urls = patterns.map((pattern) => {
     const hostRe = globToRegExp(pattern, ".").source.slice(1, -1);
-    const urlRe = new RegExp(`^https?://${hostRe}(:\\d+)?/.*`, "i");
-    return msw().http.all(urlRe, async ({ request }) =>
-      deliver(await host.dispatch(request), toMswClient, undefined),
-    );
+    return new RegExp(`^https?://${hostRe}(:\\d+)?/.*`, "i");
   });
+  // The admin API's in-process address (as on the direct transport); no listener uses port 80.
+  urls.push(/^http:\/\/127\.0\.0\.1\/_sim\/.*/);
+  return urls.map((urlRe) =>
+    msw().http.all(urlRe, async ({ request }) =>
+      deliver(await host.dispatch(request), toMswClient, undefined),
+    ),
+  );
 }
 
 /** As the direct transport, except that a dropped connection is msw's network error. */

@@ -12,9 +12,13 @@ export interface IncomingRequest {
   url: string;
   /** One header's value (lower-case name), or null. */
   header(name: string): string | null;
-  /** The body as UTF-8 text ("" when there is none), read once. */
-  text(): Promise<string>;
-  toRequest(): Request;
+  /**
+   * The body as UTF-8 text ("" when there is none), read once; rejects with BodyTooLargeError as
+   * soon as it passes `maxBytes` (nothing beyond is buffered).
+   */
+  text(maxBytes?: number): Promise<string>;
+  /** The Fetch Request; its body stream errors with BodyTooLargeError past `maxBytes`. */
+  toRequest(maxBytes?: number): Request;
   /** Every header as `[lower-case name, value]`, for the journal's exchange record. */
   headerList?(): [string, string][];
   /**
@@ -22,6 +26,13 @@ export interface IncomingRequest {
    * read), for the journal's exchange record; undefined when it cannot tell.
    */
   bodyText?(): string | Promise<string> | undefined;
+  /**
+   * The request target exactly as it came off the wire, before URL parsing normalised its dot
+   * segments (the http transport; in-process clients have normalised it already).
+   */
+  rawTarget?: string;
+  /** The listener that accepted the request (the http transport): the admin API checks Host against it. */
+  listener?: { port: number };
 }
 
 /**
@@ -128,6 +139,14 @@ export interface Service {
   notFound(ctx: RouteContext): Response;
   /** Body for a known path called with the wrong method. */
   methodNotAllowed?(ctx: RouteContext): Response;
+  /**
+   * Largest request body this service reads (bytes; default DEFAULT_MAX_BODY_BYTES). A larger
+   * declared `content-length` is refused before the route runs; a larger body without one stops
+   * being read at the limit.
+   */
+  maxBodyBytes?: number;
+  /** The 413 for a body over `maxBodyBytes`, in the service's own shape. */
+  tooLarge?(ctx: RouteContext, limit: number): Response;
   /** Body for a handler that threw: the service's own 500 shape, never a stack trace. */
   internalError(ctx: RouteContext, error: unknown): Response;
   /** Body the host sends when the fault plan injects `status` for this service. */

@@ -8,6 +8,9 @@ import { KNOWN_SCOPES } from "./scopes.ts";
  * auth.atlassian.com (`/authorize`, `/oauth/token`) and api.atlassian.com's
  * `/oauth/token/accessible-resources`, over one twin's OAuth registry ([A-OAUTH]).
  */
+/** Largest body auth.atlassian.com and api.atlassian.com read (ours: their requests are small forms). */
+export const MAX_AUTH_BODY_BYTES = 1024 * 1024;
+
 export function atlassianAuthService(twin: ConfluenceTwin): Service {
   return {
     name: "atlassian-auth",
@@ -18,6 +21,13 @@ export function atlassianAuthService(twin: ConfluenceTwin): Service {
       { method: "POST", path: "/oauth/token", operationId: "token", handler: (ctx) => token(twin, ctx) },
     ],
     notFound: () => json({ code: 404, message: "Not Found" }, 404),
+    // Token requests are small forms; an oversized one is refused like any bad token request (guess).
+    maxBodyBytes: MAX_AUTH_BODY_BYTES,
+    tooLarge: (_ctx, limit) =>
+      json(
+        { error: "invalid_request", error_description: `The request body is larger than ${limit} bytes` },
+        413,
+      ),
     internalError: () => json({ error: "server_error", error_description: "Internal Server Error" }, 500),
   };
 }
@@ -36,6 +46,9 @@ export function atlassianApiService(twin: ConfluenceTwin): Service {
       },
     ],
     notFound: () => json({ code: 404, message: "Not Found" }, 404),
+    maxBodyBytes: MAX_AUTH_BODY_BYTES,
+    tooLarge: (_ctx, limit) =>
+      json({ code: 413, message: `The request body is larger than ${limit} bytes` }, 413),
     internalError: () => json({ code: 500, message: "Internal Server Error" }, 500),
   };
 }
@@ -90,8 +103,8 @@ function consentingUser(twin: ConfluenceTwin, ref: string | null | undefined): U
   return [...store.users.values()].find((u) => u.active);
 }
 
-async function token(twin: ConfluenceTwin, { request }: RouteContext): Promise<Response> {
-  const body = await readBody(request);
+async function token(twin: ConfluenceTwin, ctx: RouteContext): Promise<Response> {
+  const body = await readBody(ctx);
   if (!body)
     return tokenFailure({ status: 400, error: "invalid_request", error_description: "Invalid request body" });
   const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
@@ -125,9 +138,9 @@ function tokenFailure(f: OAuthFailure): Response {
 }
 
 /** Atlassian takes JSON; RFC 6749 clients send a form. Accept both. */
-async function readBody(request: Request): Promise<Record<string, unknown> | undefined> {
-  const type = request.headers.get("content-type") ?? "";
-  const text = await request.text();
+async function readBody(ctx: RouteContext): Promise<Record<string, unknown> | undefined> {
+  const type = ctx.header("content-type") ?? "";
+  const text = await ctx.text();
   if (type.includes("application/x-www-form-urlencoded")) {
     return Object.fromEntries(new URLSearchParams(text));
   }
@@ -141,8 +154,8 @@ async function readBody(request: Request): Promise<Record<string, unknown> | und
   }
 }
 
-function accessibleResources(twin: ConfluenceTwin, { request }: RouteContext): Response {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+function accessibleResources(twin: ConfluenceTwin, ctx: RouteContext): Response {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.header("authorization") ?? "");
   const grant = match ? twin.oauth.accessToken(match[1]) : undefined;
   if (!grant) return json({ code: 401, message: "Unauthorized" }, 401);
   const { site } = twin.store;

@@ -10,6 +10,8 @@
  *   sort    := field [ ASC | DESC ]
  *
  * Syntax only: field names, operator/field fit and date formats are checked by validate.ts.
+ * Bounded: every later pass (validation, planning, evaluation, printing) recurses over the tree,
+ * so the parser refuses deep nesting and long clause chains before anything else sees them.
  */
 import type { Binary, Clause, Expr, FunctionOperand, Operand, Operator, Query, SortKey } from "./ast.ts";
 import { CqlSyntaxError, showToken } from "./errors.ts";
@@ -20,6 +22,15 @@ import { isReservedWord } from "./reserved.ts";
 const AFTER_CLAUSE = ["AND", "OR", "ORDER BY", "end of input"];
 const FIELD_EXPECTED = ["a field name", "NOT", "("];
 const OPERATOR_EXPECTED = ["=", "!=", "~", "!~", ">", ">=", "<", "<=", "IN", "NOT IN"];
+
+/** Deepest nesting of parentheses and NOTs a query may use (ours: real queries nest a few levels). */
+export const MAX_CQL_NESTING = 64;
+/**
+ * Most clauses one query may hold. AND/OR chains build a tree as deep as they are long, so this
+ * bounds the tree's depth too; 1,024 is Lucene's default boolean-clause limit (a guess at the
+ * engine behind CQL).
+ */
+export const MAX_CQL_CLAUSES = 1024;
 
 export function parseCql(text: string): Query {
   return new Parser(text).parseQuery();
@@ -40,6 +51,8 @@ export function tryParseCql(text: string): ParseResult {
 class Parser {
   readonly #tokens: Token[];
   #i = 0;
+  #nesting = 0;
+  #clauses = 0;
 
   constructor(text: string) {
     this.#tokens = tokenize(text);
@@ -77,20 +90,33 @@ class Parser {
     const token = this.#peek();
     if (this.#isKeyword("not")) {
       this.#next();
-      return { kind: "not", expr: this.#parseTerm(), pos: token.pos };
+      return { kind: "not", expr: this.#nested(() => this.#parseTerm()), pos: token.pos };
     }
     if (token.kind === "lparen") {
       this.#next();
-      const inner = this.#parseExpr();
+      const inner = this.#nested(() => this.#parseExpr());
       if (!this.#accept("rparen")) throw this.#error(["AND", "OR", ")"]);
       return inner;
     }
     return this.#parseClause();
   }
 
+  /** Parses one level deeper, refusing queries nested past MAX_CQL_NESTING. */
+  #nested<T>(parse: () => T): T {
+    if (++this.#nesting > MAX_CQL_NESTING) {
+      throw this.#error([], `the query nests parentheses and NOT deeper than ${MAX_CQL_NESTING} levels`);
+    }
+    const result = parse();
+    this.#nesting--;
+    return result;
+  }
+
   #parseClause(): Clause {
     const fieldToken = this.#peek();
     if (fieldToken.kind !== "word" || isReservedWord(fieldToken.text)) throw this.#error(FIELD_EXPECTED);
+    if (++this.#clauses > MAX_CQL_CLAUSES) {
+      throw this.#error([], `the query has more than ${MAX_CQL_CLAUSES} clauses`);
+    }
     this.#next();
     const field = fieldToken.text.toLowerCase();
     const op = this.#parseOperator();

@@ -17,7 +17,7 @@ export function tokenRoute(twin: DirectoryTwin): Route {
 async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> {
   const { store: directory, issuer } = twin;
   const tenant = ctx.params.tenant;
-  const form = await readForm(ctx.request);
+  const form = new URLSearchParams(await ctx.text());
   const grant = form.get("grant_type");
   if (!twin.servesTenant(tenant)) return tenantNotFound(ctx, tenant, "invalid_request");
   if (!grant)
@@ -40,11 +40,20 @@ async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> 
   // Client id and secret from the body (client_secret_post) or basic auth (client_secret_basic).
   let clientId = form.get("client_id");
   let secret = form.get("client_secret");
-  const basic = ctx.request.headers.get("authorization");
+  const basic = ctx.header("authorization");
   if (basic?.toLowerCase().startsWith("basic ")) {
-    const [id, s] = Buffer.from(basic.slice(6), "base64").toString().split(":");
-    clientId ??= decodeURIComponent(id ?? "");
-    secret ??= decodeURIComponent(s ?? "");
+    const credentials = basicCredentials(basic.slice(6));
+    if (!credentials) {
+      return aadError(
+        ctx,
+        400,
+        "invalid_request",
+        90023,
+        "The authentication service request isn't valid: the Basic client credentials are not form-urlencoded.",
+      );
+    }
+    clientId ??= credentials.id;
+    secret ??= credentials.secret;
   }
   if (!clientId)
     return aadError(
@@ -129,10 +138,15 @@ async function token(ctx: RouteContext, twin: DirectoryTwin): Promise<Response> 
   return (grant === "password" ? passwordGrant : refreshGrant)(ctx, twin, app, form);
 }
 
-async function readForm(request: Request): Promise<URLSearchParams> {
+/**
+ * `client_secret_basic`: base64 of form-urlencoded id and secret joined by ":" (RFC 6749 §2.3.1);
+ * undefined when either part is not valid percent-encoding.
+ */
+function basicCredentials(encoded: string): { id: string; secret: string } | undefined {
+  const [id, secret] = Buffer.from(encoded, "base64").toString().split(":");
   try {
-    return new URLSearchParams(await request.text());
+    return { id: decodeURIComponent(id ?? ""), secret: decodeURIComponent(secret ?? "") };
   } catch {
-    return new URLSearchParams();
+    return undefined;
   }
 }

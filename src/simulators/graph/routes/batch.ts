@@ -1,19 +1,10 @@
 import { addRoute, createRouter, findRoute } from "rou3";
 import { streamText } from "../../../util/stream-text.ts";
+import { safeDecode } from "../../host/paths.ts";
 import type { Route, RouteContext } from "../../host/types.ts";
 import { badRequest, errorResponse, GraphError, graphErrorResponse, graphJson } from "../errors.ts";
+import { type BatchRequest, parseBatchRequests } from "./batch-requests.ts";
 import { asObject, readJsonBody } from "./common.ts";
-
-interface BatchRequest {
-  id: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: unknown;
-  dependsOn: string[];
-}
-
-export const MAX_BATCH_REQUESTS = 20;
 
 /**
  * `POST /$batch` (JSON batching): ≤ 20 requests, `dependsOn` ordering, each request dispatched
@@ -29,7 +20,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     try {
       const version = ctx.url.pathname.startsWith("/beta/") ? "beta" : "v1.0";
       const body = asObject(await readJsonBody(ctx));
-      const requests = parseRequests(body);
+      const requests = parseBatchRequests(body, version);
       const results = new Map<
         string,
         { id: string; status: number; headers: Record<string, string>; body?: unknown }
@@ -55,7 +46,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
             },
           });
         } else {
-          results.set(req.id, await run(ctx, version, req));
+          results.set(req.id, await run(ctx, req));
         }
         done.add(req.id);
       }
@@ -69,14 +60,10 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     }
   };
 
-  async function run(outer: RouteContext, version: string, req: BatchRequest) {
-    const path = req.url.startsWith("/") ? req.url : `/${req.url}`;
-    // The JS SDK's BatchRequestContent strips only the host, sending `/v1.0/...`; accept a leading
-    // version segment as naming the version (inferred leniency).
-    const versioned = /^\/(v1\.0|beta)(\/.*)$/.exec(path);
-    const url = new URL(versioned ? `${outer.url.origin}${path}` : `${outer.url.origin}/${version}${path}`);
+  async function run(outer: RouteContext, req: BatchRequest) {
+    const url = new URL(`${outer.url.origin}${req.path}`);
     const headers = new Headers(req.headers);
-    const auth = outer.request.headers.get("authorization");
+    const auth = outer.header("authorization");
     if (auth && !headers.has("authorization")) headers.set("authorization", auth);
     let body: string | undefined;
     if (req.body !== undefined && req.method !== "GET" && req.method !== "DELETE") {
@@ -156,7 +143,7 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     };
     const match = findRoute(router, req.method, url.pathname);
     if (!match) return notFound(ctx);
-    for (const [k, v] of Object.entries(match.params ?? {})) ctx.params[k] = decodeURIComponent(v);
+    for (const [k, v] of Object.entries(match.params ?? {})) ctx.params[k] = safeDecode(v);
     try {
       return await match.data.handler(ctx);
     } catch {
@@ -170,42 +157,4 @@ export function batchRoutes(routes: Route[], notFound: (ctx: RouteContext) => Re
     operationId: "batch",
     handler,
   }));
-}
-
-function parseRequests(body: Record<string, unknown>): BatchRequest[] {
-  const raw = body.requests;
-  if (!Array.isArray(raw) || raw.length === 0)
-    throw badRequest("Invalid batch payload format: requests must be a non-empty array.");
-  if (raw.length > MAX_BATCH_REQUESTS) {
-    throw badRequest(
-      `Invalid batch payload format. The number of requests in a batch is limited to ${MAX_BATCH_REQUESTS}.`,
-    );
-  }
-  const ids = new Set<string>();
-  return raw.map((r, i) => {
-    const o = asObject(r);
-    const id = typeof o.id === "number" ? String(o.id) : o.id;
-    if (typeof id !== "string" || id.length === 0)
-      throw badRequest(`Invalid batch payload format: requests[${i}].id is required.`);
-    if (ids.has(id)) throw badRequest(`Invalid batch payload format: duplicate request id '${id}'.`);
-    ids.add(id);
-    if (typeof o.method !== "string" || typeof o.url !== "string")
-      throw badRequest(`Invalid batch payload format: request '${id}' needs method and url.`);
-    if (/^https?:/i.test(o.url))
-      throw badRequest(`Invalid batch payload format: request '${id}' url must be relative.`);
-    const dependsOn = o.dependsOn === undefined ? [] : o.dependsOn;
-    if (!Array.isArray(dependsOn))
-      throw badRequest(`Invalid batch payload format: request '${id}' dependsOn must be an array.`);
-    for (const d of dependsOn)
-      if (!raw.some((x) => String((x as { id?: unknown })?.id) === String(d)))
-        throw badRequest(`Request '${id}' depends on unknown request '${String(d)}'.`);
-    return {
-      id,
-      method: o.method.toUpperCase(),
-      url: o.url,
-      headers: (o.headers ?? {}) as Record<string, string>,
-      body: o.body,
-      dependsOn: dependsOn.map(String),
-    };
-  });
 }

@@ -1,3 +1,4 @@
+import { jsonNestsDeeperThan } from "../../../util/json-depth.ts";
 import type { Caller, TokenIssuer } from "../../directory/tokens.ts";
 import type { HttpMethod, Route, RouteContext } from "../../host/types.ts";
 import { authenticate, requireConnectorPermission } from "../auth.ts";
@@ -71,22 +72,29 @@ export function loadConnection(
   return conn;
 }
 
-export const MAX_BODY_BYTES = 4_000_000;
+export const MAX_GRAPH_BODY_BYTES = 4_000_000;
+/**
+ * Deepest JSON nesting a Graph body may use: OData's reader refuses messages nested deeper than
+ * `ODataMessageQuotas.MaxNestingDepth`, 100 by default
+ * (https://learn.microsoft.com/dotnet/api/microsoft.odata.odatamessagequotas.maxnestingdepth).
+ */
+export const MAX_JSON_DEPTH = 100;
 
-/** Reads a JSON body: 413 over 4 MB (status inferred), 400 on malformed JSON. */
-export async function readJsonBody(ctx: RouteContext, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const length = Number(ctx.header("content-length") ?? "0");
-  if (length > maxBytes) throw tooLarge(length, maxBytes);
+/**
+ * Reads a JSON body: 400 on a missing, too deep or malformed one. Bodies over MAX_GRAPH_BODY_BYTES never
+ * get here: the host refuses them with `graphTooLarge` while reading (the service's maxBodyBytes).
+ */
+export async function readJsonBody(ctx: RouteContext): Promise<unknown> {
   // ctx.text() reads the body once: throttling's retry identity reads it too.
   const text = await ctx.text();
-  // UTF-8 is at most 3 bytes per UTF-16 unit: count bytes only when the text might be too large.
-  const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text) : text.length;
-  if (bytes > maxBytes) throw tooLarge(bytes, maxBytes);
   if (text.length === 0) {
     throw badRequest("Empty Payload. JSON content expected.", {
       code: "InvalidRequestBody",
       message: "The request needs a JSON body.",
     });
+  }
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw badRequest(`The request payload nests deeper than the maximum depth of ${MAX_JSON_DEPTH}.`);
   }
   try {
     return JSON.parse(text);
@@ -97,15 +105,19 @@ export async function readJsonBody(ctx: RouteContext, maxBytes = MAX_BODY_BYTES)
   }
 }
 
-function tooLarge(n: number, max: number): GraphError {
-  return new GraphError(
-    413,
-    "RequestEntityTooLarge",
-    `The request body is ${n} bytes; the limit is ${max} bytes.`,
-    {
-      code: "PayloadTooLarge",
-      message: `externalItem payloads are limited to ${max} bytes.`,
-    },
+/** Graph's 413 for a body over `limit` bytes (status inferred: [G-LIM] names the limit, not the answer). */
+export function graphTooLarge(ctx: RouteContext, limit: number): Response {
+  return errorResponse(
+    ctx,
+    new GraphError(
+      413,
+      "RequestEntityTooLarge",
+      `The request body is larger than the limit of ${limit} bytes.`,
+      {
+        code: "PayloadTooLarge",
+        message: `externalItem payloads are limited to ${limit} bytes.`,
+      },
+    ),
   );
 }
 

@@ -100,11 +100,25 @@ function unsupported(message: string): GraphError {
   return new GraphError(400, "Request_UnsupportedQuery", message);
 }
 
+/** Longest `$filter` text the twin parses (ours; 15 clauses of 15 quoted UPNs fit well within it). */
+export const MAX_FILTER_LENGTH = 8192;
+/** Most `or` clauses in one `$filter`: Graph refuses more than 15 in directory queries. */
+export const MAX_FILTER_CLAUSES = 15;
+
 /** `$filter` subset: `prop eq 'v'`, `prop in ('a','b')`, joined by `or`; props userPrincipalName, mail, id, displayName. */
 export function parseUserFilter(filter: string): (u: DirectoryUser) => boolean {
+  if (filter.length > MAX_FILTER_LENGTH) {
+    throw unsupported(`The $filter expression is longer than ${MAX_FILTER_LENGTH} characters.`);
+  }
   const clauses = filter.split(/\s+or\s+/i);
+  if (clauses.length > MAX_FILTER_CLAUSES) {
+    throw unsupported(
+      `Too many child clauses specified in search filter expression containing 'OR' operators: ${clauses.length}. Max allowed: ${MAX_FILTER_CLAUSES}.`,
+    );
+  }
   const tests = clauses.map((c) => {
-    const m = /^\s*(\w+)\s+(eq|in)\s+(.+?)\s*$/i.exec(c);
+    // Trimmed first: a lazy group before `\s*$` would backtrack over long runs of spaces.
+    const m = /^(\w+)\s+(eq|in)\s+(.+)$/i.exec(c.trim());
     if (!m) throw unsupported(`Unsupported or invalid query filter clause specified: '${c.trim()}'.`);
     const prop = m[1];
     const field = ["userPrincipalName", "mail", "id", "displayName"].find(

@@ -2,11 +2,20 @@ import { createHash } from "node:crypto";
 import type { Route, RouteContext } from "../../host/types.ts";
 import { PERMS } from "../auth.ts";
 import { GraphError, graphEmpty, graphErrorResponse, graphJson, odataContext } from "../errors.ts";
-import { validateActivities, validateItemId } from "../item-rules.ts";
+import { type AclContext, validateActivities, validateItemId } from "../item-rules.ts";
 import type { ExternalConnection, ExternalItem } from "../model.ts";
 import type { GraphTwin, IngestionRequest } from "../twin.ts";
 import { asObject, CONNECTION_PATH, graphRoutes, loadConnection, readJsonBody } from "./common.ts";
 import { itemInput } from "./wire.ts";
+
+/** What an item's ACL is checked against: this tenant, the route's version, the item rules' limit. */
+function aclContext(twin: GraphTwin, ctx: RouteContext): AclContext {
+  return {
+    tenantId: twin.directory.tenantId,
+    version: ctx.url.pathname.startsWith("/beta/") ? "beta" : "v1.0",
+    maxEntries: twin.itemRules.maxAclEntries,
+  };
+}
 
 /** The identity of a write for retry discipline (the body is read once and shared with the route). */
 async function ingestionRequest(ctx: RouteContext): Promise<IngestionRequest> {
@@ -58,7 +67,7 @@ export function itemRoutes(twin: GraphTwin): Route[] {
       const body = await readJsonBody(ctx);
       const id = ctx.params.itemId;
       validateItemId(id, twin.itemRules);
-      const { created, item, warnings } = twin.putItem(conn, id, itemInput(id, body));
+      const { created, item, warnings } = twin.putItem(conn, id, itemInput(id, body, aclContext(twin, ctx)));
       for (const warning of warnings ?? []) ctx.note(warning);
       // Create: bare 200 (docs example, Dev Proxy mock); update: 200 with the item (current docs).
       return created ? graphEmpty(ctx, 200) : graphJson(ctx, itemJson(ctx, conn, item));
@@ -67,7 +76,7 @@ export function itemRoutes(twin: GraphTwin): Route[] {
       const conn = loadConnection(twin, ctx, caller, PERMS.itemWrite);
       await ingest(ctx, conn);
       const id = ctx.params.itemId;
-      const item = twin.patchItem(conn, id, itemInput(id, await readJsonBody(ctx)));
+      const item = twin.patchItem(conn, id, itemInput(id, await readJsonBody(ctx), aclContext(twin, ctx)));
       return graphJson(ctx, itemJson(ctx, conn, item));
     }),
     ...graphRoutes(issuer, "GET", itemPath, "externalConnections.getItem", (ctx, caller) => {

@@ -1,11 +1,22 @@
 import type { Route } from "../../host/types.ts";
 import { PERMS } from "../auth.ts";
 import { badRequest, GraphError, graphJson, odataContext } from "../errors.ts";
+import { KqlError } from "../search/kql.ts";
 import type { GraphTwin } from "../twin.ts";
 import { asObject, graphRoutes, readJsonBody } from "./common.ts";
 
 function invalid(message: string): GraphError {
   return badRequest(`SearchRequest Invalid (${message})`);
+}
+
+/** A query the KQL parser refuses (too long, too deep) is the caller's mistake: 400, not 500. */
+function searchOrRefuse<T>(search: () => T): T {
+  try {
+    return search();
+  } catch (error) {
+    if (error instanceof KqlError) throw invalid(error.message);
+    throw error;
+  }
 }
 
 /** `POST /search/query` for externalItem, as a delegated user; results trimmed by the item ACLs. */
@@ -64,16 +75,18 @@ export function searchRoutes(twin: GraphTwin): Route[] {
           throw invalid("fields must be an array of strings");
         fields = r.fields as string[];
       }
-      const result = twin.search(caller.userId, {
-        query: queryString,
-        connectionIds,
-        from,
-        size,
-        fields,
-        aggregations: r.aggregations,
-        aggregationFilters: r.aggregationFilters,
-        sortProperties: r.sortProperties,
-      });
+      const result = searchOrRefuse(() =>
+        twin.search(caller.userId, {
+          query: queryString,
+          connectionIds,
+          from,
+          size,
+          fields,
+          aggregations: r.aggregations,
+          aggregationFilters: r.aggregationFilters,
+          sortProperties: r.sortProperties,
+        }),
+      );
       const container: Record<string, unknown> = {};
       if (result.hits.length > 0) {
         container.hits = result.hits.map((h) => ({

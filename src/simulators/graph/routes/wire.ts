@@ -2,6 +2,7 @@ import type { ConnectionInput, ConnectionPatch } from "../connections.ts";
 import { badRequest, GraphError, invalidRequest } from "../errors.ts";
 import type { ExternalGroupInput, ExternalGroupPatch } from "../external-groups.ts";
 import {
+  type AclContext,
   type ItemPatch,
   rejectUnknownMembers,
   validateAcl,
@@ -64,6 +65,25 @@ const ITEM_MEMBERS = new Set([
   "informationProtectionLabel",
 ]);
 
+/**
+ * A String member (Edm.String) as OData reads it: a string or null; an object or array is OData's
+ * "unexpected node" error, a number or boolean its "cannot convert the literal" error, never
+ * stored as "[object Object]".
+ */
+function edmString(body: Record<string, unknown>, key: string): string | null {
+  const v = body[key];
+  if (v === null || typeof v === "string") return v;
+  const inner = { code: "PropertyValueTypeMismatch", message: `'${key}' must be a string.` };
+  if (typeof v === "object") {
+    const node = Array.isArray(v) ? "StartArray" : "StartObject";
+    throw badRequest(
+      `An unexpected '${node}' node was found when reading from the JSON reader. A 'PrimitiveValue' node was expected.`,
+      inner,
+    );
+  }
+  throw badRequest(`Cannot convert the literal '${String(v)}' to the expected type 'Edm.String'.`, inner);
+}
+
 /** POST /external/connections. */
 export function connectionInput(body: Record<string, unknown>): ConnectionInput {
   rejectUnknownMembers(body, CONNECTION_MEMBERS, CONNECTION_TYPE);
@@ -109,8 +129,7 @@ export function connectionPatch(connectionId: string, body: Record<string, unkno
 /** The optional members shared by create and update; absent ones stay absent. */
 function connectionMembers(body: Record<string, unknown>): ConnectionPatch {
   const patch: ConnectionPatch = {};
-  if (body.description !== undefined)
-    patch.description = body.description === null ? null : String(body.description);
+  if (body.description !== undefined) patch.description = edmString(body, "description");
   if (body.configuration !== undefined) {
     const ids = (body.configuration as { authorizedAppIds?: unknown } | null)?.authorizedAppIds;
     if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === "string"))) {
@@ -147,8 +166,7 @@ function connectionMembers(body: Record<string, unknown>): ConnectionPatch {
     }
     patch.searchSettings = { searchResultTemplates: templates };
   }
-  if (body.connectorId !== undefined)
-    patch.connectorId = body.connectorId === null ? null : String(body.connectorId);
+  if (body.connectorId !== undefined) patch.connectorId = edmString(body, "connectorId");
   if (typeof body.contentCategory === "string") patch.contentCategory = body.contentCategory;
   if (typeof body.enabledContentExperiences === "string")
     patch.enabledContentExperiences = body.enabledContentExperiences;
@@ -160,7 +178,7 @@ function connectionMembers(body: Record<string, unknown>): ConnectionPatch {
  * PUT/PATCH an item: the body's shape, its id against the URL's, the ACL, content and activities. The
  * property values are checked against the connection's schema by the twin.
  */
-export function itemInput(urlId: string, body: unknown): ItemPatch {
+export function itemInput(urlId: string, body: unknown, acl: AclContext): ItemPatch {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest("The request body must be a JSON object.", {
       code: "InvalidRequestBody",
@@ -176,7 +194,7 @@ export function itemInput(urlId: string, body: unknown): ItemPatch {
     );
   }
   const input: ItemPatch = {};
-  if (b.acl !== undefined) input.acl = validateAcl(b.acl);
+  if (b.acl !== undefined) input.acl = validateAcl(b.acl, acl);
   if (b.properties !== undefined) {
     if (typeof b.properties !== "object" || b.properties === null || Array.isArray(b.properties))
       throw valueMismatch("properties");
@@ -198,18 +216,16 @@ export function externalGroupInput(body: Record<string, unknown>): ExternalGroup
   }
   return {
     id,
-    displayName: typeof body.displayName === "string" ? body.displayName : null,
-    description: typeof body.description === "string" ? body.description : null,
+    displayName: body.displayName === undefined ? null : edmString(body, "displayName"),
+    description: body.description === undefined ? null : edmString(body, "description"),
   };
 }
 
 /** PATCH …/groups/{id}: a member set to null clears it. */
 export function externalGroupPatch(body: Record<string, unknown>): ExternalGroupPatch {
   const patch: ExternalGroupPatch = {};
-  if (body.displayName !== undefined)
-    patch.displayName = body.displayName === null ? null : String(body.displayName);
-  if (body.description !== undefined)
-    patch.description = body.description === null ? null : String(body.description);
+  if (body.displayName !== undefined) patch.displayName = edmString(body, "displayName");
+  if (body.description !== undefined) patch.description = edmString(body, "description");
   return patch;
 }
 

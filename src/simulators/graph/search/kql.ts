@@ -4,6 +4,19 @@
  * AND / OR / NOT (and a leading `-`), parentheses; juxtaposition means AND.
  */
 
+/**
+ * Longest query text: KQL built through the query object model defaults to 4,096 characters
+ * (https://learn.microsoft.com/sharepoint/dev/general-development/keyword-query-language-kql-syntax-reference).
+ */
+export const MAX_KQL_LENGTH = 4096;
+/** Deepest nesting of parentheses, NOT and `-` (ours: bounds the parser's and evaluator's recursion). */
+export const MAX_KQL_NESTING = 64;
+
+/** A query the twin refuses to parse (too long, nested too deep); the search route answers 400. */
+export class KqlError extends Error {
+  override readonly name = "KqlError";
+}
+
 export type KqlNode =
   | { kind: "term"; text: string; prefix: boolean; phrase: boolean; property?: string }
   | { kind: "and"; nodes: KqlNode[] }
@@ -65,9 +78,21 @@ function lex(q: string): Token[] {
 }
 
 export function parseKql(query: string): KqlNode {
+  if (query.length > MAX_KQL_LENGTH) {
+    throw new KqlError(`The query text is longer than ${MAX_KQL_LENGTH} characters.`);
+  }
   const tokens = lex(query);
   let pos = 0;
+  let nesting = 0;
   const peek = () => tokens[pos];
+  const nested = <T>(parse: () => T): T => {
+    if (++nesting > MAX_KQL_NESTING) {
+      throw new KqlError(`The query nests parentheses and NOT deeper than ${MAX_KQL_NESTING} levels.`);
+    }
+    const node = parse();
+    nesting--;
+    return node;
+  };
 
   function parseOr(): KqlNode {
     const nodes = [parseAnd()];
@@ -95,11 +120,11 @@ export function parseKql(query: string): KqlNode {
     const tk = peek();
     if (tk?.t === "-" || (tk?.t === "op" && tk.v === "NOT")) {
       pos++;
-      return { kind: "not", node: parseUnary() };
+      return { kind: "not", node: nested(parseUnary) };
     }
     if (tk?.t === "(") {
       pos++;
-      const inner = parseOr();
+      const inner = nested(parseOr);
       if (peek()?.t === ")") pos++;
       return inner;
     }

@@ -120,9 +120,11 @@ export function visibleContent(ctx: ConfluenceContext, id: string): Content | Re
 
 export const ok = (body: unknown, status = 200) => json(body, status);
 
-export async function readJsonBody(request: Request): Promise<unknown> {
+/** The JSON body, or undefined when it is missing or malformed (a body over the limit still throws: 413). */
+export async function readJsonBody(ctx: { text(): Promise<string> }): Promise<unknown> {
+  const text = await ctx.text();
   try {
-    return await request.json();
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

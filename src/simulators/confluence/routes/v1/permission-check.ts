@@ -32,7 +32,7 @@ export function permissionCheckRoutes(): ConfluenceRoute[] {
 async function checkContentPermission(ctx: ConfluenceContext): Promise<Response> {
   const content = visibleContent(ctx, ctx.params.id);
   if (content instanceof Response) return content;
-  const parsed = body.safeParse(await readJsonBody(ctx.request));
+  const parsed = body.safeParse(await readJsonBody(ctx));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return v1Error(400, `Invalid request: ${issue.path.join(".") || "body"} ${issue.message}`);

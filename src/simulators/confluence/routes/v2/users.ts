@@ -7,10 +7,11 @@ import { v2 } from "./common.ts";
 const MAX_ACCOUNT_IDS = 250;
 
 /** Body of `POST /users-bulk`: `{"accountIds": [...]}` with 1..250 ids. */
-async function readAccountIds(request: Request): Promise<string[]> {
+async function readAccountIds(ctx: { text(): Promise<string> }): Promise<string[]> {
+  const text = await ctx.text();
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     throw new V2ParamError("Invalid request body", "The request body could not be parsed as JSON.");
   }
@@ -28,7 +29,7 @@ export function userRoutes(): ConfluenceRoute[] {
   return [
     // Unknown account ids are left out; a hidden email reads "" (profile visibility).
     v2("POST", "/users-bulk", "createBulkUserLookup", async (ctx) => {
-      const ids = await readAccountIds(ctx.request);
+      const ids = await readAccountIds(ctx);
       const seen = new Set<string>();
       const results = [];
       for (const id of ids) {
