@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import pc from "picocolors";
 import { BLOB_FILE, blobReport } from "../scenarios/batch/blob.ts";
+import { describeFaults } from "../scenarios/fault-figures.ts";
 import { freshnessSummary } from "../scenarios/oracle/freshness.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { externalHeadline, failureText, jsonReport, junitReport, lastLines } from "../scenarios/reporters.ts";
@@ -44,12 +45,15 @@ export function writeReportFiles(dir: string, results: ScenarioResult[], reporte
 export function printLine(r: ScenarioResult): void {
   const mark = r.ok ? pc.green("✓") : pc.red("✗");
   const line = `${mark} ${r.name} ${pc.dim(`(${relative(process.cwd(), r.file)}, seed ${r.seed}, ${r.wallMs} ms)`)}\n`;
+  // Runs under a fault plan say how hard it hit and how the connector coped (also in results.json).
+  const faults = r.faults ? pc.dim(`    ${describeFaults(r.faults)}\n`) : "";
   const detail = r.ok ? "" : `${failureText(r).replace(/^/gm, "    ")}\n`;
   const fresh = freshnessSummary(r.freshness)
     .map((l) => `    ${l}\n`)
     .join("");
   process.stdout.write(
     line +
+      faults +
       externalRuns(r) +
       (detail ? pc.red(detail) : "") +
       (r.freshness?.stale ? pc.red(fresh) : pc.dim(fresh)),

@@ -24,6 +24,12 @@ export const connectorSchema = z
       .optional()
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the scenario file's syntax
       .describe("Extra environment for `command`; ${NAME} in a value is replaced by cgsim's variable NAME"),
+    stateFile: z
+      .string()
+      .optional()
+      .describe(
+        "Where `command` keeps cgsim's connector state, relative to CGSIM_WORK_DIR: the `resume` expectation reads its ledger after a kill",
+      ),
     timeout: realTimeLimit
       .optional()
       .describe("Real-time limit for one external crawl; the process is killed after it (default 5m)"),
@@ -56,6 +62,14 @@ export const connectorSchema = z
     incremental: shape.incremental.unwrap().optional(),
     concurrency: shape.concurrency.unwrap().optional(),
     retry: shape.retry.unwrap().optional(),
+    checkpointEvery: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "The built-in connector saves its checkpoint after a space once this many items were listed (default 1000)",
+      ),
     maxGroupMembers: z
       .number()
       .int()

@@ -2,6 +2,7 @@ import type { Connector } from "../connector/connector.ts";
 import type { StateStore } from "../connector/state.ts";
 import type { World } from "../simulators/world.ts";
 import type { ConnectorSettings } from "./connector-settings.ts";
+import type { IndexDigest } from "./index-digest.ts";
 import type { ConfluenceSnapshot } from "./oracle/freshness-types.ts";
 import type { CrawlOutcome, PermissionChange } from "./results.ts";
 import type { SiteNames } from "./steps/confluence/site-names.ts";
@@ -35,4 +36,13 @@ export interface RunContext {
   confluenceAtLastCrawl?: ConfluenceSnapshot;
   /** … and when the last full crawl that completed started. */
   confluenceAtLastFullCrawl?: ConfluenceSnapshot;
+  /** Index of the step running now. */
+  step: number;
+  /**
+   * The index the same scenario leaves after its first `step` steps when nothing fails: no fault
+   * plan, no kills, no expectations (run once per step asked, on a world of its own).
+   */
+  faultFreeIndex(step: number): Promise<IndexDigest>;
+  /** A scratch directory for this run (`CGSIM_WORK_DIR` of external connectors), made on first use. */
+  workDir(): string;
 }

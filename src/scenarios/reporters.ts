@@ -52,11 +52,13 @@ export function failureText(r: ScenarioResult): string {
 /** One line about a step's external connector run: what ran, how it ended, how long (wall and simulated). */
 export function externalHeadline(step: StepResult & { external: ExternalRun }): string {
   const run = step.external;
-  const end = run.timedOut
-    ? `killed after ${run.timeout} (timeout)`
-    : run.exitCode === null
-      ? `killed by ${run.signal}`
-      : `exit ${run.exitCode}`;
+  const end = run.killed
+    ? "SIGKILLed mid-crawl (crawl.kill)"
+    : run.timedOut
+      ? `killed after ${run.timeout} (timeout)`
+      : run.exitCode === null
+        ? `killed by ${run.signal}`
+        : `exit ${run.exitCode}`;
   const streams = (["stdout", "stderr"] as const).map((name) => {
     const n = lineCount(run[name]);
     return `${name} ${n} line${n === 1 ? "" : "s"}`;

@@ -20,6 +20,11 @@ export interface CrawlOutcome {
   fatal?: { code: number; message: string };
   /** Journal sequence number before the crawl's first request. */
   sinceSeq: number;
+  /**
+   * The crawl was killed (`kill:`) after this many requests; `ledger`: the item ids its saved state
+   * held then (what a resumed crawl may skip), when the runner can read the state.
+   */
+  killed?: { afterRequests: number; ledger?: string[] };
 }
 
 /** One run of an external connector's process (a crawl step with `connector.command`). */
@@ -32,6 +37,8 @@ export interface ExternalRun {
   signal: string | null;
   /** Still running at `timeout` (real time), so it was killed. */
   timedOut: boolean;
+  /** SIGKILLed as the crawl's kill point was reached (`crawl.kill`). */
+  killed: boolean;
   timeout: string;
   wallMs: number;
   /** Simulated time the crawl took: real time × clockRate, rounded up to a whole minute. */
@@ -91,6 +98,8 @@ export interface ScenarioResult {
   wallMs: number;
   simulatedMs: number;
   requests: number;
+  /** What the fault plan did over the whole run and how the connector coped, when it hit any request. */
+  faults?: FaultFigures;
   /** Permission matrix snapshots, when asked for (`RunOptions.matrix`); the last is the final state. */
   matrix?: MatrixSnapshot[];
   /**
@@ -98,4 +107,16 @@ export interface ScenarioResult {
    * labels behind Confluence), findings capped at FRESHNESS_FINDINGS_SHOWN.
    */
   freshness?: FreshnessReport;
+}
+
+/** What the fault plan did to a run's (or a crawl's) requests and how the connector answered, from the journal. */
+export interface FaultFigures {
+  requests: number;
+  faulted: number;
+  /** Faulted requests per kind: the status (429, 500, …), reset, truncated or latency. */
+  byKind: Record<string, number>;
+  /** Requests that repeat a failed one to the same method and URL. */
+  retried: number;
+  /** Repeats (not POSTs) of an answer with Retry-After, and how many waited it out (simulated time). */
+  retryAfter: { announced: number; honoured: number };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { seedIndex } from "../capture/seed-index.ts";
 import type { IndexSnapshot } from "../capture/snapshot.ts";
 import type { Connector } from "../connector/connector.ts";
@@ -5,6 +8,9 @@ import { MemoryStateStore } from "../connector/state.ts";
 import { type TransportName, World } from "../simulators/world.ts";
 import { DEFAULT_CONNECTION_ID } from "./connector-settings.ts";
 import type { RunContext } from "./context.ts";
+import { faultFiguresOf } from "./fault-figures.ts";
+import { faultFreeScenario } from "./fault-free.ts";
+import { type IndexDigest, indexDigest } from "./index-digest.ts";
 import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
 import { finalFreshness } from "./oracle/freshness.ts";
 import { oracleInput } from "./oracle/input.ts";
@@ -61,6 +67,7 @@ export async function runScenario(
     responseCache: options.responseCache,
   });
   const simStart = world.clock.now();
+  let workDir: string | undefined;
   const result: ScenarioResult = {
     name: scenario.name,
     file: loaded.file,
@@ -88,10 +95,17 @@ export async function runScenario(
       settings: scenario.connector ?? {},
       connectorState: new MemoryStateStore(),
       wrapConnector: options.connector,
+      step: 0,
+      faultFreeIndex: memoized((step) => faultFreeIndex(loaded, step, { ...options, transport })),
+      workDir: () => {
+        workDir ??= mkdtempSync(join(tmpdir(), "cgsim-run-"));
+        return workDir;
+      },
     };
     if (loaded.capture?.index) await replayCapturedIndex(ctx, loaded.capture.index);
     for (const [index, step] of scenario.steps.entries()) {
       const kind = stepKind(step);
+      ctx.step = index;
       const line = loaded.source.locate(["steps", index]).line;
       let stepResult: StepResult;
       try {
@@ -125,11 +139,50 @@ export async function runScenario(
     result.error = error instanceof Error ? error.message : String(error);
   } finally {
     result.requests = world.host.journal.count();
+    const faults = faultFiguresOf(world.host.journal.entries());
+    if (faults.faulted > 0) result.faults = faults;
     result.simulatedMs = world.clock.now() - simStart;
     await world.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
     result.wallMs = Math.round(performance.now() - started);
   }
   return result;
+}
+
+/**
+ * The index the scenario's first `step` steps leave when nothing fails (fault-free.ts): the same
+ * scenario on a world of its own, with the run's transport and connector seam.
+ */
+async function faultFreeIndex(
+  loaded: LoadedScenario,
+  step: number,
+  options: RunOptions,
+): Promise<IndexDigest> {
+  let digest: IndexDigest | undefined;
+  const result = await runScenario(faultFreeScenario(loaded, step), {
+    transport: options.transport,
+    responseCache: options.responseCache,
+    connector: options.connector,
+    inspect: {
+      fn: (ctx) => {
+        digest = indexDigest(ctx.world, ctx.connectionId);
+      },
+    },
+  });
+  if (!result.ok || !digest) {
+    const failure = result.error ?? result.steps.find((s) => !s.ok)?.failures.join("; ") ?? "no index";
+    throw new Error(`the fault-free run of the first ${step} steps failed: ${failure}`);
+  }
+  return digest;
+}
+
+/** One call per argument: later calls share the first call's promise. */
+function memoized<T>(compute: (n: number) => Promise<T>): (n: number) => Promise<T> {
+  const seen = new Map<number, Promise<T>>();
+  return (n) => {
+    if (!seen.has(n)) seen.set(n, compute(n));
+    return seen.get(n)!;
+  };
 }
 
 /** A capture's site starts at the capture's instant (its timestamps are all in the past then). */

@@ -8,7 +8,7 @@ import type { World } from "../../src/simulators/world.ts";
 
 const require = createRequire(import.meta.url);
 const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const CONNECTOR = join(import.meta.dirname, "..", "scenarios", "external-connector.ts");
+const CONNECTOR = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.ts");
 
 /** The page the external connector's injected bug opens to everyone (restricted to alice in contoso). */
 export const LEAKED_PAGE = "1001";
@@ -37,7 +37,7 @@ export async function startServed(): Promise<Served> {
 }
 
 /**
- * A full crawl by test/scenarios/external-connector.ts as its own process over http, with the
+ * A full crawl by scenarios/external-connector.ts as its own process over http, with the
  * CGSIM_* variables the scenario runner gives external connectors, and a connector bug: the ACL it
  * writes for LEAKED_PAGE grants everyone. The served world's clock is live (as under `cgsim serve`),
  * so the connector's real Retry-After sleeps are simulated time too.

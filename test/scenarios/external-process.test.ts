@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -40,6 +40,7 @@ describe("runProcess", () => {
       exitCode: 3,
       signal: null,
       timedOut: false,
+      killed: false,
       stdout: "to-out\n",
       stderr: "to-err\n",
     });
@@ -78,6 +79,27 @@ describe("runProcess", () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(run).toMatchObject({ timedOut: true, exitCode: null, signal: "SIGKILL", stdout: "started\n" });
     expect(await endsSoon(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+  });
+
+  it("its kill handle SIGKILLs the whole group at once, as a crash would (crawl.kill)", async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, "child.pid");
+    const kill = new AbortController();
+    // The shell ignores SIGTERM: only SIGKILL ends it, and its child goes with the group.
+    const done = runProcess(
+      `trap '' TERM; sleep 60 & echo $! > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; wait`,
+      {
+        ...options,
+        kill: kill.signal,
+      },
+    );
+    for (let i = 0; i < 500 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+    kill.abort();
+    const run = await done;
+    expect(run).toMatchObject({ killed: true, timedOut: false, exitCode: null, signal: "SIGKILL" });
+    expect(await endsSoon(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+    const finished = await runProcess("exit 0", { ...options, kill: new AbortController().signal });
+    expect(finished.killed).toBe(false);
   });
 
   it("whatever a connector leaves running in its group ends when it exits", async () => {

@@ -77,7 +77,8 @@ describe("external connector via proxy", () => {
         Object.keys(env)
           .filter((k) => k.startsWith("CGSIM_"))
           .sort(),
-      ).toEqual(["CGSIM_CONNECTION_ID", "CGSIM_CRAWL_MODE"]);
+      ).toEqual(["CGSIM_CONNECTION_ID", "CGSIM_CRAWL_MODE", "CGSIM_WORK_DIR"]);
+      expect(env.CGSIM_WORK_DIR).toMatch(/cgsim-run-/);
     } finally {
       process.env = saved;
     }

@@ -9,7 +9,7 @@ import { runScenario } from "../../src/scenarios/runner.ts";
 
 const require = createRequire(import.meta.url);
 const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const SCRIPT = join(import.meta.dirname, "external-connector.ts");
+const SCRIPT = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.ts");
 
 describe("external connector (connector.command)", () => {
   it("runs the command with the CGSIM_* environment and checks what it indexed", async () => {

@@ -205,8 +205,11 @@ steps:
     const { space } = report!.fatal!;
     const { discovered, indexed } = report!.counts;
     expect(indexed).toBeGreaterThan(0); // the first space was written before the second failed
-    expect(result.steps[1].summary).toBe(
-      `crawl full: stopped with 1001 while listing (space ${space}); so far ${discovered} discovered, ${indexed} indexed, 0 unchanged, 0 failed, 0 deleted`,
+    // The fault figures follow: three 429s, each retried after its Retry-After.
+    expect(result.steps[1].summary).toMatch(
+      new RegExp(
+        `^crawl full: stopped with 1001 while listing \\(space ${space}\\); so far ${discovered} discovered, ${indexed} indexed, 0 unchanged, 0 failed, 0 deleted — faults: 3 of \\d+ requests \\([\\d.]+%: 429×3\\); retried 2, Retry-After honoured 2/2, waited [\\d.]+ s$`,
+      ),
     );
     const text = await fails(scenario("crawl: full"));
     expect(text).toContain(

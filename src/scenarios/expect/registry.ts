@@ -8,12 +8,15 @@ import { content } from "./content.ts";
 import { errors } from "./errors.ts";
 import type { ExpectationModule } from "./expectation.ts";
 import { externalGroup } from "./external-group.ts";
+import { injectedFaults } from "./injected-faults.ts";
 import { item } from "./item.ts";
 import { items } from "./items.ts";
 import { parity } from "./parity.ts";
 import { requests } from "./requests.ts";
 import { resolve } from "./resolve.ts";
+import { resume } from "./resume.ts";
 import { retries } from "./retries.ts";
+import { sameIndexAsFaultFree } from "./same-index.ts";
 import { search } from "./search.ts";
 
 /** Every key an `expect` step may hold. */
@@ -30,7 +33,10 @@ type ExpectationKey =
   | "retries"
   | "access"
   | "content"
-  | "parity";
+  | "parity"
+  | "injectedFaults"
+  | "resume"
+  | "sameIndexAsFaultFree";
 
 // Checked (and listed in the JSON Schema) in this order.
 const EXPECTATIONS = {
@@ -47,6 +53,9 @@ const EXPECTATIONS = {
   access,
   content,
   parity,
+  injectedFaults,
+  resume,
+  sameIndexAsFaultFree,
 } satisfies Record<ExpectationKey, ExpectationModule>;
 
 type Optional<T extends Record<string, ExpectationModule>> = {

@@ -104,6 +104,7 @@ export function builtInConnector(
     },
     state,
     maxGroupMembers: settings?.maxGroupMembers,
+    checkpointEvery: settings?.checkpointEvery,
   });
 }
 

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { RunContext } from "../context.ts";
+import { faultFigures } from "../fault-figures.ts";
 import { confluenceSnapshot } from "../oracle/freshness.ts";
 import { type CrawlOutcome, crawlStopText } from "../results.ts";
 import { builtInCrawl, connectorFor } from "./built-in-connector.ts";
 import { armDuring, type DuringOutcome, duringReferences, duringSchema } from "./crawl-during.ts";
+import { killableFetch, killFigures, killPoint, killSchema, savedLedger } from "./crawl-kill.ts";
 import { crawlExternally, externalFailure } from "./external-connector.ts";
 import { defineStep } from "./step-module.ts";
 
@@ -23,6 +25,7 @@ export const crawlStep = defineStep({
             .optional()
             .describe("The crawl must stop with an error (the step passes when it does)"),
           during: duringSchema.optional(),
+          kill: killSchema.optional(),
         })
         .strict(),
     ])
@@ -36,21 +39,37 @@ export const crawlStep = defineStep({
     const mode = typeof spec === "string" ? spec : spec.mode;
     const expectFailure = typeof spec === "object" && spec.fails === true;
     const during = typeof spec === "object" && spec.during ? armDuring(ctx, spec.during, index) : undefined;
+    const kill = typeof spec === "object" && spec.kill ? killPoint(spec.kill, ctx.seed, index) : undefined;
     const outcome: CrawlOutcome = {
       mode,
       step: index,
       startedAt: world.clock.now(),
-      sinceSeq: world.host.journal.entries().at(-1)?.seq ?? 0,
+      sinceSeq: world.host.journal.lastSeq,
     };
     const confluence = confluenceSnapshot(world);
     let summary: string;
     let hook: DuringOutcome | undefined;
     try {
       if (ctx.settings.command) {
-        const run = await crawlExternally(ctx, mode);
+        const run = await crawlExternally(ctx, mode, kill);
         outcome.external = run;
-        outcome.fatal = externalFailure(run);
-        summary = `crawl ${mode} (external via ${run.via}, ${run.timedOut ? "timed out" : `exit ${run.exitCode ?? run.signal}`})`;
+        if (run.killed) {
+          outcome.killed = {
+            afterRequests: world.host.journal.lastSeq - outcome.sinceSeq,
+            ledger: savedLedger(ctx),
+          };
+          outcome.fatal = { code: 5000, message: "killed (SIGKILL)" };
+        } else outcome.fatal = externalFailure(run);
+        const end = run.killed
+          ? "SIGKILL"
+          : run.timedOut
+            ? "timed out"
+            : `exit ${run.exitCode ?? run.signal}`;
+        summary = `crawl ${mode} (external via ${run.via}, ${end})`;
+      } else if (kill !== undefined) {
+        const run = await killedBuiltInCrawl(ctx, mode, kill);
+        Object.assign(outcome, run.outcome);
+        summary = run.summary;
       } else {
         ctx.connector ??= connectorFor(ctx);
         const run = await builtInCrawl(ctx.connector, mode);
@@ -63,6 +82,8 @@ export const crawlStep = defineStep({
       hook = during?.();
     }
     if (hook?.applied.length) summary += `; ${hook.applied.join("; ")}`;
+    if (outcome.killed) summary += killFigures(world, outcome);
+    summary += faultFigures(world, outcome);
     ctx.crawls.push(outcome);
     ctx.confluenceAtLastCrawl = confluence;
     if (outcome.mode === "full" && !outcome.fatal) {
@@ -71,11 +92,38 @@ export const crawlStep = defineStep({
     }
     if (!outcome.fatal) ctx.indexAtLastCompletedCrawl = indexSnapshot(ctx);
     const failures: string[] = [...(hook?.failures ?? [])];
-    if (outcome.fatal && !expectFailure) failures.push(crawlFailureText(outcome));
+    if (kill !== undefined && !outcome.killed) {
+      failures.push(`crawl ${mode} completed before its kill point (request ${kill}): kill it earlier`);
+    } else if (outcome.fatal && !expectFailure && !outcome.killed) failures.push(crawlFailureText(outcome));
     if (!outcome.fatal && expectFailure) failures.push(`crawl ${mode} was expected to fail but completed`);
     return { summary, failures, external: outcome.external };
   },
 });
+
+/**
+ * The built-in connector killed after `kill` requests: a connector of its own on the saved state
+ * (a new process), abandoned at the kill; the next crawl builds a new one that loads what was saved.
+ */
+async function killedBuiltInCrawl(
+  ctx: RunContext,
+  mode: "full" | "incremental",
+  kill: number,
+): Promise<{ outcome: Partial<CrawlOutcome>; summary: string }> {
+  const dying = killableFetch(ctx.fetch, kill);
+  const connector = connectorFor({ ...ctx, fetch: dying.fetch });
+  ctx.connector = undefined;
+  const ended = await Promise.race([builtInCrawl(connector, mode), dying.killed.then(() => undefined)]);
+  if (ended) return { outcome: { report: ended.report, fatal: ended.report.fatal }, summary: ended.summary };
+  // A save already under way when the process died still lands (write + rename); nothing after it.
+  await new Promise((resolve) => setImmediate(resolve));
+  return {
+    outcome: {
+      killed: { afterRequests: kill, ledger: savedLedger(ctx) },
+      fatal: { code: 5000, message: `killed after ${kill} requests` },
+    },
+    summary: `crawl ${mode}: killed after ${kill} requests`,
+  };
+}
 
 /** Each indexed item's ACL as JSON, so the parity oracle can tell kept state from changed state. */
 export function indexSnapshot({ world, connectionId }: RunContext): Map<string, string> {

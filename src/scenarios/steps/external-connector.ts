@@ -15,7 +15,7 @@ import { type ProcessRun, runProcess } from "./external-process.ts";
  * real host names through cgsim's forward proxy (`via: proxy`: the env `cgsim serve --proxy`
  * prints, plus the credentials under the names real connectors read), so unmodified third-party
  * code runs. Exit code 0 is a completed crawl, anything else a failed one.
- * test/scenarios/external-connector.ts (http) and examples/own-connector (proxy) are examples.
+ * scenarios/external-connector.ts (http) and examples/own-connector (proxy) are examples.
  */
 
 const DEFAULT_TIMEOUT = "5m";
@@ -39,9 +39,17 @@ interface ProxyListener {
  * counted from the crawl's start, so the steps after it see the same simulated time on every run
  * (as long as the crawl took under a minute of simulated time). What varies between runs is
  * recorded: the output, the wall time and the simulated time the crawl took.
+ *
+ * With `killAfter` (`crawl.kill`) the process group is SIGKILLed as the host records the
+ * `killAfter`-th request of the crawl, before that request's answer is sent.
  */
-export async function crawlExternally(ctx: RunContext, mode: "full" | "incremental"): Promise<ExternalRun> {
+export async function crawlExternally(
+  ctx: RunContext,
+  mode: "full" | "incremental",
+  killAfter?: number,
+): Promise<ExternalRun> {
   const { world, settings } = ctx;
+  const workDir = ctx.workDir();
   const via = settings.via ?? "http";
   // connector.connectionId, else a capture's connection, else the default (runner.ts).
   const connectionId = ctx.connectionId;
@@ -49,21 +57,27 @@ export async function crawlExternally(ctx: RunContext, mode: "full" | "increment
   let proxy: ProxyListener | undefined;
   if (via === "proxy") {
     proxy = await proxyListener(world);
-    env = proxyEnv(world, proxy, mode, connectionId);
+    env = proxyEnv(world, proxy, mode, connectionId, workDir);
   } else {
     const server = await httpListener(world);
-    env = httpEnv(describeEndpoints(world, server.url, server.caFile), mode, connectionId);
+    env = httpEnv(describeEndpoints(world, server.url, server.caFile), mode, connectionId, workDir);
   }
   const refusedBefore = proxy?.refused.length ?? 0;
   const timeout = settings.timeout ?? DEFAULT_TIMEOUT;
   const command = settings.command ?? "";
+  const kill = new AbortController();
+  let recorded = 0;
+  const unsubscribe = world.host.journal.onRecord(() => {
+    if (killAfter !== undefined && ++recorded === killAfter) kill.abort();
+  });
   const following = world.clock.follow(settings.clockRate ?? 1);
   let followed = 0;
   let run: ProcessRun;
   try {
-    run = await runConnector(settings, env, dirname(ctx.file));
+    run = await runConnector(settings, env, dirname(ctx.file), kill.signal);
   } finally {
     followed = following.stop();
+    unsubscribe();
   }
   const rest = (CLOCK_QUANTUM_MS - (followed % CLOCK_QUANTUM_MS)) % CLOCK_QUANTUM_MS;
   world.clock.advance(rest);
@@ -99,11 +113,13 @@ function runConnector(
   settings: ConnectorSettings,
   env: Record<string, string>,
   cwd: string,
+  kill?: AbortSignal,
 ): Promise<ProcessRun> {
   return runProcess(settings.command ?? "", {
     cwd,
     env: { ...inheritedEnv(), ...env, ...expand(settings.env ?? {}, env) },
     timeoutMs: parseDuration(settings.timeout ?? DEFAULT_TIMEOUT),
+    kill,
   });
 }
 
@@ -174,16 +190,19 @@ function expand(extra: Record<string, string>, env: Record<string, string>): Rec
 /**
  * `via: proxy` (documented in docs/scenario-reference.md): the env `cgsim serve --proxy` prints,
  * the Entra app under the names @azure/identity's EnvironmentCredential reads, the crawl account
- * under the names `cgsim capture confluence` reads, and the crawl's mode and connection id.
+ * under the names `cgsim capture confluence` reads, the crawl's mode and connection id, and the run's
+ * scratch directory (CGSIM_WORK_DIR).
  */
 function proxyEnv(
   world: World,
   listener: ProxyListener,
   mode: string,
   connectionId: string,
+  workDir: string,
 ): Record<string, string> {
   const endpoints = describeEndpoints(world, listener.proxy.url, listener.caFile, listener.proxy.url);
   return {
+    CGSIM_WORK_DIR: workDir,
     ...clientEnv({ proxy: listener.proxy.url, caFile: listener.caFile }),
     AZURE_TENANT_ID: endpoints.graph.tenantId,
     AZURE_CLIENT_ID: endpoints.graph.clientId ?? "",
@@ -199,10 +218,17 @@ function proxyEnv(
 
 /**
  * `via: http` (documented in docs/scenario-reference.md): CGSIM_ENDPOINTS holds the whole
- * endpoints JSON; the rest are its common fields.
+ * endpoints JSON; the rest are its common fields. CGSIM_WORK_DIR: the run's scratch directory
+ * (scenario runs only), where a connector keeps what must outlive one crawl's process.
  */
-function httpEnv(endpoints: Endpoints, mode: string, connectionId: string): Record<string, string> {
+function httpEnv(
+  endpoints: Endpoints,
+  mode: string,
+  connectionId: string,
+  workDir?: string,
+): Record<string, string> {
   return {
+    ...(workDir === undefined ? {} : { CGSIM_WORK_DIR: workDir }),
     CGSIM_ENDPOINTS: JSON.stringify(endpoints),
     CGSIM_CRAWL_MODE: mode,
     CGSIM_URL: endpoints.url,

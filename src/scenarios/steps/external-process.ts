@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 /**
  * Runs one external connector process: its own process group (so a shell's children go with it),
  * stdout and stderr kept apart and bounded, a real-time limit after which the whole group is
- * terminated (SIGTERM, then SIGKILL after a grace period).
+ * terminated (SIGTERM, then SIGKILL after a grace period), and a kill handle for a crash on cue.
  */
 
 export interface ProcessOptions {
@@ -14,6 +14,8 @@ export interface ProcessOptions {
   maxOutputBytes?: number;
   /** Between SIGTERM and SIGKILL after the time limit. Default 2 s. */
   graceMs?: number;
+  /** Aborting it SIGKILLs the whole group at once, as a crash would (no grace, no clean-up). */
+  kill?: AbortSignal;
 }
 
 export interface ProcessRun {
@@ -22,6 +24,8 @@ export interface ProcessRun {
   signal: string | null;
   /** It was still running at the time limit and was killed. */
   timedOut: boolean;
+  /** It was still running when `kill` was aborted and was SIGKILLed. */
+  killed: boolean;
   wallMs: number;
   stdout: string;
   stderr: string;
@@ -59,6 +63,16 @@ export function runProcess(command: string | string[], options: ProcessOptions):
     child.stdout.on("data", (chunk: Buffer) => stdout.write(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.write(chunk));
     let timedOut = false;
+    let killed = false;
+    let exited = false;
+    // Synchronous from the abort: a kill asked for while a request is recorded lands before its answer.
+    const killNow = () => {
+      if (exited) return;
+      killed = true;
+      signalGroup(group, "SIGKILL");
+    };
+    if (options.kill?.aborted) killNow();
+    else options.kill?.addEventListener("abort", killNow, { once: true });
     let killer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -68,6 +82,7 @@ export function runProcess(command: string | string[], options: ProcessOptions):
     const settle = () => {
       clearTimeout(timer);
       clearTimeout(killer);
+      options.kill?.removeEventListener("abort", killNow);
       if (group !== undefined) running.delete(group);
     };
     child.once("error", (error) => {
@@ -75,13 +90,17 @@ export function runProcess(command: string | string[], options: ProcessOptions):
       reject(new Error(`cannot start connector command "${shown}": ${error.message}`));
     });
     // Whatever the connector left running in its group goes with it; its pipes then close.
-    child.once("exit", () => signalGroup(group, "SIGKILL"));
+    child.once("exit", () => {
+      exited = true;
+      signalGroup(group, "SIGKILL");
+    });
     child.once("close", (exitCode, signal) => {
       settle();
       resolve({
         exitCode,
         signal,
         timedOut,
+        killed,
         wallMs: Math.round(performance.now() - started),
         stdout: stdout.text(),
         stderr: stderr.text(),

@@ -31,6 +31,7 @@ export interface JournalQuery {
 export class RequestJournal {
   #entries: JournalEntry[] = [];
   #seq = 0;
+  #listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(private readonly capacity = 200_000) {}
 
@@ -54,6 +55,13 @@ export class RequestJournal {
     // Trim in one go once twice over capacity: dropping one entry per request would move the
     // whole array every time (O(capacity) a request once the journal is full).
     if (this.#entries.length >= 2 * this.capacity) this.#entries = this.#entries.slice(-this.capacity);
+    for (const listener of this.#listeners) listener(entry);
+  }
+
+  /** Calls `listener` with each entry as it is recorded (before its answer is sent); returns the unsubscribe. */
+  onRecord(listener: (entry: JournalEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   entries(query: JournalQuery = {}): JournalEntry[] {

@@ -15,16 +15,22 @@
  * Exit code 0 tells the runner the crawl completed; any other is a failed crawl, reported as
  * [5000] with this program's output (here: 1 when the crawl stopped, 2 when a variable is missing).
  * Each crawl is a new process, so what must outlive one crawl — the incremental watermark, the
- * deletion ledger — goes to a file: STATE_FILE, set in the scenario's `connector.env`.
+ * deletion ledger, the checkpoint of a crawl that was killed — goes to a file: STATE_FILE when the
+ * scenario's `connector.env` sets it, else `state.json` in CGSIM_WORK_DIR (the run's scratch
+ * directory; `connector.stateFile: state.json` lets the `resume` expectation read it after a kill).
+ * CHECKPOINT_EVERY sets how often the connector saves its checkpoint (items listed between saves),
+ * RETRY_BASE_DELAY_MS the backoff before its first retry (its sleeps are real).
  *
- * It happens to run cgsim's own connector, so its results compare with the built-in one's.
+ * It happens to run cgsim's own connector, so its results compare with the built-in one's. The
+ * scenarios in scenarios/chaos run it as `[node, --import, tsx, ../external-connector.ts]`.
  * CGSIM_TEST_GRANT_EVERYONE=ID injects a connector bug, for tests of what cgsim shows of one: the
  * ACL written for item ID grants everyone, whatever Confluence restricts.
  */
-import { parseConfig } from "../../src/connector/config.ts";
-import { Connector } from "../../src/connector/connector.ts";
-import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
-import { viaServer } from "../../src/scenarios/transport.ts";
+import { join } from "node:path";
+import { parseConfig } from "../src/connector/config.ts";
+import { Connector } from "../src/connector/connector.ts";
+import { FileStateStore, MemoryStateStore } from "../src/connector/state.ts";
+import { viaServer } from "../src/scenarios/transport.ts";
 
 function env(name: string): string {
   const value = process.env[name];
@@ -43,6 +49,13 @@ function grantEveryone(next: typeof fetch, itemId: string): typeof fetch {
     body.acl = [{ type: "everyone", value: env("CGSIM_TENANT_ID"), accessType: "grant" }];
     return next(request.url, { method: "PUT", headers: request.headers, body: JSON.stringify(body) });
   };
+}
+
+function stateStore() {
+  const file =
+    process.env.STATE_FILE ??
+    (process.env.CGSIM_WORK_DIR ? join(process.env.CGSIM_WORK_DIR, "state.json") : undefined);
+  return file ? new FileStateStore(file) : new MemoryStateStore();
 }
 
 const mode = env("CGSIM_CRAWL_MODE") === "incremental" ? "incremental" : "full";
@@ -64,11 +77,16 @@ const connector = new Connector({
       clientSecret: env("CGSIM_CLIENT_SECRET"),
       connection: { id: env("CGSIM_CONNECTION_ID"), name: "External connector" },
     },
+    // Its sleeps are real: RETRY_BASE_DELAY_MS shortens the backoff between retries (Retry-After still rules).
+    ...(process.env.RETRY_BASE_DELAY_MS
+      ? { retry: { baseDelayMs: Number(process.env.RETRY_BASE_DELAY_MS) } }
+      : {}),
   }),
   // The connector calls the real hosts (contoso.atlassian.net, graph.microsoft.com, …); every twin
   // answers on CGSIM_URL by path, so only the origin is swapped.
   runtime: { fetch: leaked ? grantEveryone(twins, leaked) : twins },
-  state: process.env.STATE_FILE ? new FileStateStore(process.env.STATE_FILE) : new MemoryStateStore(),
+  state: stateStore(),
+  checkpointEvery: process.env.CHECKPOINT_EVERY ? Number(process.env.CHECKPOINT_EVERY) : undefined,
 });
 try {
   const report = mode === "full" ? await connector.fullCrawl() : await connector.incrementalCrawl();
