@@ -4,15 +4,17 @@ import type { LoadIssue } from "../fixture-formats/errors.ts";
 import type { YamlSource } from "../fixture-formats/yaml.ts";
 import { nearest, suggest } from "../fixture-formats/yaml.ts";
 import { type PageSpec, type SiteSpec, userEmail } from "../simulators/confluence/seed.ts";
+import { addressKey } from "./oracle/identity.ts";
 
 /** A location in the scenario file: `["steps", 3, "confluence", 0, "create", "space"]`. */
 export type Path = PropertyKey[];
 
 /**
  * How a Confluence email is compared with an Entra UPN or mail when a scenario names a person by
- * either (trimmed, case-insensitive). The one place the scenario language matches emails.
+ * either: the oracle's address key (trimmed, NFC, case-insensitive), so a reference names the same
+ * person the parity oracle matches.
  */
-export const emailKey = (email: string): string => email.trim().toLowerCase();
+const emailKey = addressKey;
 
 interface Account {
   name: string;
