@@ -206,7 +206,7 @@ describe("planner", () => {
     expect(planOf("ancestor = 100")).toBe("ancestor[100]");
     expect(planOf("label = public")).toBe("label[public]");
     expect(planOf("id = 1 or label = x")).toBe("or(id[1], label[x])");
-    expect(planOf("title ~ x")).toBe("title~[postings]");
+    expect(planOf("title ~ x")).toBe("title~[word scan]"); // a plain word: scanned for, no postings yet
     expect(planOf('text ~ "win* OR roadmap"')).toBe("text~[postings]");
     expect(planOf('space.title ~ "eng"')).toBe("scan");
     expect(planOf("type = page and not label = x")).toBe("type[page]");

@@ -90,6 +90,11 @@ export class CqlIndexes {
     return list.slice(lowerBound(list, field, from), lowerBound(list, field, to));
   }
 
+  /** Whether the postings of `kind` are built (otherwise plain words are answered by a scan). */
+  hasPostings(kind: TextIndexKind): boolean {
+    return this.#postings[kind] !== undefined;
+  }
+
   /**
    * Content that may hold `word` for `title ~` ("title") or `text ~` ("all"): a superset the
    * evaluator narrows down. A plain word is scanned for page by page (text-index.ts), kept for

@@ -171,7 +171,8 @@ function planText(field: string, clause: Clause, idx: CqlIndexes): ListPlan {
     }
     if (best) lists.push(best);
   }
-  return listPlan(lists, `${field}~[postings]`);
+  // Named after what answered it: the postings, or a scan for each plain word (indexes.ts).
+  return listPlan(lists, `${field}~[${idx.hasPostings(kind) ? "postings" : "word scan"}]`);
 }
 
 function union(lists: (readonly Content[])[]): readonly Content[] {
