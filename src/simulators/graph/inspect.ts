@@ -18,12 +18,16 @@ const MAX_MEMBERS = 50;
  *   entry named; external and Entra groups with the users they admit); `q` filters by id or title
  * - `GET /_sim/graph/groups?connection=&offset=&limit=` → external groups with members, expanded
  */
+/** The 404 for a listing whose `?connection=` names no connection (or is missing). */
+function noConnection(query: URLSearchParams): Response {
+  return json({ error: `no connection ${query.get("connection") ?? "(give ?connection=ID)"}` }, 404);
+}
+
 export function installGraphInspection(host: AdminRegistry, twin: GraphTwin): void {
   host.admin("GET", "/_sim/graph/connections", () => json(connectionsView(twin)));
   host.admin("GET", "/_sim/graph/items", ({ query }) => {
     const conn = twin.connection(query.get("connection") ?? "");
-    if (!conn)
-      return json({ error: `no connection ${query.get("connection") ?? "(give ?connection=ID)"}` }, 404);
+    if (!conn) return noConnection(query);
     const q = (query.get("q") ?? "").toLowerCase();
     const all = [...conn.items.values()].filter(
       (item) => !q || item.id.toLowerCase().includes(q) || titleOf(item).toLowerCase().includes(q),
@@ -49,8 +53,7 @@ export function installGraphInspection(host: AdminRegistry, twin: GraphTwin): vo
   });
   host.admin("GET", "/_sim/graph/groups", ({ query }) => {
     const conn = twin.connection(query.get("connection") ?? "");
-    if (!conn)
-      return json({ error: `no connection ${query.get("connection") ?? "(give ?connection=ID)"}` }, 404);
+    if (!conn) return noConnection(query);
     const listed = listPage(query, [...conn.groups.values()], 200);
     if ("error" in listed) return json(listed, 400);
     const names = new Names(twin.directory, conn);
