@@ -1,10 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { parse } from "yaml";
 import type { AuditOptions } from "../capture/audit.ts";
-import { auditCapture, auditText } from "../capture/audit.ts";
-import { htmlReport } from "../scenarios/report/html.ts";
 import { parseIntOption } from "./errors.ts";
 
 interface AuditFlags {
@@ -36,6 +33,12 @@ export function registerAudit(program: Command): void {
     .option("--matrix-users <n>", "users shown in the matrix (default 30)", parseIntOption("--matrix-users"))
     .option("--matrix-items <n>", "items shown in the matrix (default 60)", parseIntOption("--matrix-items"))
     .action(async (dir: string, flags: AuditFlags) => {
+      // Loaded when the command runs: the other commands' start-up never pays for them.
+      const [{ parse }, { auditCapture, auditText }, { htmlReport }] = await Promise.all([
+        import("yaml"),
+        import("../capture/audit.ts"),
+        import("../scenarios/report/html.ts"),
+      ]);
       const connector: NonNullable<AuditOptions["connector"]> = flags.connector
         ? (parse(readFileSync(flags.connector, "utf8")) ?? {})
         : {};

@@ -1,14 +1,7 @@
 import { isAbsolute, relative } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
-import {
-  type CaptureResult,
-  type CommonOptions,
-  captureConfluenceCommand,
-  captureGraphCommand,
-  readUserEmails,
-} from "../capture/commands.ts";
-import { MAPPING_FILE, privateDirFor } from "../capture/output.ts";
+import type { CaptureResult, CommonOptions, captureConfluenceCommand } from "../capture/commands.ts";
 import type { StateFile } from "../capture/state.ts";
 import { UsageError } from "./errors.ts";
 
@@ -76,7 +69,11 @@ function common(flags: SharedFlags): CommonOptions {
   };
 }
 
-function report(what: string, flags: SharedFlags, result: CaptureResult): void {
+/** The capture modules, loaded when a capture command runs (not at every command's start-up). */
+const captureModules = () => Promise.all([import("../capture/commands.ts"), import("../capture/output.ts")]);
+
+async function report(what: string, flags: SharedFlags, result: CaptureResult): Promise<void> {
+  const [, { MAPPING_FILE, privateDirFor }] = await captureModules();
   const m = result.manifest;
   const absolute = flags.private ?? privateDirFor(flags.out);
   const rel = relative(process.cwd(), absolute);
@@ -137,6 +134,7 @@ export function registerCapture(program: Command): void {
         "the organisation's user export (account id, email) for emails hidden by profile visibility",
       ),
   ).action(async (flags: ConfluenceFlags) => {
+    const [{ captureConfluenceCommand, readUserEmails }] = await captureModules();
     const token = env("CONFLUENCE_API_TOKEN");
     const bearer = env("CONFLUENCE_OAUTH_TOKEN");
     let auth: Parameters<typeof captureConfluenceCommand>[0]["auth"];
@@ -156,7 +154,7 @@ export function registerCapture(program: Command): void {
       productAccessGroups: list(flags.productAccessGroups),
       userEmails: flags.userEmails ? readUserEmails(flags.userEmails) : undefined,
     });
-    report("the Confluence site", flags, result);
+    await report("the Confluence site", flags, result);
   });
 
   shared(
@@ -178,6 +176,7 @@ export function registerCapture(program: Command): void {
   ).action(async (flags: GraphFlags) => {
     const secret = env("GRAPH_CLIENT_SECRET");
     if (!secret) throw new UsageError("set GRAPH_CLIENT_SECRET to the connector app's client secret");
+    const [{ captureGraphCommand }] = await captureModules();
     const result = await captureGraphCommand({
       ...common(flags),
       tenant: flags.tenant,
@@ -189,6 +188,6 @@ export function registerCapture(program: Command): void {
       allUsers: flags.allUsers,
       itemIdTemplate: flags.itemId,
     });
-    report("the Graph index", flags, result);
+    await report("the Graph index", flags, result);
   });
 }

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { runCrawlCommand } from "../connector/cli.ts";
 
 /** `cgsim crawl`: the built-in connector on its own, against whatever endpoints its config names. */
 export function registerCrawl(program: Command): void {
@@ -13,6 +12,8 @@ export function registerCrawl(program: Command): void {
     .option("--no-progress", "no progress bar")
     .action(
       async (options: { config: string; incremental?: boolean; json?: boolean; progress?: boolean }) => {
+        // Loaded when the command runs: the other commands' start-up never pays for the connector.
+        const { runCrawlCommand } = await import("../connector/cli.ts");
         process.exitCode = await runCrawlCommand({
           config: options.config,
           mode: options.incremental ? "incremental" : "full",

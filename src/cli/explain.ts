@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { loadScenarioFile } from "../scenarios/loader.ts";
-import { explainPair } from "../scenarios/oracle/explain.ts";
-import { runScenario } from "../scenarios/runner.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
 
 interface ExplainOptions {
@@ -25,6 +22,12 @@ export function registerExplain(program: Command): void {
     )
     .option("--seed <n>", "override the scenario seed", parseIntOption("--seed"))
     .action(async (file: string, options: ExplainOptions) => {
+      // Loaded when the command runs: the other commands' start-up never pays for the engine.
+      const [{ loadScenarioFile }, { explainPair }, { runScenario }] = await Promise.all([
+        import("../scenarios/loader.ts"),
+        import("../scenarios/oracle/explain.ts"),
+        import("../scenarios/runner.ts"),
+      ]);
       const loaded = loadScenarioFile(file, { seed: options.seed });
       const steps = loaded.scenario.steps.length;
       if (options.afterStep !== undefined && (options.afterStep < 1 || options.afterStep > steps))

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { PROJECT_ROOT } from "../fixture-formats/load.ts";
+import { PROJECT_ROOT } from "../fixture-formats/project-root.ts";
 import { UsageError } from "./errors.ts";
 
 /** What `cgsim init` copies: example scenarios, a vitest file running them, a CI workflow. */

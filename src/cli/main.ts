@@ -11,7 +11,7 @@ import { registerReport } from "./report.ts";
 import { registerRun, stalledDetail } from "./run.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSeed } from "./seed.ts";
-import { registerServe } from "./serve.ts";
+import { registerServe } from "./serve-command.ts";
 
 /** `cgsim`: run scenarios, serve the twins, generate fixtures, print the scenario schema. */
 export function createProgram(): Command {

@@ -1,11 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { loadCapture } from "../capture/load.ts";
-import { seedIndex } from "../capture/seed-index.ts";
-import { describeEndpoints } from "../scenarios/endpoints.ts";
-import { World } from "../simulators/world.ts";
 import { parseIntOption } from "./errors.ts";
-import { listenProxyFlag, proxyOption } from "./serve.ts";
+import { listenProxyFlag, proxyOption } from "./serve-command.ts";
 
 interface ReplayFlags {
   port?: number;
@@ -29,6 +25,13 @@ export function registerReplay(program: Command): void {
     .option("--https", "serve https with a self-signed certificate")
     .addOption(proxyOption())
     .action(async (dir: string, flags: ReplayFlags) => {
+      // Loaded when the command runs: the other commands' start-up never pays for the twins.
+      const [{ loadCapture }, { seedIndex }, { describeEndpoints }, { World }] = await Promise.all([
+        import("../capture/load.ts"),
+        import("../capture/seed-index.ts"),
+        import("../scenarios/endpoints.ts"),
+        import("../simulators/world.ts"),
+      ]);
       const capture = loadCapture(dir);
       const m = capture.manifest;
       const world = new World({

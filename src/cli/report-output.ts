@@ -7,24 +7,7 @@ import { freshnessSummary } from "../scenarios/oracle/freshness.ts";
 import { htmlReport } from "../scenarios/report/html.ts";
 import { externalHeadline, failureText, jsonReport, junitReport, lastLines } from "../scenarios/reporters.ts";
 import type { ScenarioResult } from "../scenarios/results.ts";
-import { UsageError } from "./errors.ts";
-
-/** What `cgsim run` and `cgsim report merge` can write. */
-export const REPORTERS = ["console", "junit", "json", "html", "blob"] as const;
-export type Reporter = (typeof REPORTERS)[number];
-
-export function parseReporters(list: string): Reporter[] {
-  const reporters = list.split(",").map((r) => r.trim());
-  for (const r of reporters)
-    if (!(REPORTERS as readonly string[]).includes(r))
-      throw new UsageError(`unknown reporter "${r}" (${REPORTERS.join(", ")})`);
-  return reporters as Reporter[];
-}
-
-/** Whether scenarios must record permission matrices: only the HTML report and the blob keep them. */
-export function wantsMatrices(reporters: Reporter[]): boolean {
-  return reporters.includes("html") || reporters.includes("blob");
-}
+import type { Reporter } from "./reporter-names.ts";
 
 /** junit.xml, results.json, report.html and results.blob.json, as asked; says where on stderr. */
 export function writeReportFiles(dir: string, results: ScenarioResult[], reporters: Reporter[]): void {

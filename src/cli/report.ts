@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { mergeResultFiles } from "../scenarios/batch/merge.ts";
 import { UsageError } from "./errors.ts";
-import { parseReporters, printSummary, writeReportFiles } from "./report-output.ts";
+import { parseReporters } from "./reporter-names.ts";
 
 interface MergeFlags {
   out: string;
@@ -20,8 +19,12 @@ export function registerReport(program: Command): void {
     .argument("<inputs...>", "report folders (results.blob.json, else results.json) or results files")
     .requiredOption("--out <dir>", "directory for the merged junit.xml, results.json and report.html")
     .option("--reporter <list>", "comma-separated: console, junit, json, html, blob", "junit,json,html")
-    .action((inputs: string[], flags: MergeFlags) => {
+    .action(async (inputs: string[], flags: MergeFlags) => {
       const reporters = parseReporters(flags.reporter);
+      const [{ mergeResultFiles }, { printSummary, writeReportFiles }] = await Promise.all([
+        import("../scenarios/batch/merge.ts"),
+        import("./report-output.ts"),
+      ]);
       let merged: ReturnType<typeof mergeResultFiles>;
       try {
         merged = mergeResultFiles(inputs);

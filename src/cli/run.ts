@@ -1,21 +1,10 @@
 import { availableParallelism } from "node:os";
 import { relative } from "node:path";
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { runFiles } from "../scenarios/batch/pool.ts";
-import { parseShard, readTimings, shardFiles } from "../scenarios/batch/shard.ts";
-import { scenarioFiles } from "../scenarios/discover.ts";
 import type { TransportName } from "../simulators/world.ts";
 import { parseIntOption, UsageError } from "./errors.ts";
-import {
-  parseReporters,
-  printLine,
-  printSummary,
-  REPORTERS,
-  wantsMatrices,
-  writeReportFiles,
-} from "./report-output.ts";
+import { parseReporters, REPORTERS, wantsMatrices } from "./reporter-names.ts";
 
 interface RunCliOptions {
   grep?: string;
@@ -84,6 +73,16 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   if (workers < 1) throw new UsageError("--workers must be at least 1");
   if (options.timings && !options.shard) throw new UsageError("--timings balances --shard: give both");
 
+  // Loaded here, not at start-up: `cgsim --help` and the other commands never need them.
+  const [{ SingleBar }, { runFiles }, { parseShard, readTimings, shardFiles }, { scenarioFiles }, output] =
+    await Promise.all([
+      import("cli-progress"),
+      import("../scenarios/batch/pool.ts"),
+      import("../scenarios/batch/shard.ts"),
+      import("../scenarios/discover.ts"),
+      import("./report-output.ts"),
+    ]);
+  const { printLine, printSummary, writeReportFiles } = output;
   let files = scenarioFiles(...paths);
   if (options.shard) {
     const shard = usage(() => parseShard(options.shard!));

@@ -1,9 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { stringify } from "yaml";
-import { generateFixtures, generatorSpecSchema } from "../fixture-formats/generator.ts";
-import { YamlSource } from "../fixture-formats/yaml.ts";
 import { parseIntOption } from "./errors.ts";
 
 interface SeedOptions {
@@ -20,12 +17,18 @@ export function registerSeed(program: Command): void {
     .option("--seed <n>", "seed (default: the spec's own seed)", parseIntOption("--seed"))
     .option("-o, --out <file>", "write the site file here (default: stdout)")
     .option("--directory-out <file>", "also write the matching Entra directory file")
-    .action((spec: string, options: SeedOptions) => {
-      seed(spec, options);
+    .action(async (spec: string, options: SeedOptions) => {
+      await seed(spec, options);
     });
 }
 
-function seed(specFile: string, options: SeedOptions): void {
+async function seed(specFile: string, options: SeedOptions): Promise<void> {
+  // Loaded when the command runs: the other commands' start-up never pays for the generator.
+  const [{ stringify }, { generateFixtures, generatorSpecSchema }, { YamlSource }] = await Promise.all([
+    import("yaml"),
+    import("../fixture-formats/generator.ts"),
+    import("../fixture-formats/yaml.ts"),
+  ]);
   const spec = YamlSource.read(specFile).validate(generatorSpecSchema, ["generator"]);
   const { site, directory } = generateFixtures(spec, options.seed);
   const seedUsed = options.seed ?? spec.seed ?? 1;
