@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `cgsim` command. Runs the compiled CLI in dist/ (built by `npm install`/`npm ci` through
+// The `cgsim` command. Runs the compiled, bundled CLI in dist/cli-bundle/ (built by `npm install`/`npm ci` through
 // `prepare`, and by `npm pack` through `prepack`). In a checkout whose src/ changed after the last
 // build (or that was never built), it runs the TypeScript sources through tsx instead, so an edit
 // never runs stale code: `npm run build` makes start-up fast again (bin/build-state.js has the rule).
@@ -9,7 +9,7 @@ import { buildState } from "./build-state.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 if (buildState(root) === "fresh") {
-  await import(pathToFileURL(join(root, "dist", "cli", "main.js")).href);
+  await import(pathToFileURL(join(root, "dist", "cli-bundle", "main.js")).href);
 } else {
   let register;
   try {

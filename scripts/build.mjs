@@ -1,7 +1,8 @@
 // Compiles src/ into dist/ (JavaScript + .d.ts, `.ts` import specifiers rewritten to `.js`) and
 // copies every other file under src/ (report CSS/JS, generated JSON, …) beside it, so code that
-// reads an asset relative to its own module finds it in both trees. Run by `prepare` (npm install,
-// npm ci) and `prepack` (npm pack, npm publish).
+// reads an asset relative to its own module finds it in both trees. Then bundles the CLI into
+// dist/cli-bundle/ (scripts/bundle-cli.mjs), which is what `cgsim` runs. Run by `prepare`
+// (npm install, npm ci) and `prepack` (npm pack, npm publish).
 //
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-stale   build only when src/ changed since the last build
@@ -14,6 +15,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_STAMP, buildState } from "../bin/build-state.js";
+import { bundleCli } from "./bundle-cli.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const state = buildState(root);
@@ -47,6 +49,7 @@ const copyAssets = (dir) => {
   }
 };
 copyAssets(join(root, "src"));
+await bundleCli(staging);
 writeFileSync(join(staging, BUILD_STAMP), String(startedAt));
 
 const dist = join(root, "dist");
