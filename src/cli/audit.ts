@@ -33,15 +33,14 @@ export function registerAudit(program: Command): void {
     .option("--matrix-users <n>", "users shown in the matrix (default 30)", parseIntOption("--matrix-users"))
     .option("--matrix-items <n>", "items shown in the matrix (default 60)", parseIntOption("--matrix-items"))
     .action(async (dir: string, flags: AuditFlags) => {
-      // Loaded when the command runs: the other commands' start-up never pays for them. yaml is
-      // CommonJS: its exports are taken from `default`, which is all the CLI bundle gives.
-      const [{ default: yaml }, { auditCapture, auditText }, { htmlReport }] = await Promise.all([
+      // Loaded when the command runs: the other commands' start-up never pays for them.
+      const [{ parse }, { auditCapture, auditText }, { htmlReport }] = await Promise.all([
         import("yaml"),
         import("../capture/audit.ts"),
         import("../scenarios/report/html.ts"),
       ]);
       const connector: NonNullable<AuditOptions["connector"]> = flags.connector
-        ? (yaml.parse(readFileSync(flags.connector, "utf8")) ?? {})
+        ? (parse(readFileSync(flags.connector, "utf8")) ?? {})
         : {};
       if (flags.policy) {
         const permissions =

@@ -73,9 +73,8 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   if (workers < 1) throw new UsageError("--workers must be at least 1");
   if (options.timings && !options.shard) throw new UsageError("--timings balances --shard: give both");
 
-  // Loaded here, not at start-up: `cgsim --help` and the other commands never need them. A
-  // CommonJS package's exports are taken from `default`, which is all the CLI bundle gives.
-  const [progress, { runFiles }, { parseShard, readTimings, shardFiles }, { scenarioFiles }, output] =
+  // Loaded here, not at start-up: `cgsim --help` and the other commands never need them.
+  const [{ SingleBar }, { runFiles }, { parseShard, readTimings, shardFiles }, { scenarioFiles }, output] =
     await Promise.all([
       import("cli-progress"),
       import("../scenarios/batch/pool.ts"),
@@ -94,7 +93,7 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
   const consoleOut = reporters.includes("console");
   const bar =
     consoleOut && process.stderr.isTTY
-      ? new progress.default.SingleBar({
+      ? new SingleBar({
           format: " {bar} {value}/{total} {name}",
           clearOnComplete: true,
           stream: process.stderr,
