@@ -82,8 +82,9 @@ function cachePath(file: string, name: string): string | undefined {
   } catch {
     return undefined;
   }
-  const build = hash(`${stats.size}:${stats.mtimeMs}:${process.version}:${process.arch}`);
-  return join(dir, `${hash(file)}-${name}-${build}.bin`);
+  // Per bundle file and Node (each Node keeps its own), per command, per build of the bundle.
+  const bundle = hash(`${file}:${process.version}:${process.arch}`);
+  return join(dir, `${bundle}-${name}-${hash(`${stats.size}:${stats.mtimeMs}`)}.bin`);
 }
 
 function hash(text: string): string {
@@ -100,7 +101,13 @@ function readCache(path: string): { data: Buffer; bytecode: number } | undefined
   }
 }
 
-/** Writes the cache atomically and removes the caches of earlier builds of the same bundle and name. */
+/** Caches not written for this long are removed (their bundle may be gone: a temporary install). */
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Writes the cache atomically, and removes the caches of earlier builds of the same bundle and
+ * name and any cache not written for a week.
+ */
 function writeCache(path: string, bytecode: number, data: () => Buffer): void {
   try {
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -111,9 +118,12 @@ function writeCache(path: string, bytecode: number, data: () => Buffer): void {
     const dir = dirname(path);
     const current = path.slice(dir.length + 1);
     const sameBundle = current.slice(0, current.lastIndexOf("-") + 1);
-    for (const entry of readdirSync(dir))
-      if (entry.startsWith(sameBundle) && entry !== current && entry.endsWith(".bin"))
-        rmSync(join(dir, entry), { force: true });
+    for (const entry of readdirSync(dir)) {
+      if (entry === current || !entry.endsWith(".bin")) continue;
+      const old = join(dir, entry);
+      if (entry.startsWith(sameBundle) || Date.now() - statSync(old).mtimeMs > MAX_AGE_MS)
+        rmSync(old, { force: true });
+    }
   } catch {
     // A cache is an optimisation: a read-only or full temp folder only costs the next start.
   }

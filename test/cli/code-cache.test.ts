@@ -1,7 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./spawn.ts";
@@ -87,6 +96,21 @@ describe("runBundle (the CLI bundle through V8's code cache)", () => {
     expect(after).toHaveLength(2);
     expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
     expect(after.some((f) => f.includes("-other-"))).toBe(true);
+  });
+
+  it("removes caches not written for a week (their bundle may be gone) when it writes one", () => {
+    run("other", "loaded");
+    const folder = dirname(cacheFiles()[0]);
+    const stale = join(folder, "0123456789abcdef-run-0123456789abcdef.bin");
+    const recent = join(folder, "fedcba9876543210-run-0123456789abcdef.bin");
+    writeFileSync(stale, "old");
+    writeFileSync(recent, "new");
+    const eightDaysAgo = Date.now() / 1000 - 8 * 24 * 3600;
+    utimesSync(stale, eightDaysAgo, eightDaysAgo);
+
+    run("run", "loaded");
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 
   it("writes nothing under NODE_DISABLE_COMPILE_CACHE", () => {
