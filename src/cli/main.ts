@@ -45,6 +45,13 @@ function packageVersion(): string {
 // temp folder) for the next start; Node 20 has no such API. Measured in docs/performance.md.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+// A reader that closed the pipe early (`cgsim schema | head -1`) has what it wanted: stop quietly,
+// as Unix tools do, instead of crashing on the unhandled EPIPE of the next write.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 const program = createProgram();
 let settled = false;
 // If the event loop empties while a command is still awaiting (a promise that can never settle),

@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./spawn.ts";
+import { BIN, finished, ROOT, runCli } from "./spawn.ts";
 
 describe("cgsim commands", () => {
   it("lists every command", async () => {
@@ -17,6 +18,13 @@ describe("cgsim commands", () => {
     expect(bad.stderr).toBe(
       'error: unknown schema "nope" (one of scenario, site, directory, generator, index)\n',
     );
+  });
+
+  it("a reader that closes the pipe early (`cgsim schema | head -c 1`) ends it quietly, exit 0", async () => {
+    // A shell pipe, not a socket: its 64 KB buffer is smaller than the schema, so writes fail.
+    const script = `"${process.execPath}" "${BIN}" schema | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`;
+    const { stderr } = await finished(spawn("bash", ["-c", script], { cwd: ROOT }));
+    expect(stderr).toBe("exit 0\n");
   });
 
   it("crawl hands over to the connector's command (bad config → exit 2, no stack)", async () => {

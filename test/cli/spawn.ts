@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The installed command: dist/ when built from the current sources, else the sources through tsx. */
-const BIN = join(ROOT, "bin", "cgsim.js");
+export const BIN = join(ROOT, "bin", "cgsim.js");
 
 export interface Finished {
   code: number | null;
