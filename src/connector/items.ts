@@ -23,6 +23,18 @@ export interface ItemInput {
 
 /** The externalItem for a page or blog post, without its ACL. Item id = content id. */
 export function buildItem(input: ItemInput): Omit<ExternalItem, "acl"> {
+  const c = input.content;
+  if (c.body === undefined) throw new Error(`the body of ${c.type} ${c.id} was not fetched`);
+  return { id: c.id, properties: itemProperties(input), content: itemContent(c.body, input.format) };
+}
+
+/** The item's content: the storage body or its text, cut below Graph's request limit. */
+export function itemContent(body: string, format: ItemInput["format"]): ExternalItem["content"] {
+  return { type: format, value: truncate(format === "html" ? body : htmlToText(body)) };
+}
+
+/** The item's properties: everything but its content, so they can be compared without the body. */
+export function itemProperties(input: Omit<ItemInput, "format">): Record<string, unknown> {
   const { content: c, space, siteUrl } = input;
   const wiki = `${siteUrl}/wiki`;
   const created = input.displayName(c.authorId);
@@ -51,8 +63,38 @@ export function buildItem(input: ItemInput): Omit<ExternalItem, "acl"> {
       properties[`${name}@odata.type`] = "String";
     properties[name] = value;
   }
-  const value = input.format === "html" ? c.body : htmlToText(c.body);
-  return { id: c.id, properties, content: { type: input.format, value: truncate(value) } };
+  return properties;
+}
+
+/**
+ * Hash of what an item is built from: its version and format, and every input `itemProperties`
+ * reads. Confluence gives every body or title edit a new version, so an item whose inputs hash is
+ * unchanged is unchanged without reading its body; labels, space names and people's display names
+ * change without a new version and are hashed here. Hashed from the inputs rather than the built
+ * properties (no dates parsed, no objects built per item); test/connector/units.test.ts pins that
+ * any change of the properties changes this hash.
+ */
+export function inputsHash(input: ItemInput): string {
+  const { content: c, space } = input;
+  const labels = c.labels.length > 1 ? [...c.labels].sort() : c.labels;
+  const text = JSON.stringify([
+    c.version,
+    input.format,
+    input.properties,
+    input.siteUrl,
+    space.key,
+    space.name,
+    space.url,
+    c.type,
+    c.title,
+    c.webui,
+    input.displayName(c.authorId),
+    input.displayName(c.lastModifiedBy),
+    c.createdAt,
+    c.lastModifiedAt,
+    labels,
+  ]);
+  return hash("sha256", text, "base64url").slice(0, 22);
 }
 
 function truncate(value: string): string {

@@ -10,8 +10,14 @@
 
 /** One item as last written. */
 export interface LedgerEntry {
-  /** Hash of properties + content (`hashOf`, 22 base64url characters). */
+  /**
+   * Hash of what the item was built from (`inputsHash`: version, format, properties; 22 base64url
+   * characters), or, in rows written before it was introduced (`inputs` false), of the built item
+   * (`hashOf` properties + content).
+   */
   contentHash: string;
+  /** Whether `contentHash` is an inputs hash; false only for rows from older state files. */
+  inputs?: boolean;
   /** Hash of the ACL. */
   aclHash: string;
   spaceId: string;
@@ -32,6 +38,17 @@ export interface LedgerJson {
   listed: number[];
   /** The last generation handed out. */
   generation: number;
+  /**
+   * Which rows hold an inputs hash: one bit per row in `ids` order (bit i%8 of byte i/8), base64.
+   * Absent in files written before it: every row then holds the hash of the built item.
+   */
+  inputs?: string;
+}
+
+/** How many items of a space the ledger holds, and how many of them with an older kind of hash. */
+export interface SpaceRows {
+  items: number;
+  legacy: number;
 }
 
 /** Bytes of a content hash kept: 128 bits, as good as the 132 of its base64 text for telling changes. */
@@ -64,6 +81,8 @@ export class Ledger {
   #acl = new Uint32Array(1024);
   #space = new Uint32Array(1024);
   #listed = new Uint32Array(1024);
+  /** 1 where the row's digest is an inputs hash (see LedgerEntry.inputs). */
+  #inputs = new Uint8Array(1024);
   /** Rows freed by deletions, reused by the next new items. */
   readonly #free: number[] = [];
   #end = 0;
@@ -93,6 +112,28 @@ export class Ledger {
     return true;
   }
 
+  /** Whether the item's content hash is an inputs hash (false: a built item's, or not indexed). */
+  hashesInputs(id: string): boolean {
+    const row = this.#rows.get(id);
+    return row !== undefined && this.#inputs[row] === 1;
+  }
+
+  /** Items per space id, and how many of them still hold a built item's hash. */
+  spaceRows(): Map<string, SpaceRows> {
+    const out = new Map<string, SpaceRows>();
+    for (const row of this.#rows.values()) {
+      const id = this.#spaces.values[this.#space[row]];
+      let rows = out.get(id);
+      if (!rows) {
+        rows = { items: 0, legacy: 0 };
+        out.set(id, rows);
+      }
+      rows.items++;
+      if (this.#inputs[row] !== 1) rows.legacy++;
+    }
+    return out;
+  }
+
   /** The hash of the ACL the item was last written with. */
   aclHashOf(id: string): string | undefined {
     const row = this.#rows.get(id);
@@ -115,6 +156,7 @@ export class Ledger {
     this.#digests.set(digestOf(entry.contentHash), row * DIGEST_BYTES);
     this.#acl[row] = this.#acls.indexOf(entry.aclHash);
     this.#space[row] = this.#spaces.indexOf(entry.spaceId);
+    this.#inputs[row] = entry.inputs ? 1 : 0;
     if (generation > 0) this.#listed[row] = generation;
   }
 
@@ -152,6 +194,7 @@ export class Ledger {
     const space = new Array<number>(n);
     const listed = new Array<number>(n);
     const ids = new Array<string>(n);
+    const inputs = new Uint8Array(Math.ceil(n / 8));
     let i = 0;
     for (const [id, row] of this.#rows) {
       ids[i] = id;
@@ -159,6 +202,7 @@ export class Ledger {
       acl[i] = this.#acl[row];
       space[i] = this.#space[row];
       listed[i] = this.#listed[row];
+      if (this.#inputs[row] === 1) inputs[i >> 3] |= 1 << (i & 7);
       i++;
     }
     return {
@@ -170,6 +214,7 @@ export class Ledger {
       space,
       listed,
       generation: this.#generation,
+      inputs: Buffer.from(inputs.buffer, 0, inputs.length).toString("base64"),
     };
   }
 
@@ -185,7 +230,11 @@ export class Ledger {
     ledger.#generation = json.generation ?? 0;
     ledger.#reserve(n);
     ledger.#digests.set(digests);
+    const inputs = json.inputs === undefined ? undefined : Buffer.from(json.inputs, "base64");
+    if (inputs && inputs.length !== Math.ceil(n / 8))
+      throw new Error("the state file's ledger is damaged (its inputs column does not match its ids)");
     for (let row = 0; row < n; row++) {
+      if (inputs) ledger.#inputs[row] = (inputs[row >> 3] >> (row & 7)) & 1;
       ledger.#rows.set(json.ids[row], row);
       ledger.#acl[row] = json.acl[row];
       ledger.#space[row] = json.space[row];
@@ -221,6 +270,7 @@ export class Ledger {
     this.#acl = widen(this.#acl, (n) => new Uint32Array(n));
     this.#space = widen(this.#space, (n) => new Uint32Array(n));
     this.#listed = widen(this.#listed, (n) => new Uint32Array(n));
+    this.#inputs = widen(this.#inputs, (n) => new Uint8Array(n));
   }
 }
 

@@ -36,8 +36,8 @@ export interface CrawledContent {
   parentId: string | null;
   /** Ancestor page ids, root first, when known (CQL expand); otherwise derived from parentId. */
   ancestors?: string[];
-  /** Storage-format body (XHTML). */
-  body: string;
+  /** Storage-format body (XHTML); undefined when listed without bodies and not fetched yet. */
+  body?: string;
   /** Context-relative web UI path (`/spaces/KEY/pages/ID/Title`). */
   webui: string;
   authorId: string;

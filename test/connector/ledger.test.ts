@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { hashOf } from "../../src/connector/items.ts";
 import { Ledger, type LedgerEntry } from "../../src/connector/ledger.ts";
 
-const entry = (content: unknown, acl: unknown, spaceId: string): LedgerEntry => ({
+const entry = (content: unknown, acl: unknown, spaceId: string, inputs = true): LedgerEntry => ({
   contentHash: hashOf(content),
   aclHash: hashOf(acl),
   spaceId,
+  inputs,
 });
 
 type Op =
@@ -21,8 +22,8 @@ const ops = fc.array(
       kind: fc.constant("set" as const),
       id: ids,
       entry: fc
-        .tuple(fc.string(), fc.integer({ min: 0, max: 3 }), fc.constantFrom("s1", "s2"))
-        .map(([c, a, s]) => entry(c, a, s)),
+        .tuple(fc.string(), fc.integer({ min: 0, max: 3 }), fc.constantFrom("s1", "s2"), fc.boolean())
+        .map(([c, a, s, inputs]) => entry(c, a, s, inputs)),
       generation: fc.integer({ min: 0, max: 3 }),
     }),
     fc.record({ kind: fc.constant("delete" as const), id: ids }),
@@ -61,9 +62,16 @@ describe("ledger", () => {
             expect(l.matches(id, e.contentHash, hashOf("another acl"))).toBe(false);
             expect(l.aclHashOf(id)).toBe(e.aclHash);
             expect(l.spaceOf(id)).toBe(e.spaceId);
+            expect(l.hashesInputs(id)).toBe(e.inputs);
             for (const g of [1, 2, 3]) expect(l.listedIn(id, g)).toBe(listed === g);
           }
           expect(l.matches("never-set", hashOf(""), hashOf(""))).toBe(false);
+          const rows = new Map<string, { items: number; legacy: number }>();
+          for (const { entry: e } of model.values()) {
+            const r = rows.get(e.spaceId) ?? { items: 0, legacy: 0 };
+            rows.set(e.spaceId, { items: r.items + 1, legacy: r.legacy + (e.inputs ? 0 : 1) });
+          }
+          expect(l.spaceRows()).toEqual(rows);
         }
       }),
     );
@@ -88,6 +96,23 @@ describe("ledger", () => {
   it("refuses a state file whose columns do not match its ids", () => {
     const json = new Ledger().toJSON();
     expect(() => Ledger.fromJSON({ ...json, ids: ["1"] })).toThrow(/damaged/);
+    const one = new Ledger();
+    one.set("1", entry("c", "a", "s"));
+    expect(() => Ledger.fromJSON({ ...one.toJSON(), inputs: "AAA=" })).toThrow(/inputs column/);
+  });
+
+  it("reads a file written before inputs hashes as holding built items' hashes", () => {
+    const ledger = new Ledger();
+    for (let i = 0; i < 20; i++) ledger.set(String(i), entry(i, 0, "s1"));
+    const { inputs, ...older } = ledger.toJSON();
+    expect(Buffer.from(inputs ?? "", "base64")).toEqual(Buffer.from([255, 255, 15]));
+    const read = Ledger.fromJSON(older);
+    expect(
+      [...read.ids()].every(
+        (id) => !read.hashesInputs(id) && read.matches(id, hashOf(Number(id)), hashOf(0)),
+      ),
+    ).toBe(true);
+    expect(read.spaceRows()).toEqual(new Map([["s1", { items: 20, legacy: 20 }]]));
   });
 
   it("hands out a new generation each time, kept across a round trip", () => {

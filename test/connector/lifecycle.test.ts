@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { hashOf } from "../../src/connector/items.ts";
 import type { LedgerJson } from "../../src/connector/ledger.ts";
 import { FileStateStore, MemoryStateStore } from "../../src/connector/state.ts";
 import { accountIdFor } from "../../src/simulators/confluence/seed.ts";
@@ -11,12 +12,15 @@ import { accessMatrix, configFor, connectorFor, groupsOf, indexOf, makeWorld } f
 
 const HOUR = 3_600_000;
 
-/** A version 3 ledger as versions 1 (`{c, a, s}`) and 2 (`{contentHash, aclHash, spaceId}`) wrote it. */
-function legacyItems(ledger: LedgerJson, version: 1 | 2): Record<string, unknown> {
-  const digests = Buffer.from(ledger.content, "base64");
+/**
+ * The ledger of a crawl as versions 1 (`{c, a, s}`) and 2 (`{contentHash, aclHash, spaceId}`) wrote
+ * it: their content hash is of the built item (properties + content), as indexed in Graph.
+ */
+function legacyItems(ledger: LedgerJson, version: 1 | 2, world: World): Record<string, unknown> {
+  const index = indexOf(world) as Record<string, { properties: Record<string, unknown>; content: unknown }>;
   return Object.fromEntries(
     ledger.ids.map((id, i) => {
-      const contentHash = digests.subarray(i * 16, (i + 1) * 16).toString("base64url");
+      const contentHash = hashOf({ properties: asSent(index[id].properties), content: index[id].content });
       const aclHash = ledger.acls[ledger.acl[i]];
       const spaceId = ledger.spaces[ledger.space[i]];
       return [
@@ -25,6 +29,24 @@ function legacyItems(ledger: LedgerJson, version: 1 | 2): Record<string, unknown
       ];
     }),
   );
+}
+
+/** Item properties as the connector sent them: with the `@odata.type` annotations Graph drops. */
+function asSent(properties: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    if (Array.isArray(value)) out[`${name}@odata.type`] = "Collection(String)";
+    else if (typeof value === "string" && /[^\x20-\x7e]/.test(value)) out[`${name}@odata.type`] = "String";
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Confluence requests that asked for bodies. */
+function bodyListings(world: World): number {
+  return world.host.journal
+    .entries()
+    .filter((e) => /body-format=|expand=[^&]*body/.test(decodeURIComponent(e.url))).length;
 }
 
 function itemPuts(world: World): number {
@@ -288,14 +310,24 @@ describe("resilience", () => {
       await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
       const current = JSON.parse(await readFile(path, "utf8"));
       const { ledger, ...rest } = current as { ledger: LedgerJson };
-      const legacy = JSON.stringify({ ...rest, version, items: legacyItems(ledger, version) });
+      const legacy = JSON.stringify({ ...rest, version, items: legacyItems(ledger, version, world) });
       await writeFile(path, legacy);
       const upgraded = (await new FileStateStore(path).load()).ledger.toJSON();
-      expect({ ...upgraded, listed: [], generation: 0 }).toEqual({ ...ledger, listed: [], generation: 0 });
+      const kept = ({ content, inputs, listed, generation, ...columns }: LedgerJson) => columns;
+      expect(kept(upgraded)).toEqual(kept(ledger));
+      // Their rows hold built items' hashes: the next full crawl lists bodies to compare them.
+      expect(Buffer.from(upgraded.inputs ?? "", "base64").every((bits) => bits === 0)).toBe(true);
 
       const puts = itemPuts(world);
       const full = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
       expect(full.counts).toMatchObject({ unchanged: 13, indexed: 0, failed: 0 });
+      // …and upgrades them in place, so the crawl after it lists no bodies and re-sends nothing.
+      expect((await new FileStateStore(path).load()).ledger.toJSON().content).toBe(ledger.content);
+      const listings = bodyListings(world);
+      const again = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
+      expect(again.counts).toMatchObject({ unchanged: 13, indexed: 0, failed: 0 });
+      expect(bodyListings(world)).toBe(listings);
+      expect(itemPuts(world)).toBe(puts);
       await writeFile(path, legacy);
       world.clock.advance(HOUR);
       world.confluence.store.updateContent("1002", { body: "<p>edited after the upgrade</p>" });
@@ -323,7 +355,10 @@ describe("resilience", () => {
     expect(engItems.length).toBeGreaterThan(0);
     // Killed by version 2 after ENG was listed and written; ENG's first page was trashed since.
     const checkpoint = { mode: "full", startedAt: world.clock.now(), spacesDone: [eng], seen: engItems };
-    await writeFile(path, JSON.stringify({ ...rest, version: 2, items: legacyItems(ledger, 2), checkpoint }));
+    await writeFile(
+      path,
+      JSON.stringify({ ...rest, version: 2, items: legacyItems(ledger, 2, world), checkpoint }),
+    );
     world.confluence.store.setStatus(engItems[0], "trashed");
     const report = await connectorFor(world, configFor(world), new FileStateStore(path)).fullCrawl();
     expect(report).toMatchObject({ resumed: true, complete: true, counts: { deleted: 0 } });

@@ -22,7 +22,11 @@ const V2 = "/wiki/api/v2";
 const V1 = "/wiki/rest/api";
 /** Bulk expand that carries restrictions and labels with the listing (no per-item calls). */
 export const RESTRICTION_EXPAND = "restrictions.read.restrictions.user,restrictions.read.restrictions.group";
-export const CONTENT_EXPAND = `body.storage,version,space,history,ancestors,metadata.labels,${RESTRICTION_EXPAND}`;
+/** Ids one `GET /pages?id=…` takes (the spec's `maxItems`). */
+const MAX_IDS = 250;
+/** Bulk expand of a CQL listing: what an item is built from, without its body. */
+export const METADATA_EXPAND = `version,space,history,ancestors,metadata.labels,${RESTRICTION_EXPAND}`;
+export const CONTENT_EXPAND = `body.storage,${METADATA_EXPAND}`;
 
 export interface SpacePermissionSummary {
   readers: PrincipalSet;
@@ -129,13 +133,37 @@ export class ConfluenceClient {
     return { readers, anonymousRead };
   }
 
-  /** Pages and blog posts of a space with storage bodies, current only (archived/trashed excluded). */
-  async spaceContent(spaceId: string): Promise<CrawledContent[]> {
+  /**
+   * Pages and blog posts of a space, current only (archived/trashed excluded), with their storage
+   * bodies or, `bodies: false`, without (`body` left undefined; `contentBodies` fetches them).
+   */
+  async spaceContent(spaceId: string, { bodies = true } = {}): Promise<CrawledContent[]> {
+    const query = `limit=250${bodies ? "&body-format=storage" : ""}&status=current`;
     const [pages, blogs] = await Promise.all([
-      this.all<V2Page>(`${V2}/spaces/${spaceId}/pages?limit=250&body-format=storage&status=current`),
-      this.all<V2BlogPost>(`${V2}/spaces/${spaceId}/blogposts?limit=250&body-format=storage&status=current`),
+      this.all<V2Page>(`${V2}/spaces/${spaceId}/pages?${query}`),
+      this.all<V2BlogPost>(`${V2}/spaces/${spaceId}/blogposts?${query}`),
     ]);
-    return [...pages.map((p) => fromV2Content(p, "page")), ...blogs.map((b) => fromV2Content(b, "blogpost"))];
+    return [
+      ...pages.map((p) => fromV2Content(p, "page", bodies)),
+      ...blogs.map((b) => fromV2Content(b, "blogpost", bodies)),
+    ];
+  }
+
+  /**
+   * Storage bodies of current pages or blog posts by id: `GET /pages?id=…` (at most 250 ids a call,
+   * the spec's `maxItems`). Content gone or no longer current since it was listed is left out.
+   */
+  async contentBodies(type: "page" | "blogpost", ids: readonly string[]): Promise<Map<string, string>> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MAX_IDS) chunks.push(ids.slice(i, i + MAX_IDS));
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        this.all<V2Page | V2BlogPost>(
+          `${V2}/${type === "page" ? "pages" : "blogposts"}?id=${chunk.join(",")}&body-format=storage&status=current&limit=${MAX_IDS}`,
+        ),
+      ),
+    );
+    return new Map(found.flat().map((c) => [String(c.id), c.body?.storage?.value ?? ""]));
   }
 
   /** CQL over `/content/search` with bulk expand; returns content plus the users seen in restrictions. */
@@ -147,10 +175,11 @@ export class ConfluenceClient {
     const path = `${V1}/content/search?cql=${encodeURIComponent(cql)}&expand=${encodeURIComponent(expand)}&limit=${limit}`;
     const content: CrawledContent[] = [];
     const users: ConfluenceUser[] = [];
+    const bodies = expand.split(",").includes("body.storage");
     for await (const batch of this.paginate<V1Content>(path)) {
       for (const c of batch) {
         if (c.type !== "page" && c.type !== "blogpost") continue;
-        content.push(fromV1Content(c));
+        content.push(fromV1Content(c, bodies));
         for (const u of c.restrictions?.read?.restrictions?.user?.results ?? []) users.push(userFromV1(u));
       }
     }

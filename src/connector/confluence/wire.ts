@@ -83,7 +83,12 @@ export interface V1Content {
   _links?: { webui?: string };
 }
 
-export function fromV2Content(c: V2Page | V2BlogPost, type: "page" | "blogpost"): CrawledContent {
+/** `bodies`: whether the listing was asked for bodies (if not, `body` stays undefined). */
+export function fromV2Content(
+  c: V2Page | V2BlogPost,
+  type: "page" | "blogpost",
+  bodies = true,
+): CrawledContent {
   const parent = type === "page" ? (c as V2Page) : undefined;
   return {
     id: String(c.id),
@@ -95,7 +100,7 @@ export function fromV2Content(c: V2Page | V2BlogPost, type: "page" | "blogpost")
       parent?.parentId && (!parent.parentType || parent.parentType === "page")
         ? String(parent.parentId)
         : null,
-    body: c.body?.storage?.value ?? "",
+    body: bodies ? (c.body?.storage?.value ?? "") : undefined,
     webui: c._links?.webui ?? `/spaces/${c.spaceId}/pages/${c.id}`,
     authorId: c.authorId ?? "",
     createdAt: c.createdAt ?? c.version?.createdAt ?? "",
@@ -106,7 +111,8 @@ export function fromV2Content(c: V2Page | V2BlogPost, type: "page" | "blogpost")
   };
 }
 
-export function fromV1Content(c: V1Content): CrawledContent {
+/** `bodies`: whether the listing expanded `body.storage` (if not, `body` stays undefined). */
+export function fromV1Content(c: V1Content, bodies = true): CrawledContent {
   const type = c.type === "blogpost" ? "blogpost" : "page";
   const ancestors = (c.ancestors ?? []).filter((a) => !a.type || a.type === "page").map((a) => String(a.id));
   const read = c.restrictions?.read;
@@ -118,7 +124,7 @@ export function fromV1Content(c: V1Content): CrawledContent {
     title: c.title,
     parentId: type === "page" ? (ancestors.at(-1) ?? null) : null,
     ancestors: type === "page" ? ancestors : [],
-    body: c.body?.storage?.value ?? "",
+    body: bodies ? (c.body?.storage?.value ?? "") : undefined,
     webui: c._links?.webui ?? "",
     authorId: c.history?.createdBy?.accountId ?? "",
     createdAt: c.history?.createdDate ?? c.version?.when ?? "",

@@ -4,8 +4,9 @@ import type { ConfluenceClient } from "../confluence/client.ts";
 import type { V2Space } from "../confluence/wire.ts";
 import { CODE, ConnectorError } from "../errors.ts";
 import type { AclEntry } from "../graph/client.ts";
+import { hashOf } from "../items.ts";
 import type { CrawledContent, CrawledSpace, PrincipalSet } from "../model.ts";
-import type { Audience, AudienceStrategy } from "../permissions.ts";
+import { type Audience, type AudienceStrategy, setKey } from "../permissions.ts";
 import type { Identities } from "./identities.ts";
 import type { CrawlRecorder } from "./recorder.ts";
 
@@ -13,6 +14,8 @@ import type { CrawlRecorder } from "./recorder.ts";
 export interface ItemAcl {
   acl: AclEntry[];
   partial: boolean;
+  /** `hashOf(acl)`, what the ledger keeps. */
+  hash: string;
 }
 
 export interface AclResolverDeps {
@@ -37,6 +40,7 @@ export class AclResolver {
   readonly #spaces = new Map<string, CrawledSpace>();
   readonly #restrictions = new Map<string, PrincipalSet | null>();
   readonly #ancestorIds = new Map<string, string[]>();
+  #everyone: ItemAcl | undefined;
 
   constructor(private readonly deps: AclResolverDeps) {}
 
@@ -81,7 +85,10 @@ export class AclResolver {
     await Promise.all(
       content.map((c) => (c.readRestriction === undefined ? this.#restriction(c.id) : undefined)),
     );
-    const audiences = new Map<string, Audience>();
+    // Items with the same restrictions (most have none) share one audience and one ACL: the
+    // audience is a function of the space and the restriction sets, so it is computed once each.
+    const distinct = new Map<string, Audience>();
+    const audienceKeys = new Map<string, string>();
     for (const c of content) {
       const own =
         c.readRestriction !== undefined ? c.readRestriction : (this.#restrictions.get(c.id) ?? null);
@@ -91,21 +98,33 @@ export class AclResolver {
         const sets = await Promise.all(ids.map((id) => this.#restriction(id)));
         ancestors = sets.filter((s): s is PrincipalSet => s !== null);
       }
-      audiences.set(c.id, audience(permissions.policy, { space, own, ancestors }, permissions));
+      const key = [...ancestors, ...(own ? [own] : [])].map(setKey).join("&") + (own ? "" : "&-");
+      if (!distinct.has(key))
+        distinct.set(key, audience(permissions.policy, { space, own, ancestors }, permissions));
+      audienceKeys.set(c.id, key);
     }
-    await identities.resolve([...audiences.values()]);
-    const out = new Map<string, ItemAcl>();
-    for (const [id, a] of audiences) {
+    await identities.resolve([...distinct.values()]);
+    const acls = new Map<string, ItemAcl>();
+    for (const [key, a] of distinct) {
       const { acl, unresolved } = planner.resolve(a);
-      if (unresolved.length > 0) recorder.partialAcl(id);
-      out.set(id, { acl, partial: unresolved.length > 0 });
+      acls.set(key, { acl, partial: unresolved.length > 0, hash: hashOf(acl) });
+    }
+    const out = new Map<string, ItemAcl>();
+    for (const [id, key] of audienceKeys) {
+      const acl = acls.get(key)!;
+      if (acl.partial) recorder.partialAcl(id);
+      out.set(id, acl);
     }
     return out;
   }
 
   /** Every item's ACL in permission mode `everyone`: a grant to the whole tenant. */
   everyone(): ItemAcl {
-    return { acl: [{ type: "everyone", value: this.deps.tenantId, accessType: "grant" }], partial: false };
+    this.#everyone ??= (() => {
+      const acl: AclEntry[] = [{ type: "everyone", value: this.deps.tenantId, accessType: "grant" }];
+      return { acl, partial: false, hash: hashOf(acl) };
+    })();
+    return this.#everyone;
   }
 
   async #restriction(id: string): Promise<PrincipalSet | null> {

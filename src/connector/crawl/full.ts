@@ -1,7 +1,8 @@
 import type { V2Space } from "../confluence/wire.ts";
 import { forEachLimited } from "../retry.ts";
+import { fetchBodies } from "./bodies.ts";
 import { deleteUnlisted } from "./deletions.ts";
-import { writeWindow } from "./item-writer.ts";
+import { type PendingItem, writeWindow } from "./item-writer.ts";
 import type { CrawlSession } from "./session.ts";
 import { listSpaceContent } from "./space-content.ts";
 
@@ -13,9 +14,14 @@ import { listSpaceContent } from "./space-content.ts";
 export async function fullCrawl(session: CrawlSession): Promise<void> {
   const { confluence, recorder, checkpoints, planner, groups } = session;
   const spaces = await recorder.during("listing", () => confluence.spaces());
+  const indexed = session.state.ledger.spaceRows();
   for (const s of spaces) {
     if (checkpoints.isDone(s.id)) continue;
-    const listed = await recorder.inSpace(s.key, () => crawlSpace(session, s));
+    // A space whose items are all indexed with inputs hashes is listed without bodies: only the
+    // items that changed need theirs (docs/connector.md, "Full").
+    const rows = indexed.get(s.id);
+    const bodies = !rows || rows.legacy > 0;
+    const listed = await recorder.inSpace(s.key, () => crawlSpace(session, s, bodies));
     await checkpoints.spaceDone(s.id, planner.groups.values(), listed);
   }
   const earlierGroups = checkpoints.groupDefinitions;
@@ -28,11 +34,11 @@ export async function fullCrawl(session: CrawlSession): Promise<void> {
 }
 
 /** One space, written completely; returns how many items it listed. */
-async function crawlSpace(session: CrawlSession, s: V2Space): Promise<number> {
+async function crawlSpace(session: CrawlSession, s: V2Space, bodies: boolean): Promise<number> {
   const { config, confluence, recorder, checkpoints, identities, acls, groups, items } = session;
   const space = await recorder.during("permissions", () => acls.space(s));
   const content = await recorder.during("listing", () =>
-    listSpaceContent(s, { confluence, cql: config.confluence.cql, identities }),
+    listSpaceContent(s, { confluence, cql: config.confluence.cql, identities, bodies }),
   );
   recorder.count("discovered", content.length, { space: s.key });
   checkpoints.listed(content.map((c) => c.id));
@@ -45,9 +51,19 @@ async function crawlSpace(session: CrawlSession, s: V2Space): Promise<number> {
   await recorder.during("listing", () =>
     identities.ensureUsers(content.flatMap((c) => [c.authorId, c.lastModifiedBy])),
   );
+  const changed: PendingItem[] = [];
+  for (const c of content) {
+    const pending = items.compare(c, space, itemAcls?.get(c.id) ?? acls.everyone());
+    if (pending) changed.push(pending);
+  }
+  const missing = changed.filter((p) => p.content.body === undefined).map((p) => p.content);
+  const gone = await recorder.during("listing", () => fetchBodies(confluence, missing));
+  for (const id of gone) recorder.count("skipped", 1, { itemId: id });
   await recorder.during("items", () =>
-    forEachLimited(content, writeWindow(config), (c) =>
-      items.upsert(c, space, itemAcls?.get(c.id) ?? acls.everyone()),
+    forEachLimited(
+      changed.filter((p) => p.content.body !== undefined),
+      writeWindow(config),
+      (p) => items.write(p),
     ),
   );
   return content.length;

@@ -1,8 +1,8 @@
 import type { ConnectorConfig } from "../config.ts";
 import { CODE, ConnectorError, isCrawlWide } from "../errors.ts";
 import type { ExternalItem, GraphClient } from "../graph/client.ts";
-import { buildItem, hashOf } from "../items.ts";
-import type { Ledger } from "../ledger.ts";
+import { hashOf, type ItemInput, inputsHash, itemContent, itemProperties } from "../items.ts";
+import type { Ledger, LedgerEntry } from "../ledger.ts";
 import type { CrawledContent, CrawledSpace } from "../model.ts";
 import type { PropertyName } from "../schema.ts";
 import type { ItemAcl } from "./acls.ts";
@@ -30,47 +30,112 @@ export function writeWindow(config: ConnectorConfig): number {
   return 2 * config.concurrency.graph;
 }
 
+/** An item that differs from the ledger, with what it was compared by. */
+export interface PendingItem {
+  content: CrawledContent;
+  space: CrawledSpace;
+  inputsHash: string;
+  /** undefined = keep the indexed ACL. */
+  acl: ItemAcl | undefined;
+  aclHash: string;
+}
+
 /**
- * Builds each item, compares its content and ACL hashes with the ledger and PUTs only what
- * changed. An item's own failure (a quota, a rejected payload) is recorded and the crawl goes
- * on; a crawl-wide one (errors.ts `isCrawlWide`) stops it.
+ * Compares each item with the ledger by the hash of its inputs (version, format, properties) and
+ * of its ACL, and PUTs only what changed; the body is needed only for those. An item's own
+ * failure (a quota, a rejected payload) is recorded and the crawl goes on; a crawl-wide one
+ * (errors.ts `isCrawlWide`) stops it.
  */
 export class ItemWriter {
   constructor(private readonly deps: ItemWriterDeps) {}
 
-  /** `acl` undefined = keep the indexed ACL (incremental default: permissions are not updated). */
+  /** Compares and, if it changed, writes one item whose body is at hand. */
   async upsert(c: CrawledContent, space: CrawledSpace, acl: ItemAcl | undefined): Promise<void> {
-    const { graph, ledger, identities, checkpoints, recorder } = this.deps;
+    await this.deps.identities.ensureUsers([c.authorId, c.lastModifiedBy]);
+    const pending = this.compare(c, space, acl);
+    if (pending) await this.write(pending);
+  }
+
+  /**
+   * The item if it differs from what the ledger says was written, undefined when it is unchanged
+   * (counted). A row from a state file older than inputs hashes is compared with the built item
+   * when the body is at hand (and then upgraded in place, nothing sent); without the body it
+   * counts as changed. An item's own failure is recorded and gives undefined too.
+   * Authors must be known (`Identities.ensureUsers`).
+   */
+  compare(c: CrawledContent, space: CrawledSpace, acl: ItemAcl | undefined): PendingItem | undefined {
+    const { ledger, checkpoints, recorder } = this.deps;
     try {
-      await identities.ensureUsers([c.authorId, c.lastModifiedBy]);
-      const item = buildItem({
-        content: c,
-        space,
-        siteUrl: this.deps.siteUrl,
-        displayName: (a) => identities.displayName(a),
-        properties: this.deps.properties,
-        format: this.deps.format,
-      });
-      const contentHash = hashOf({ properties: item.properties, content: item.content });
-      const aclHash = acl ? hashOf(acl.acl) : ledger.aclHashOf(c.id);
+      const inputs = inputsHash(this.#input(c, space));
+      const aclHash = acl ? acl.hash : ledger.aclHashOf(c.id);
       if (!aclHash) throw new ConnectorError(CODE.unknown, `no ACL known for new item ${c.id}`);
-      if (ledger.matches(c.id, contentHash, aclHash)) {
-        recorder.count("unchanged", 1, { itemId: c.id });
-        return;
-      }
-      const body: ExternalItem = acl ? { ...item, acl: acl.acl } : item;
-      await graph.putItem(body);
-      ledger.set(c.id, { contentHash, aclHash, spaceId: space.id }, checkpoints.generation);
-      recorder.count("indexed", 1, { itemId: c.id });
+      const pending = { content: c, space, inputsHash: inputs, acl, aclHash };
+      if (ledger.hashesInputs(c.id)) {
+        if (!ledger.matches(c.id, inputs, aclHash)) return pending;
+      } else if (
+        !ledger.has(c.id) ||
+        c.body === undefined ||
+        !ledger.matches(c.id, this.#builtHash(pending), aclHash)
+      )
+        return pending;
+      else ledger.set(c.id, this.#entry(pending), checkpoints.generation);
+      recorder.count("unchanged", 1, { itemId: c.id });
+      return undefined;
+    } catch (error) {
+      return this.#failed(c.id, error);
+    }
+  }
+
+  /** PUTs a changed item (its body must be at hand) and records it in the ledger. */
+  async write(p: PendingItem): Promise<void> {
+    const { graph, ledger, checkpoints, recorder } = this.deps;
+    try {
+      const item = {
+        id: p.content.id,
+        properties: itemProperties(this.#input(p.content, p.space)),
+        content: this.#content(p.content),
+      };
+      await graph.putItem(p.acl ? { ...item, acl: p.acl.acl } : item);
+      ledger.set(p.content.id, this.#entry(p), checkpoints.generation);
+      recorder.count("indexed", 1, { itemId: p.content.id });
       await checkpoints.itemWritten();
     } catch (error) {
-      if (isCrawlWide(error)) throw error;
-      recorder.error({
-        itemId: c.id,
-        code: error instanceof ConnectorError ? error.code : CODE.unknown,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      recorder.count("failed", 1, { itemId: c.id });
+      this.#failed(p.content.id, error);
     }
+  }
+
+  #entry(p: PendingItem): LedgerEntry {
+    return { contentHash: p.inputsHash, inputs: true, aclHash: p.aclHash, spaceId: p.space.id };
+  }
+
+  #content(c: CrawledContent): ExternalItem["content"] {
+    if (c.body === undefined)
+      throw new ConnectorError(CODE.unknown, `the body of ${c.type} ${c.id} was not fetched`);
+    return itemContent(c.body, this.deps.format);
+  }
+
+  /** The hash older state files kept: of the built item's properties and content. */
+  #builtHash(p: PendingItem): string {
+    const properties = itemProperties(this.#input(p.content, p.space));
+    return hashOf({ properties, content: this.#content(p.content) });
+  }
+
+  readonly #displayName = (accountId: string) => this.deps.identities.displayName(accountId);
+
+  #input(content: CrawledContent, space: CrawledSpace): ItemInput {
+    const { siteUrl, properties, format } = this.deps;
+    return { content, space, siteUrl, properties, format, displayName: this.#displayName };
+  }
+
+  /** Records an item's own failure; a crawl-wide one is thrown on. */
+  #failed(itemId: string, error: unknown): undefined {
+    if (isCrawlWide(error)) throw error;
+    this.deps.recorder.error({
+      itemId,
+      code: error instanceof ConnectorError ? error.code : CODE.unknown,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    this.deps.recorder.count("failed", 1, { itemId });
+    return undefined;
   }
 }

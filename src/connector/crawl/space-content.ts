@@ -1,4 +1,9 @@
-import { CONTENT_EXPAND, type ConfluenceClient, RESTRICTION_EXPAND } from "../confluence/client.ts";
+import {
+  CONTENT_EXPAND,
+  type ConfluenceClient,
+  METADATA_EXPAND,
+  RESTRICTION_EXPAND,
+} from "../confluence/client.ts";
 import type { V2Space } from "../confluence/wire.ts";
 import { CODE, ConnectorError } from "../errors.ts";
 import type { CrawledContent } from "../model.ts";
@@ -10,6 +15,8 @@ export interface SpaceContentDeps {
   /** The configured CQL filter, if any. */
   cql: string | undefined;
   identities: Identities;
+  /** With storage bodies (default) or without (`body` left undefined, fetched later if needed). */
+  bodies?: boolean;
 }
 
 /**
@@ -23,13 +30,13 @@ export async function listSpaceContent(s: V2Space, deps: SpaceContentDeps): Prom
   if (cql) {
     const found = await confluence.search(
       `space = ${key} and (${cql}) and type in (page, blogpost)`,
-      CONTENT_EXPAND,
+      deps.bodies === false ? METADATA_EXPAND : CONTENT_EXPAND,
     );
     identities.remember(found.users);
     for (const c of found.content) c.spaceId = s.id;
     return found.content;
   }
-  const content = await confluence.spaceContent(s.id);
+  const content = await confluence.spaceContent(s.id, { bodies: deps.bodies ?? true });
   if (content.length === 0) return content;
   // One CQL listing carries every item's read restriction and labels (≈ 0.004 calls per item).
   const extra = await confluence

@@ -152,6 +152,12 @@ export class ConfluenceStore {
     return space;
   }
 
+  /** A space's new name (its key and id stay; Confluence lets admins rename a space). */
+  renameSpace(spaceId: string, name: string): void {
+    this.requireSpace(spaceId).name = name;
+    this.#touch();
+  }
+
   setSpaceStatus(spaceId: string, status: Space["status"]): void {
     this.requireSpace(spaceId).status = status;
     this.#touch();
