@@ -182,7 +182,8 @@ writeResult(`scale${size}`, {
         met:
           generateAndFullWall <= TARGETS.generateAndFullCrawl.wallSeconds &&
           peakRssMB <= TARGETS.generateAndFullCrawl.peakRssMB &&
-          secondRatio <= TARGETS.secondCrawlRatio &&
+          // CPU, not wall: on a shared machine the wall ratio measures the other jobs too.
+          secondCpuRatio <= TARGETS.secondCrawlRatio &&
           second.out.counts.indexed === 0,
       }
     : {}),
