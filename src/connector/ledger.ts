@@ -1,11 +1,11 @@
 /**
- * The ledger of indexed items: for each item written to Graph, the hash of its content and of its
- * ACL and the space it came from, so unchanged items are skipped and vanished ones deleted. It
- * grows with the index (a million items for a large site), so it is kept in columns: 16 bytes of
- * content hash per item, and an index into a table of distinct ACL hashes and one of space ids
- * (a space's items mostly share a handful of ACLs). About 85–100 bytes an item in memory (its id
- * and map entry included) and 41 in the state file, against ~150 and 112 as one object per item
- * plus a list of the ids seen (docs/performance.md).
+ * The ledger of indexed items: for each item written to Graph, the hash of what it was built from
+ * (its inputs) and of its ACL and the space it came from, so unchanged items are skipped and
+ * vanished ones deleted. It grows with the index (a million items for a large site), so it is kept
+ * in columns: 16 bytes of inputs hash per item, a bit saying it is one, and an index into a table of
+ * distinct ACL hashes and one of space ids (a space's items mostly share a handful of ACLs). About
+ * 85–100 bytes an item in memory (its id and map entry included) and 41 in the state file, against
+ * ~150 and 112 as one object per item plus a list of the ids seen (docs/performance.md).
  */
 
 /** One item as last written. */
