@@ -71,8 +71,8 @@ export function itemProperties(input: Omit<ItemInput, "format">): Record<string,
  * reads. Confluence gives every body or title edit a new version, so an item whose inputs hash is
  * unchanged is unchanged without reading its body; labels, space names and people's display names
  * change without a new version and are hashed here. Hashed from the inputs rather than the built
- * properties (no dates parsed, no objects built per item); test/connector/units.test.ts pins that
- * any change of the properties changes this hash.
+ * properties (no objects built per item); test/connector/change-detection.test.ts pins that any
+ * change of the properties changes this hash.
  */
 export function inputsHash(input: ItemInput): string {
   const { content: c, space } = input;
@@ -90,8 +90,9 @@ export function inputsHash(input: ItemInput): string {
     c.webui,
     input.displayName(c.authorId),
     input.displayName(c.lastModifiedBy),
-    c.createdAt,
-    c.lastModifiedAt,
+    // Instants, not their text: the CQL and v2 listings may write the same time differently.
+    Date.parse(c.createdAt) || c.createdAt,
+    Date.parse(c.lastModifiedAt) || c.lastModifiedAt,
     labels,
   ]);
   return hash("sha256", text, "base64url").slice(0, 22);

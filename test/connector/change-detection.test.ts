@@ -160,3 +160,19 @@ describe("a full crawl after the first", () => {
     );
   });
 });
+
+describe("a full crawl after an incremental one", () => {
+  it("re-sends nothing the incremental crawl wrote (the CQL and v2 listings give the same inputs)", async () => {
+    const world = makeWorld(SITE, DIRECTORY);
+    const state = new MemoryStateStore();
+    await connectorFor(world, configFor(world), state).fullCrawl();
+    world.clock.advance(3_600_000);
+    world.confluence.store.updateContent("1002", { body: "<p>Q4 roadmap</p>" });
+    world.confluence.store.updateContent("1100", { title: "Release notes for January" });
+    world.clock.advance(60_000);
+    const incremental = await connectorFor(world, configFor(world), state).incrementalCrawl();
+    expect(incremental.counts).toMatchObject({ indexed: 2, failed: 0 });
+    const full = await connectorFor(world, configFor(world), state).fullCrawl();
+    expect(full.counts).toMatchObject({ indexed: 0, unchanged: 13, failed: 0 });
+  });
+});
