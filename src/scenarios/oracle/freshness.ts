@@ -46,6 +46,29 @@ function viewOf(c: Content, spaceKey: string): ContentView {
 
 const normalize = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/**
+ * A body as the oracle compares it (plain text, whitespace collapsed). Pure, and asked for the same
+ * bodies again and again (the permission matrix explains each item once per user), so the last
+ * few thousand answers are kept.
+ */
+const comparable = {
+  html: keptAnswers((html: string) => normalize(htmlToText(html))),
+  text: keptAnswers(normalize),
+};
+
+function keptAnswers(compute: (text: string) => string): (text: string) => string {
+  const kept = new Map<string, string>();
+  return (text) => {
+    let answer = kept.get(text);
+    if (answer === undefined) {
+      if (kept.size >= 4096) kept.clear();
+      answer = compute(text);
+      kept.set(text, answer);
+    }
+    return answer;
+  };
+}
+
 /** Every indexed current page and blog post, compared field by field. */
 export function runFreshness(input: OracleInput): FreshnessReport {
   const items = input.world.graph.connection(input.connectionId)?.items;
@@ -98,10 +121,8 @@ function staleFields(view: ContentView, item: ExternalItem): StaleField[] {
   if (typeof p.title === "string" && p.title !== view.title)
     out.push({ field: "title", index: p.title, confluence: view.title });
   if (item.content) {
-    const text = normalize(
-      item.content.type === "html" ? htmlToText(item.content.value) : item.content.value,
-    );
-    const body = normalize(htmlToText(view.body));
+    const text = comparable[item.content.type === "html" ? "html" : "text"](item.content.value);
+    const body = comparable.html(view.body);
     // Connectors may cut very large bodies (Graph's 4 MB item limit): a prefix is fresh.
     if (text !== body && !(text.length > 100_000 && body.startsWith(text)))
       out.push({ field: "body", index: clip(text), confluence: clip(body) });

@@ -1,5 +1,6 @@
 import type { Content, User } from "../../simulators/confluence/model.ts";
 import { AccessEvaluator, type Reason } from "../../simulators/confluence/permissions.ts";
+import type { ConfluenceStore } from "../../simulators/confluence/store.ts";
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import type { World } from "../../simulators/world.ts";
 import {
@@ -25,7 +26,44 @@ export function personAccount(
   world: World,
   user: DirectoryUser,
   rule?: IdentityRule,
-): { account: User; by: MatchedBy | "nonAad" } | undefined {
+): PersonAccount | undefined {
+  const answers = answersNow(world.confluence.store, rule);
+  const key = `${user.id}\n${user.userPrincipalName}\n${user.mail ?? ""}`;
+  if (!answers.has(key)) answers.set(key, findPersonAccount(world, user, rule));
+  return answers.get(key);
+}
+
+type PersonAccount = { account: User; by: MatchedBy | "nonAad" };
+
+/**
+ * personAccount's answers for the store's current revision, per rule. A permission matrix asks for
+ * every user × item, and each cell's explain for every other user too; each search compares every
+ * account. Accounts change only with the store's revision, so the answers are kept until it moves.
+ */
+const answerCache = new WeakMap<
+  ConfluenceStore,
+  { revision: number; byRule: Map<IdentityRule | undefined, Map<string, PersonAccount | undefined>> }
+>();
+
+function answersNow(store: ConfluenceStore, rule: IdentityRule | undefined) {
+  let entry = answerCache.get(store);
+  if (entry?.revision !== store.revision) {
+    entry = { revision: store.revision, byRule: new Map() };
+    answerCache.set(store, entry);
+  }
+  let answers = entry.byRule.get(rule);
+  if (!answers) {
+    answers = new Map();
+    entry.byRule.set(rule, answers);
+  }
+  return answers;
+}
+
+function findPersonAccount(
+  world: World,
+  user: DirectoryUser,
+  rule?: IdentityRule,
+): PersonAccount | undefined {
   const accounts = [...world.confluence.store.users.values()];
   const byEmail = accountOfPerson(accounts, user);
   if (byEmail || rule?.source !== "nonAad") return byEmail;
