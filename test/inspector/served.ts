@@ -1,14 +1,11 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { serveWorld } from "../../src/cli/serve.ts";
 import { describeEndpoints, type Endpoints } from "../../src/scenarios/endpoints.ts";
 import { runExternalCrawl } from "../../src/scenarios/steps/external-connector.ts";
 import type { RunningServer } from "../../src/simulators/host/http.ts";
 import type { World } from "../../src/simulators/world.ts";
 
-const require = createRequire(import.meta.url);
-const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const CONNECTOR = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.ts");
+const CONNECTOR = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.mjs");
 
 /** The page the external connector's injected bug opens to everyone (restricted to alice in contoso). */
 export const LEAKED_PAGE = "1001";
@@ -37,7 +34,7 @@ export async function startServed(): Promise<Served> {
 }
 
 /**
- * A full crawl by scenarios/external-connector.ts as its own process over http, with the
+ * A full crawl by scenarios/external-connector.mjs as its own process over http, with the
  * CGSIM_* variables the scenario runner gives external connectors, and a connector bug: the ACL it
  * writes for LEAKED_PAGE grants everyone. The served world's clock is live (as under `cgsim serve`),
  * so the connector's real Retry-After sleeps are simulated time too.
@@ -48,7 +45,7 @@ export async function crawlWithLeak({ world, endpoints }: Served): Promise<strin
   const result = await runExternalCrawl(
     endpoints,
     {
-      command: [process.execPath, TSX, CONNECTOR],
+      command: [process.execPath, CONNECTOR],
       env: { CGSIM_TEST_GRANT_EVERYONE: LEAKED_PAGE },
       timeout: "60s",
     },

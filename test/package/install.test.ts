@@ -40,10 +40,10 @@ describe("the installed package", () => {
       expect(existsSync(join(installed, devOnly)), devOnly).toBe(false);
     expect(existsSync(join(consumer, "node_modules", "tsx")), "tsx installed").toBe(false);
     // The bundled library, but not what runs the repository's own code: scenarios/external/ (the
-    // examples/ connector), scenarios/external-connector.ts and the chaos scenarios that run it.
+    // examples/ connector), scenarios/external-connector.mjs and the chaos scenarios that run it.
     expect(existsSync(join(installed, "scenarios", "smoke"))).toBe(true);
     expect(existsSync(join(installed, "scenarios", "external"))).toBe(false);
-    expect(existsSync(join(installed, "scenarios", "external-connector.ts"))).toBe(false);
+    expect(existsSync(join(installed, "scenarios", "external-connector.mjs"))).toBe(false);
     expect(existsSync(join(installed, "scenarios", "chaos", "kill-resume-external.yaml"))).toBe(false);
     const resolved = await run(
       "node",

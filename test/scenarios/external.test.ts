@@ -1,15 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../src/scenarios/loader.ts";
 import { failureText } from "../../src/scenarios/reporters.ts";
 import { runScenario } from "../../src/scenarios/runner.ts";
 
-const require = createRequire(import.meta.url);
-const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
-const SCRIPT = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.ts");
+const SCRIPT = join(import.meta.dirname, "..", "..", "scenarios", "external-connector.mjs");
 
 describe("external connector (connector.command)", () => {
   it("runs the command with the CGSIM_* environment and checks what it indexed", async () => {
@@ -18,7 +15,7 @@ describe("external connector (connector.command)", () => {
       const scenario = loadScenarioText(
         `name: external
 connector:
-  command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(TSX)}, ${JSON.stringify(SCRIPT)}]
+  command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPT)}]
   env: { STATE_FILE: ${JSON.stringify(join(dir, "state.json"))} }
   timeout: 60s
 graph: { schemaProvisioningMs: 0 }
@@ -57,7 +54,7 @@ steps:
     const scenario = loadScenarioText(
       `name: external during
 connector:
-  command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(TSX)}, ${JSON.stringify(SCRIPT)}]
+  command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPT)}]
   timeout: 60s
 graph: { schemaProvisioningMs: 0 }
 steps:

@@ -15,7 +15,7 @@ import { type ProcessRun, runProcess } from "./external-process.ts";
  * real host names through cgsim's forward proxy (`via: proxy`: the env `cgsim serve --proxy`
  * prints, plus the credentials under the names real connectors read), so unmodified third-party
  * code runs. Exit code 0 is a completed crawl, anything else a failed one.
- * scenarios/external-connector.ts (http) and examples/own-connector (proxy) are examples.
+ * scenarios/external-connector.mjs (http) and examples/own-connector (proxy) are examples.
  */
 
 const DEFAULT_TIMEOUT = "5m";
