@@ -3,7 +3,7 @@ import { type Content, isRestricted } from "../../simulators/confluence/model.ts
 import { AccessEvaluator, type Reason } from "../../simulators/confluence/permissions.ts";
 import type { DirectoryUser } from "../../simulators/directory/model.ts";
 import { type DifferenceCause, DOCUMENTED, describeCause } from "./causes.ts";
-import type { OracleInput } from "./input.ts";
+import { type OracleInput, remembered } from "./input.ts";
 import { entryRef } from "./notation.ts";
 import { expectedIdentity, type Truth, truthFor } from "./truth.ts";
 
@@ -34,6 +34,10 @@ export function classifyPair(
   user: DirectoryUser,
   content: Content,
 ): ParityDifference | undefined {
+  return remembered(input, `classify\n${user.id}\n${content.id}`, () => classify(input, user, content));
+}
+
+function classify(input: OracleInput, user: DirectoryUser, content: Content): ParityDifference | undefined {
   const { world, connectionId } = input;
   const indexed = world.graph.connection(connectionId)?.items.has(content.id) ?? false;
   const truth = truthFor(world, user, content, input.config?.identity);

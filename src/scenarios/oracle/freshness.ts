@@ -13,7 +13,7 @@ import type {
   FreshnessReport,
   StaleField,
 } from "./freshness-types.ts";
-import type { OracleInput } from "./input.ts";
+import { type OracleInput, remembered } from "./input.ts";
 
 /**
  * The freshness oracle: per indexed page or blog post, the index's title, body, url and labels
@@ -88,6 +88,10 @@ export function runFreshness(input: OracleInput): FreshnessReport {
 
 /** The finding for one content, or undefined when the index is fresh (or the content not indexable). */
 export function freshnessOf(input: OracleInput, contentId: string): FreshnessFinding | undefined {
+  return remembered(input, `freshness\n${contentId}`, () => judgeContent(input, contentId));
+}
+
+function judgeContent(input: OracleInput, contentId: string): FreshnessFinding | undefined {
   const content = input.world.confluence.store.content.get(contentId);
   const item = input.world.graph.connection(input.connectionId)?.items.get(contentId);
   if (!content || !item || !isIndexable(content)) return undefined;

@@ -41,6 +41,20 @@ export interface OracleInput {
   confluenceAtLastCrawl?: ConfluenceSnapshot;
   /** … and when the last full crawl that completed started. */
   confluenceAtLastFullCrawl?: ConfluenceSnapshot;
+  /**
+   * Given only while the world stands still (a matrix snapshot, matrix.ts): answers asked again —
+   * each cell's explain repeats its classification and its item's freshness — are kept here.
+   */
+  memo?: Map<string, unknown>;
+}
+
+/** `compute()`, or its answer kept under `key` in the input's memo when it has one. */
+export function remembered<T>(input: OracleInput, key: string, compute: () => T): T {
+  if (!input.memo) return compute();
+  if (input.memo.has(key)) return input.memo.get(key) as T;
+  const answer = compute();
+  input.memo.set(key, answer);
+  return answer;
 }
 
 /** The oracle's input for the run as it stands now. */

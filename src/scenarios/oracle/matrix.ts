@@ -86,7 +86,8 @@ export function takeMatrix(
   const items = world.graph.connection(connectionId)?.items;
   const spaceKey = (spaceId: string) => world.confluence.store.spaces.get(spaceId)?.key ?? spaceId;
 
-  const input = oracleInput(ctx);
+  // Nothing changes the world while the snapshot is taken: repeated answers are kept.
+  const input = { ...oracleInput(ctx), memo: new Map() };
   const { lines, intern } = lineTable();
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
   const cells = users.map((user) =>

@@ -28,9 +28,12 @@ export function personAccount(
   rule?: IdentityRule,
 ): PersonAccount | undefined {
   const answers = answersNow(world.confluence.store, rule);
-  const key = `${user.id}\n${user.userPrincipalName}\n${user.mail ?? ""}`;
-  if (!answers.has(key)) answers.set(key, findPersonAccount(world, user, rule));
-  return answers.get(key);
+  const kept = answers.get(user);
+  // The user's own addresses may change too (a directory step): the answer is for the ones it had.
+  if (kept?.upn === user.userPrincipalName && kept.mail === user.mail) return kept.answer;
+  const answer = findPersonAccount(world, user, rule);
+  answers.set(user, { upn: user.userPrincipalName, mail: user.mail, answer });
+  return answer;
 }
 
 type PersonAccount = { account: User; by: MatchedBy | "nonAad" };
@@ -42,8 +45,14 @@ type PersonAccount = { account: User; by: MatchedBy | "nonAad" };
  */
 const answerCache = new WeakMap<
   ConfluenceStore,
-  { revision: number; byRule: Map<IdentityRule | undefined, Map<string, PersonAccount | undefined>> }
+  { revision: number; byRule: Map<IdentityRule | undefined, WeakMap<DirectoryUser, KeptAnswer>> }
 >();
+
+interface KeptAnswer {
+  upn: string;
+  mail: DirectoryUser["mail"];
+  answer: PersonAccount | undefined;
+}
 
 function answersNow(store: ConfluenceStore, rule: IdentityRule | undefined) {
   let entry = answerCache.get(store);
@@ -53,7 +62,7 @@ function answersNow(store: ConfluenceStore, rule: IdentityRule | undefined) {
   }
   let answers = entry.byRule.get(rule);
   if (!answers) {
-    answers = new Map();
+    answers = new WeakMap();
     entry.byRule.set(rule, answers);
   }
   return answers;
