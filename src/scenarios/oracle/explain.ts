@@ -2,7 +2,7 @@ import type { AclEntry } from "../../simulators/graph/model.ts";
 import type { RunContext } from "../context.ts";
 import { classifyPair } from "./classify.ts";
 import { freshnessOf } from "./freshness.ts";
-import { type OracleInput, oracleInput } from "./input.ts";
+import { type OracleInput, oracleInput, remembered } from "./input.ts";
 import { entryRef } from "./notation.ts";
 import { confluenceAccountOf, expectedIdentity, truthFor } from "./truth.ts";
 
@@ -39,12 +39,12 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
   );
   if (truth.account) {
     // Another Entra user matched to the same account: only one of them is this person.
-    const others = [...world.directory.users.values()].filter(
-      (u) =>
-        u.accountEnabled &&
-        u.id !== user.id &&
-        confluenceAccountOf(world, u, rule)?.accountId === truth.account?.accountId,
-    );
+    const accountId = truth.account.accountId;
+    const others = remembered(input, `claimants\n${accountId}`, () =>
+      [...world.directory.users.values()].filter(
+        (u) => u.accountEnabled && confluenceAccountOf(world, u, rule)?.accountId === accountId,
+      ),
+    ).filter((u) => u.id !== user.id);
     if (others.length)
       out.push(
         `  ! this account is also matched to ${others.map((u) => u.userPrincipalName).join(", ")}: only one of them is its owner`,
@@ -83,7 +83,12 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
   else if (!item) out.push("  item not in the index");
   else
     out.push(
-      `  ACL written: ${item.acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${describe(e)}`).join(", ") || "(empty: deny-all)"}`,
+      remembered(
+        input,
+        `acl\n${itemId}`,
+        () =>
+          `  ACL written: ${item.acl.map((e) => `${e.accessType === "deny" ? "deny " : ""}${describe(e)}`).join(", ") || "(empty: deny-all)"}`,
+      ),
     );
 
   out.push("Graph:");
