@@ -20,3 +20,12 @@ function withoutKill(step: Step): Step {
   if (!("crawl" in step) || typeof step.crawl !== "object" || step.crawl === null) return step;
   return { crawl: step.crawl.mode } as Step;
 }
+
+/** The steps whose expectations compare with the fault-free index (`sameIndexAsFaultFree`). */
+export function faultFreeComparisons(loaded: LoadedScenario): number[] {
+  return loaded.scenario.steps.flatMap((step, index) =>
+    "expect" in step && (step.expect as { sameIndexAsFaultFree?: unknown }).sameIndexAsFaultFree
+      ? [index]
+      : [],
+  );
+}

@@ -9,7 +9,7 @@ import { type TransportName, World } from "../simulators/world.ts";
 import { DEFAULT_CONNECTION_ID } from "./connector-settings.ts";
 import type { RunContext } from "./context.ts";
 import { faultFiguresOf } from "./fault-figures.ts";
-import { faultFreeScenario } from "./fault-free.ts";
+import { faultFreeComparisons, faultFreeScenario } from "./fault-free.ts";
 import { type IndexDigest, indexDigest } from "./index-digest.ts";
 import { type LoadedScenario, loadScenarioFile } from "./loader.ts";
 import { finalFreshness } from "./oracle/freshness.ts";
@@ -68,6 +68,8 @@ export async function runScenario(
   });
   const simStart = world.clock.now();
   let workDir: string | undefined;
+  /** Fault-free runs started ahead of the step that compares with them: awaited before the end. */
+  const early: Promise<unknown>[] = [];
   const result: ScenarioResult = {
     name: scenario.name,
     file: loaded.file,
@@ -102,6 +104,11 @@ export async function runScenario(
         return workDir;
       },
     };
+    // An external connector mostly waits on its process: its fault-free reference runs meanwhile
+    // (its own world and process) instead of after it. Built-in runs stay one at a time.
+    if (scenario.connector?.command && !options.inspect)
+      for (const step of faultFreeComparisons(loaded))
+        early.push(ctx.faultFreeIndex(step).catch(() => undefined));
     if (loaded.capture?.index) await replayCapturedIndex(ctx, loaded.capture.index);
     for (const [index, step] of scenario.steps.entries()) {
       const kind = stepKind(step);
@@ -138,6 +145,7 @@ export async function runScenario(
     result.ok = false;
     result.error = error instanceof Error ? error.message : String(error);
   } finally {
+    await Promise.all(early);
     result.requests = world.host.journal.count();
     const faults = faultFiguresOf(world.host.journal.entries());
     if (faults.faulted > 0) result.faults = faults;
