@@ -1,9 +1,10 @@
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPair } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
+import { promisify } from "node:util";
 
 /** Certificates are valid from an hour before they are made, so a client clock a little behind still accepts them. */
 const SKEW_MS = 3_600_000;
@@ -19,7 +20,8 @@ const HOST_NAME =
  * the proxy presents a leaf certificate per requested host, signed by the CA, made once per host.
  */
 export class CertificateAuthority {
-  #leafKey: { privateKey: string; publicKey: string } | undefined;
+  /** The key pair every leaf shares (leafKeyPair). */
+  #leafKey: Promise<{ privateKey: string; publicKey: string }> | undefined;
   #contexts = new Map<string, Promise<SecureContext>>();
 
   private constructor(
@@ -64,6 +66,20 @@ export class CertificateAuthority {
     return isIP(hostname) !== 0 || HOST_NAME.test(hostname);
   }
 
+  /**
+   * The key pair every leaf certificate shares, generated off the main thread on first use: an RSA
+   * key takes 0.1-1 s of CPU. A proxy asks for it as it starts, so that overlaps with whatever comes
+   * before the first CONNECT (a client process starting).
+   */
+  leafKeyPair(): Promise<{ privateKey: string; publicKey: string }> {
+    this.#leafKey ??= promisify(generateKeyPair)("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    return this.#leafKey;
+  }
+
   /** A TLS context presenting a certificate for `hostname` signed by this CA (made once per host). */
   contextFor(hostname: string): Promise<SecureContext> {
     const name = hostname.toLowerCase();
@@ -77,16 +93,12 @@ export class CertificateAuthority {
 
   /** Every leaf shares one key pair: a certificate per host is then a signature, not a key generation. */
   async #leaf(hostname: string): Promise<{ key: string; cert: string }> {
-    this.#leafKey ??= generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const keyPair = await this.leafKeyPair();
     const { generate } = await import("selfsigned");
     const pems = await generate([{ name: "commonName", value: hostname }], {
       algorithm: "sha256",
       notBeforeDate: new Date(Date.now() - SKEW_MS),
-      keyPair: this.#leafKey,
+      keyPair,
       ca: { key: this.key, cert: this.cert },
       extensions: [
         { name: "basicConstraints", cA: false },
@@ -98,6 +110,6 @@ export class CertificateAuthority {
         },
       ],
     });
-    return { key: this.#leafKey.privateKey, cert: pems.cert };
+    return { key: keyPair.privateKey, cert: pems.cert };
   }
 }

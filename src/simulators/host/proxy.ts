@@ -35,6 +35,8 @@ export interface RunningProxy {
  * Requests with a bare path (origin-form) are served as on the plain http listener.
  */
 export async function startProxy(host: SimHost, options: ProxyOptions): Promise<RunningProxy> {
+  // Key generation starts now, while the client starts; a failure shows at the first CONNECT.
+  options.authority.leafKeyPair().catch(() => {});
   const dispatch = createRequestListener(host);
   const refused = new Set<string>();
   const toTwins = (hostname: string, req: IncomingMessage, res: ServerResponse) => {
