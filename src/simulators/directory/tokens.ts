@@ -48,13 +48,16 @@ export type TokenFailure = {
   message: string;
 };
 
-let sharedKey: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+let sharedKey: { privateKey: KeyObject; publicKey: KeyObject; kid: string } | undefined;
 
-/** The fixed simulator key (signing-key.ts), parsed once per process and shared by every twin. */
+/** The fixed simulator key (signing-key.ts) and its `kid`, made once per process and shared by every twin. */
 function signingKey() {
   if (!sharedKey) {
     const privateKey = createPrivateKey(SIMULATOR_SIGNING_KEY_PEM);
-    sharedKey = { privateKey, publicKey: createPublicKey(privateKey) };
+    const publicKey = createPublicKey(privateKey);
+    const der = publicKey.export({ type: "spki", format: "der" });
+    const kid = createHash("sha256").update(der).digest("base64url").slice(0, 27);
+    sharedKey = { privateKey, publicKey, kid };
   }
   return sharedKey;
 }
@@ -82,8 +85,7 @@ export class TokenIssuer {
     options: TokenIssuerOptions = {},
   ) {
     this.lifetimeSeconds = options.lifetimeSeconds ?? 3599;
-    const der = signingKey().publicKey.export({ type: "spki", format: "der" });
-    this.kid = createHash("sha256").update(der).digest("base64url").slice(0, 27);
+    this.kid = signingKey().kid;
   }
 
   get issuer(): string {
