@@ -57,7 +57,7 @@ export function registerRun(program: Command): void {
     .option("--shard <i/n>", "run only the i-th of n parts of the files (CI fan-out; cgsim report merge)")
     .option(
       "--timings <file>",
-      "with --shard: balance the parts by the wall times in this results.json (e.g. the last merged run)",
+      "wall times from a results.json (e.g. the last run): worker threads start the longest files first, and --shard balances its parts by them",
     )
     .action(async (paths: string[], options: RunCliOptions) => {
       const ok = await run(paths, options);
@@ -71,22 +71,26 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
     throw new UsageError(`--transport must be direct, msw or http, not "${options.transport}"`);
   const workers = options.workers ?? options.concurrency ?? availableParallelism();
   if (workers < 1) throw new UsageError("--workers must be at least 1");
-  if (options.timings && !options.shard) throw new UsageError("--timings balances --shard: give both");
 
   // Loaded here, not at start-up: `cgsim --help` and the other commands never need them.
-  const [{ SingleBar }, { runFiles }, { parseShard, readTimings, shardFiles }, { scenarioFiles }, output] =
-    await Promise.all([
-      import("cli-progress"),
-      import("../scenarios/batch/pool.ts"),
-      import("../scenarios/batch/shard.ts"),
-      import("../scenarios/discover.ts"),
-      import("./report-output.ts"),
-    ]);
+  const [
+    { SingleBar },
+    { runFiles },
+    { longestFirst, parseShard, readTimings, shardFiles },
+    { scenarioFiles },
+    output,
+  ] = await Promise.all([
+    import("cli-progress"),
+    import("../scenarios/batch/pool.ts"),
+    import("../scenarios/batch/shard.ts"),
+    import("../scenarios/discover.ts"),
+    import("./report-output.ts"),
+  ]);
   const { printLine, printSummary, writeReportFiles } = output;
   let files = scenarioFiles(...paths);
+  const timings = options.timings ? usage(() => readTimings(options.timings!)) : undefined;
   if (options.shard) {
     const shard = usage(() => parseShard(options.shard!));
-    const timings = options.timings ? usage(() => readTimings(options.timings!)) : undefined;
     files = shardFiles(files, shard, timings);
     process.stderr.write(pc.dim(`shard ${shard.index}/${shard.total}: ${files.length} file(s)\n`));
   }
@@ -114,6 +118,7 @@ async function run(paths: string[], options: RunCliOptions): Promise<boolean> {
     {
       workers,
       bail: options.bail,
+      startOrder: timings && workers > 1 ? longestFirst(files, timings) : undefined,
       // With a progress bar the lines wait until it is gone, so they do not tear it.
       onResult: (r) => {
         if (consoleOut && !bar) printLine(r);

@@ -105,13 +105,14 @@ describe("cgsim run --shard and cgsim report merge", () => {
     }
   }, 600_000);
 
-  it("refuses a malformed --shard, --timings without --shard, and a merge of nothing", async () => {
+  it("refuses a malformed --shard, an unreadable --timings file, and a merge of nothing", async () => {
     const bad = await runCli(["run", LIBRARY, "--shard", "4/3"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--shard must be i/n with 1 ≤ i ≤ n");
-    const lone = await runCli(["run", LIBRARY, "--timings", "results.json"]);
-    expect(lone.code).toBe(1);
-    expect(lone.stderr).toContain("--timings balances --shard");
+    const missing = await runCli(["run", LIBRARY, "--timings", join(tempDir("none"), "results.json")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("--timings");
+    expect(missing.stderr).toContain("ENOENT");
     const empty = await runCli(["report", "merge", tempDir("empty"), "--out", tempDir("nothing")]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("holds neither results.blob.json nor results.json");

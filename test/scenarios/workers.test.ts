@@ -1,7 +1,9 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { longestFirst, readTimings } from "../../src/scenarios/batch/shard.ts";
+import { scenarioFiles } from "../../src/scenarios/discover.ts";
 import { runCli } from "../cli/spawn.ts";
 import { consoleWithoutTimes, readReports } from "../support/reports.ts";
 
@@ -28,6 +30,37 @@ describe("cgsim run --workers", () => {
     expect(order).toHaveLength(4 + FAILING);
     expect(consoleWithoutTimes(parallel.stdout)).toBe(consoleWithoutTimes(serial.stdout));
     expect(readReports(parallel.out)).toEqual(readReports(serial.out));
+  }, 60_000);
+
+  it("starts the longest recorded files first under --timings, with output and reports as a serial run's", async () => {
+    const serial = await run(1);
+    const timings = join(mkdtempSync(join(tmpdir(), "cgsim-timings-")), "results.json");
+    // The recorded times, reversed: the last file is now the longest, so it starts first.
+    const recorded = JSON.parse(readFileSync(join(serial.out, "results.json"), "utf8")) as {
+      scenarios: { wallMs: number }[];
+    };
+    recorded.scenarios.forEach((s, k) => {
+      s.wallMs = 1000 + k;
+    });
+    writeFileSync(timings, JSON.stringify(recorded));
+    expect(longestFirst(scenarioFiles(...FILES), readTimings(timings))[0]).toBe(
+      recorded.scenarios.length - 1,
+    );
+    const out = mkdtempSync(join(tmpdir(), "cgsim-workers-timed-"));
+    const timed = await runCli([
+      "run",
+      ...FILES,
+      ...REPORTERS,
+      "--out",
+      out,
+      "--workers",
+      "2",
+      "--timings",
+      timings,
+    ]);
+    expect(timed.code).toBe(1);
+    expect(consoleWithoutTimes(timed.stdout)).toBe(consoleWithoutTimes(serial.stdout));
+    expect(readReports(out)).toEqual(readReports(serial.out));
   }, 60_000);
 
   it("stops after the first failing file in file order under --bail, as a serial run does", async () => {

@@ -12,6 +12,12 @@ export interface BatchOptions {
   workers: number;
   /** Stop after the first failing scenario (in file order: the same results as a serial run). */
   bail?: boolean;
+  /**
+   * The order files start in (indexes into `files`; default file order), e.g. longest first so a
+   * long file does not start last. Results still come in file order. Ignored under `bail`, which
+   * starts files in file order so nothing after the first failure runs needlessly.
+   */
+  startOrder?: number[];
   /** Each result as soon as it and every earlier file are done: output in file order. */
   onResult?: (result: ScenarioResult) => void;
   /** Each file when it is done, in completion order (progress). */
@@ -38,6 +44,7 @@ export async function runFiles(
   batch: BatchOptions,
 ): Promise<ScenarioResult[]> {
   const outcomes: (FileOutcome | null)[] = files.map(() => null);
+  const order = !batch.bail && batch.startOrder ? batch.startOrder : files.map((_, k) => k);
   let next = 0;
   let printed = 0;
   // Index of the first failed file (bail): nothing after it is started, kept or printed.
@@ -54,8 +61,8 @@ export async function runFiles(
   try {
     await Promise.all(
       lanes.map(async (lane) => {
-        while (next < files.length && next <= stopAt) {
-          const index = next++;
+        while (next < order.length && order[next] <= stopAt) {
+          const index = order[next++];
           batch.onRunning?.(files[index], true);
           const outcome = await lane.run(index, files[index]);
           batch.onRunning?.(files[index], false);

@@ -40,6 +40,15 @@ export function shardFiles(files: string[], shard: Shard, timings?: Timings): st
   return files.filter((_, k) => mine.has(k));
 }
 
+/**
+ * The files' indexes, longest recorded time first (ties and unrecorded files in file order, an
+ * unrecorded file counting as the median recorded one): `cgsim run --timings` starts them so.
+ */
+export function longestFirst(files: string[], timings: Timings): number[] {
+  const cost = costOf(files, timings);
+  return files.map((_, k) => k).sort((a, b) => cost[b] - cost[a] || a - b);
+}
+
 /** Timings from a cgsim JSON report (`results.json`, a merged one, or `results.blob.json`). */
 export function readTimings(path: string): Timings {
   let report: unknown;
