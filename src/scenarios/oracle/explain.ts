@@ -54,16 +54,17 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
   out.push(`  → ${truth.allowed ? "can view" : "cannot view"}`);
 
   // External groups are shown with their members, so an opaque id still says who it admits.
-  const describe = (e: AclEntry): string => {
-    const ref = entryRef(world, e);
-    if (e.type !== "externalGroup") return ref;
-    const group = world.graph.connection(connectionId)?.groups.get(e.value);
-    if (!group) return `${ref} (missing group)`;
-    const members = [...group.members.values()].map((m) =>
-      entryRef(world, { type: m.type, value: m.id, accessType: "grant" }).replace(/^user:/, ""),
-    );
-    return `${ref}{${members.join(", ")}}`;
-  };
+  const describe = (e: AclEntry): string =>
+    remembered(input, `entry\n${e.type}\n${e.value}`, () => {
+      const ref = entryRef(world, e);
+      if (e.type !== "externalGroup") return ref;
+      const group = world.graph.connection(connectionId)?.groups.get(e.value);
+      if (!group) return `${ref} (missing group)`;
+      const members = [...group.members.values()].map((m) =>
+        entryRef(world, { type: m.type, value: m.id, accessType: "grant" }).replace(/^user:/, ""),
+      );
+      return `${ref}{${members.join(", ")}}`;
+    });
   out.push("Oracle (a correct connector, Microsoft's documented mapping):");
   if (truth.anonymous)
     out.push("  identity: not needed (anonymous users can view it: a correct connector grants everyone)");
@@ -116,7 +117,11 @@ export function explainChain(input: OracleInput, upn: string, itemId: string): s
     );
   }
   if (item && content.status === "current")
-    out.push(...freshnessSection(input, content.id, content.version.number));
+    out.push(
+      ...remembered(input, `freshness lines\n${content.id}`, () =>
+        freshnessSection(input, content.id, content.version.number),
+      ),
+    );
   return out;
 }
 
