@@ -5,6 +5,9 @@
  * stack. One linear pass over the text, strings skipped; malformed JSON is left to JSON.parse.
  */
 export function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  // Nesting needs an opening bracket per level: a text with no more than `limit` of them (most
+  // bodies have a handful) is settled by the native indexOf without the character loop.
+  if (countUpTo(text, "{", limit + 1) + countUpTo(text, "[", limit + 1) <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -18,6 +21,13 @@ export function jsonNestsDeeperThan(text: string, limit: number): boolean {
     } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
   }
   return false;
+}
+
+/** Occurrences of `char` in `text`, counted up to `max`. */
+function countUpTo(text: string, char: string, max: number): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0 && n < max; i = text.indexOf(char, i + 1)) n++;
+  return n;
 }
 
 const QUOTE = 0x22;
