@@ -180,7 +180,7 @@ export class SimHost {
     const started = performance.now();
     const request =
       incoming instanceof Request ? fromFetchRequest(incoming, this.exchanges !== undefined) : incoming;
-    const url = parseUrl(request.url);
+    const url = request.parsedUrl ?? parseUrl(request.url);
     // A target no URL parser accepts (a Host header with a space): what node answers to a bad request.
     if (!url) return { kind: "response", response: new Response(null, { status: 400 }) };
     const ctx = new HostContext(this, request, url);

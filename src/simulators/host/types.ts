@@ -10,6 +10,8 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | 
 export interface IncomingRequest {
   method: string;
   url: string;
+  /** `url` already parsed, when the transport had to parse it anyway (the host then does not parse it again). */
+  parsedUrl?: URL;
   /** One header's value (lower-case name), or null. */
   header(name: string): string | null;
   /**
