@@ -118,13 +118,55 @@ export function hashOf(value: unknown): string {
 
 /**
  * JSON with object keys sorted; an undefined member is written `null` (never dropped), as the
- * ledgers written so far were hashed that way. Built by concatenation: it runs once per item.
+ * ledgers written so far were hashed that way. It runs once or twice per item, so the value is
+ * copied with its keys inserted in sorted order and written by the native JSON.stringify, half the
+ * cost of building the text by concatenation (`concatenatedJson`, which gives the same text and
+ * still writes what the copy cannot order: array-index keys, which V8 always puts first, and
+ * objects that are not plain, such as a Date).
  */
 export function stableJson(value: unknown): string {
+  const copy = sortedCopy(value);
+  return copy === UNSORTABLE ? concatenatedJson(value) : (JSON.stringify(copy) ?? "null");
+}
+
+const UNSORTABLE = Symbol("unsortable");
+
+/** Plain data with object keys in sorted order and undefined (or unwritable) members as null. */
+function sortedCopy(value: unknown): unknown {
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") return null;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const copy = sortedCopy(value[i]);
+      if (copy === UNSORTABLE) return UNSORTABLE;
+      out[i] = copy;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return UNSORTABLE;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (ARRAY_INDEX.test(key) || key === "__proto__") return UNSORTABLE;
+    const copy = sortedCopy(record[key]);
+    if (copy === UNSORTABLE) return UNSORTABLE;
+    out[key] = copy;
+  }
+  return out;
+}
+
+/** Keys V8 keeps in numeric order ahead of the others, whatever the insertion order (`__proto__` would set the copy's prototype). */
+const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
+
+/** `stableJson` built by concatenation: the reference text, for values the copy cannot order. */
+export function concatenatedJson(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + stableJson(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + concatenatedJson(value[i]);
     return `${out}]`;
   }
   if (value && typeof value === "object") {
@@ -132,7 +174,7 @@ export function stableJson(value: unknown): string {
     const keys = Object.keys(record).sort();
     let out = "{";
     for (let i = 0; i < keys.length; i++)
-      out += `${i > 0 ? "," : ""}${JSON.stringify(keys[i])}:${stableJson(record[keys[i]])}`;
+      out += `${i > 0 ? "," : ""}${JSON.stringify(keys[i])}:${concatenatedJson(record[keys[i]])}`;
     return `${out}}`;
   }
   return JSON.stringify(value) ?? "null";

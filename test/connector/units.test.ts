@@ -4,7 +4,7 @@ import { cqlDate } from "../../src/connector/crawl/cql.ts";
 import { ConnectorError, httpFailure } from "../../src/connector/errors.ts";
 import { graphMiddleware } from "../../src/connector/graph/middleware.ts";
 import { mapIdentity } from "../../src/connector/identity.ts";
-import { buildItem, hashOf } from "../../src/connector/items.ts";
+import { buildItem, concatenatedJson, hashOf, stableJson } from "../../src/connector/items.ts";
 import { resolveItemId, urlToItemResolvers } from "../../src/connector/resolvers.ts";
 import {
   createLimiter,
@@ -387,6 +387,34 @@ describe("items", () => {
     };
     expect(hashOf(content)).toBe("eDDQTfMlnL3N4y-w_fS4xV");
     expect(hashOf([{ type: "user", value: "x", accessType: "grant" }])).toBe("d0ggQQWQImFKssQA8WO0Hh");
+  });
+
+  it("stable JSON through the sorted copy is the text concatenation writes, for any value", () => {
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(undefined, null, true, -0, Number.NaN, Number.POSITIVE_INFINITY, () => 1),
+        fc.double(),
+        fc.string(),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie("any"), { maxLength: 4 }),
+        fc.dictionary(
+          fc.oneof(
+            fc.string(),
+            fc.nat().map(String),
+            fc.constantFrom("4294967294", "4294967295", "01", "__proto__"),
+          ),
+          tie("any"),
+          { maxKeys: 5 },
+        ),
+      ),
+    })).any;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(stableJson(v)).toBe(concatenatedJson(v));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("formats CQL dates in UTC to the minute", () => {
