@@ -9,7 +9,9 @@ import type { AclEntry } from "./model.ts";
  */
 export class ItemValues {
   readonly #acls = new Interner<AclEntry[]>();
-  readonly #properties = new Map<string, Interner<unknown>>();
+  /** Per property name: its repeated string values, and (apart) its repeated lists of strings. */
+  readonly #strings = new Map<string, Interner<unknown>>();
+  readonly #lists = new Map<string, Interner<unknown>>();
 
   acl(entries: AclEntry[]): AclEntry[] {
     let key = "";
@@ -25,30 +27,33 @@ export class ItemValues {
 
   /** The properties, each repeated string or list of strings replaced by its kept copy. */
   properties(properties: Record<string, unknown>): Record<string, unknown> {
-    for (const [name, value] of Object.entries(properties)) {
-      const key = valueKey(value);
-      if (key === undefined) continue;
-      let interner = this.#properties.get(name);
-      if (!interner) {
-        interner = new Interner<unknown>();
-        this.#properties.set(name, interner);
-      }
+    for (const name in properties) {
+      const value = properties[name];
+      // A string is its own key (no prefixed copy to build and hash per property); a list of
+      // strings is keyed by its joined text in a table of its own, so the two never meet.
+      const list = typeof value !== "string";
+      if (list && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) continue;
+      const key = list ? (value as string[]).join("\u0000") : value;
+      const interner = this.#interner(list ? this.#lists : this.#strings, name);
       const kept = interner.intern(key, value);
-      if (kept === value && Array.isArray(value)) Object.freeze(value);
+      if (kept === value && list) Object.freeze(value);
       properties[name] = kept;
     }
     return properties;
   }
 
+  #interner(tables: Map<string, Interner<unknown>>, name: string): Interner<unknown> {
+    let interner = tables.get(name);
+    if (!interner) {
+      interner = new Interner<unknown>();
+      tables.set(name, interner);
+    }
+    return interner;
+  }
+
   clear(): void {
     this.#acls.clear();
-    this.#properties.clear();
+    this.#strings.clear();
+    this.#lists.clear();
   }
-}
-
-/** A string or a list of strings as a key (first character: which of the two), else undefined. */
-function valueKey(value: unknown): string | undefined {
-  if (typeof value === "string") return `s${value}`;
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return `l${value.join("\u0000")}`;
-  return undefined;
 }
