@@ -15,7 +15,6 @@ import { SimClock } from "./host/clock.ts";
 import { createDirectFetch } from "./host/direct.ts";
 import type { ExchangeLimits } from "./host/exchanges.ts";
 import type { FaultPlanSpec } from "./host/faults.ts";
-import { limitHeapGrowth } from "./host/heap.ts";
 import { SimHost } from "./host/host.ts";
 import { type HttpServerOptions, type RunningServer, startHttpServer } from "./host/http.ts";
 import { interceptWithMsw } from "./host/msw.ts";
@@ -68,7 +67,6 @@ export class World {
   readonly #adminToken: string | undefined;
 
   constructor(options: WorldOptions) {
-    limitHeapGrowth();
     this.#adminToken = options.adminToken;
     this.clock = options.clock ?? new SimClock(options.start ?? "2026-01-01T00:00:00.000Z");
     this.confluence = ConfluenceTwin.fromSpec(options.site.spec, this.clock, options.site.options);

@@ -10,8 +10,9 @@ import { type ExchangeLimits, ExchangeStore } from "./exchanges.ts";
 import { defaultFaultResponse, describeFault, FaultPlan, type FaultPlanSpec } from "./faults.ts";
 import { fromFetchRequest } from "./fetch-incoming.ts";
 import { globToRegExp } from "./glob.ts";
+import { watchHeap } from "./heap.ts";
 import { type JournalEntry, journalPath, RequestJournal } from "./journal.ts";
-import { hasDotSegment, safeDecode } from "./paths.ts";
+import { hasDotSegment, parseUrl, safeDecode } from "./paths.ts";
 import { ResponseCache } from "./response-cache.ts";
 import {
   type DispatchResult,
@@ -178,6 +179,7 @@ export class SimHost {
    */
   async dispatch(incoming: Request | IncomingRequest, parent?: number): Promise<DispatchResult> {
     const started = performance.now();
+    watchHeap();
     const request =
       incoming instanceof Request ? fromFetchRequest(incoming, this.exchanges !== undefined) : incoming;
     const url = request.parsedUrl ?? parseUrl(request.url);
@@ -388,12 +390,4 @@ export class SimHost {
 /** The host's own 404, for a path on the shared http origin that no service owns. */
 function hostNotFound(url: URL): Response {
   return json({ error: "no simulated service serves this path", path: url.pathname }, 404);
-}
-
-function parseUrl(href: string): URL | undefined {
-  try {
-    return new URL(href);
-  } catch {
-    return undefined;
-  }
 }

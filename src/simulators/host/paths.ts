@@ -19,3 +19,12 @@ export function hasDotSegment(target: string): boolean {
   if (path.includes("\\")) return true;
   return path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 }
+
+/** The request's URL, or undefined when no URL parser accepts it (a Host header with a space). */
+export function parseUrl(href: string): URL | undefined {
+  try {
+    return new URL(href);
+  } catch {
+    return undefined;
+  }
+}
