@@ -221,7 +221,10 @@ export function renderContent(view: V1View, content: Content, single: boolean): 
     title: content.title,
     macroRenderedOutput: {},
   };
-  const take = (key: string) => delete expandable[key];
+  // Expanded members leave `_expandable`; it is built without them at the end rather than by
+  // `delete`, which turns the object into a slow dictionary for JSON.stringify (a listing renders 250).
+  const taken = new Set<string>();
+  const take = (key: string) => taken.add(key);
 
   if (expand.has("space") && space) {
     out.space = renderSpace({ ...view, expand: expand.under("space") }, space, false);
@@ -363,7 +366,15 @@ export function renderContent(view: V1View, content: Content, single: boolean): 
       content.position === null ? {} : { position: content.position };
     take("extensions");
   }
-  out._expandable = expandable;
+  out._expandable = without(expandable, taken);
   out._links = contentLinks(view, content, single);
+  return out;
+}
+
+/** The record without the given keys, the others in their order. */
+function without(record: Record<string, string>, keys: ReadonlySet<string>): Record<string, string> {
+  if (keys.size === 0) return record;
+  const out: Record<string, string> = {};
+  for (const key in record) if (!keys.has(key)) out[key] = record[key];
   return out;
 }
