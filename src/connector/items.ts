@@ -29,7 +29,7 @@ export function buildItem(input: ItemInput): Omit<ExternalItem, "acl"> {
 }
 
 /** The item's content: the storage body or its text, cut below Graph's request limit. */
-export function itemContent(body: string, format: ItemInput["format"]): ExternalItem["content"] {
+function itemContent(body: string, format: ItemInput["format"]): ExternalItem["content"] {
   return { type: format, value: truncate(format === "html" ? body : htmlToText(body)) };
 }
 

@@ -1,7 +1,7 @@
 import type { ConnectorConfig } from "../config.ts";
 import { CODE, ConnectorError, isCrawlWide } from "../errors.ts";
-import type { ExternalItem, GraphClient } from "../graph/client.ts";
-import { hashOf, type ItemInput, inputsHash, itemContent, itemProperties } from "../items.ts";
+import type { GraphClient } from "../graph/client.ts";
+import { buildItem, hashOf, type ItemInput, inputsHash } from "../items.ts";
 import type { Ledger, LedgerEntry } from "../ledger.ts";
 import type { CrawledContent, CrawledSpace } from "../model.ts";
 import type { PropertyName } from "../schema.ts";
@@ -90,11 +90,7 @@ export class ItemWriter {
   async write(p: PendingItem): Promise<void> {
     const { graph, ledger, checkpoints, recorder } = this.deps;
     try {
-      const item = {
-        id: p.content.id,
-        properties: itemProperties(this.#input(p.content, p.space)),
-        content: this.#content(p.content),
-      };
+      const item = buildItem(this.#input(p.content, p.space));
       await graph.putItem(p.acl ? { ...item, acl: p.acl.acl } : item);
       ledger.set(p.content.id, this.#entry(p), checkpoints.generation);
       recorder.count("indexed", 1, { itemId: p.content.id });
@@ -108,16 +104,10 @@ export class ItemWriter {
     return { contentHash: p.inputsHash, inputs: true, aclHash: p.aclHash, spaceId: p.space.id };
   }
 
-  #content(c: CrawledContent): ExternalItem["content"] {
-    if (c.body === undefined)
-      throw new ConnectorError(CODE.unknown, `the body of ${c.type} ${c.id} was not fetched`);
-    return itemContent(c.body, this.deps.format);
-  }
-
   /** The hash older state files kept: of the built item's properties and content. */
   #builtHash(p: PendingItem): string {
-    const properties = itemProperties(this.#input(p.content, p.space));
-    return hashOf({ properties, content: this.#content(p.content) });
+    const { properties, content } = buildItem(this.#input(p.content, p.space));
+    return hashOf({ properties, content });
   }
 
   readonly #displayName = (accountId: string) => this.deps.identities.displayName(accountId);
